@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# hlgw: out-of-tree builds in build/<board>/.  `make` builds BOARD=sim.
+#   make deps            install build/test dependencies (Debian 12, root), fetch lwIP source
+#   make sim_defconfig   (re)create build/sim/.config from board/sim/defconfig
+#   make menuconfig      edit build/$(BOARD)/.config;  make savedefconfig: write it back
+#   make test            unit + integration tests;  make demo: the sim appliance end to end
+BOARD ?= sim
+O := build/$(BOARD)
+PY := /usr/bin/python3
+KCONFIG_ENV = KCONFIG_CONFIG=$(O)/.config srctree=$(CURDIR)
+LWIP_DIR := build/src/lwip-2.1.3+dfsg1
+V ?= 0
+ifeq ($(V),0)
+Q := @
+endif
+
+CC := gcc
+WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -fno-strict-aliasing
+CPPFLAGS := -I$(O)/include -Ifirmware/include -Idrivers/include -Idrivers \
+	-Ifirmware/net/port -I$(LWIP_DIR)/src/include
+PKGS := libosmocore libosmovty
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS = $(PKG_LIBS) -lpri -lm
+
+.PHONY: all deps test unit integration demo bench clean distclean sim_defconfig \
+	menuconfig savedefconfig config FORCE
+all: $(O)/hlgw $(O)/pstn-sim
+
+# ---- configuration ------------------------------------------------------------------------
+$(O)/.config: board/$(BOARD)/defconfig Kconfig
+	$(Q)mkdir -p $(O)
+	$(Q)$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/defconfig.py --kconfig Kconfig $< >/dev/null
+%_defconfig:
+	$(Q)$(MAKE) --no-print-directory BOARD=$* -B build/$*/.config
+menuconfig: $(O)/.config
+	$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/menuconfig.py Kconfig
+savedefconfig: $(O)/.config
+	$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/savedefconfig.py --kconfig Kconfig \
+		--out board/$(BOARD)/defconfig
+$(O)/include/autoconf.h $(O)/include/lwipopts.h: $(O)/.config scripts/genconfig.py
+	$(Q)$(PY) scripts/genconfig.py Kconfig $(O)/.config $(O)/include
+	$(Q)touch $(O)/include/autoconf.h $(O)/include/lwipopts.h
+config: $(O)/include/autoconf.h
+
+# ---- sources ------------------------------------------------------------------------------
+LWIP_SRCS := $(wildcard $(LWIP_DIR)/src/core/*.c $(LWIP_DIR)/src/core/ipv4/*.c) \
+	$(LWIP_DIR)/src/netif/ethernet.c
+FW_SRCS := $(wildcard firmware/*.c firmware/*/*.c firmware/*/*/*.c)
+ifeq ($(BOARD),sim)
+DRV_SRCS := $(wildcard drivers/*/*.c)
+else
+DRV_SRCS := $(filter-out %_sim.c,$(wildcard drivers/*/*.c))
+endif
+BOARD_SRCS := $(wildcard board/$(BOARD)/*.c)
+HLGW_SRCS := $(FW_SRCS) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
+# pstn-sim: the telco side, on the same framer and D-channel code as the box
+PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c)
+
+obj = $(patsubst %.c,$(O)/obj/%.o,$(patsubst $(LWIP_DIR)/%,lwip/%,$(1)))
+HLGW_OBJS := $(call obj,$(HLGW_SRCS))
+PSTN_OBJS := $(call obj,$(PSTN_SRCS))
+
+$(O)/obj/lwip/%.o: $(LWIP_DIR)/%.c $(O)/include/autoconf.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -std=gnu11 -O2 -g -w -MMD -MP -c $< -o $@
+$(O)/obj/%.o: %.c $(O)/include/autoconf.h
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(O)/hlgw: $(HLGW_OBJS)
+	@echo "  LD $@"
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+$(O)/pstn-sim: $(PSTN_OBJS)
+	@echo "  LD $@"
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
+# $(LWIP_DIR) is fetched by make deps; say so instead of a cryptic missing-file error
+$(LWIP_DIR)/src/core/init.c:
+	@echo "lwIP source missing: run 'make deps' (as root) first" >&2; exit 1
+
+# ---- tests --------------------------------------------------------------------------------
+# Each tests/unit/<name>/unit.mk adds <name> to UNIT_TESTS and sets <name>_SRCS (real modules
+# linked against sim drivers and a fake clock).
+UNIT_TESTS :=
+include $(wildcard tests/unit/*/unit.mk)
+UNIT_BINS := $(addprefix $(O)/tests/,$(UNIT_TESTS))
+define unit_rule
+$(O)/tests/$(1): $(call obj,$($(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	@echo "  LD $$@"
+	$(Q)$(CC) -o $$@ $$^ $(LIBS) -lcmocka $($(1)_LIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+deps:
+	$(Q)scripts/deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)scripts/run-tests.sh unit $(O) $(UNIT_TESTS)
+integration: all
+	$(Q)scripts/run-tests.sh integration $(O)
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(Q)scripts/run-tests.sh all $(O) $(UNIT_TESTS)
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh $(O)
+
+clean:
+	rm -rf $(O)
+distclean:
+	rm -rf build
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

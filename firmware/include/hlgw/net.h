@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* IP networking: lwIP (NO_SYS) on the board's Ethernet device. */
+#ifndef HLGW_NET_H
+#define HLGW_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Addresses in host byte order; 0 = unset. */
+struct net_cfg {
+	uint32_t addr;
+	uint32_t mask;
+	uint32_t gw;
+};
+
+struct net_status {
+	bool present; /* the board has an Ethernet device */
+	bool up;      /* admin up and address set */
+	uint8_t mac[6];
+	uint32_t rx_packets, tx_packets, rx_drops, tx_errors;
+	uint32_t icmp_echo_rx;
+	uint16_t mtu;
+};
+
+void net_get_cfg(struct net_cfg *cfg);
+/* Apply a new address/mask/gateway; returns 0 or -EINVAL (mask not contiguous, gateway off
+ * subnet, address is network/broadcast). */
+int net_set_cfg(const struct net_cfg *cfg);
+int net_get_status(struct net_status *st);
+
+#endif

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Placeholder until the module lands. */
+#include <hlgw/subsys.h>
+
+const struct hlgw_subsys net_subsys = { .name = "net" };
