@@ -39,6 +39,8 @@ struct span_dchan_ops {
 	void (*tx)(void *arg, uint8_t *octets, unsigned int n);
 	/* layer 1 became usable (no red/blue alarm) or not */
 	void (*l1)(void *arg, bool up);
+	/* optional: the span's configuration changed (signalling, switch type, D-channel) */
+	void (*reconfig)(void *arg);
 };
 
 struct g826_interval;
