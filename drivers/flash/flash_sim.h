@@ -8,8 +8,24 @@
 #define FLASH_SIM_SIZE (1024 * 1024)
 #define FLASH_SIM_SECTOR 4096
 
-/* cut_at >= 0: the cut_at-th program call writes only part of its data, then the process
- * "loses power" (exits). Returns 0 or -errno. */
+/* A NOR flash: erase sets whole sectors to 0xff, program only clears bits (new = old & data).
+ * path: image file (created erased when missing or short), NULL: RAM only.
+ * cut_at >= 0: program call number cut_at (counted from 1 since init; 0 counts as 1) writes
+ * only the first half of its data, then the process "loses power" (_exit(3)).
+ * Returns 0 or -errno. */
 int flash_sim_init(struct flash_dev *dev, const char *path, int cut_at);
+
+/* Release the device's memory and file (tests that init many devices). */
+void flash_sim_exit(struct flash_dev *dev);
+
+/* Test backdoors for in-process unit tests. */
+
+/* Arm a cut without exiting: the call-th program call from now (1 = the next one) writes only
+ * its first `bytes` octets and returns -EIO; later calls work again. call 0 disarms. */
+void flash_sim_set_cut(struct flash_dev *dev, unsigned int call, size_t bytes);
+/* Program calls made since init. */
+unsigned int flash_sim_program_count(const struct flash_dev *dev);
+/* Direct access to the image (corrupt a byte, inspect contents). */
+uint8_t *flash_sim_image(struct flash_dev *dev);
 
 #endif
