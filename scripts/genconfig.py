@@ -111,7 +111,8 @@ LWIPOPTS = """/* Generated from Kconfig by scripts/genconfig.py: do not edit. */
 
 #define LWIP_STATS 1
 #define LWIP_STATS_DISPLAY 0
-#define MIB2_STATS 0
+/* MIB2 counters: echo requests/replies and per-interface octets for `show ip interface` */
+#define MIB2_STATS 1
 #if {dbg}
 #define LWIP_DEBUG 1
 #define NETIF_DEBUG LWIP_DBG_ON

@@ -20,12 +20,16 @@ struct net_status {
 	uint32_t rx_packets, tx_packets, rx_drops, tx_errors;
 	uint32_t icmp_echo_rx;
 	uint16_t mtu;
+	uint32_t icmp_echo_tx; /* echo replies sent */
+	uint64_t rx_octets, tx_octets;
+	uint32_t lwip_errors; /* lwIP assertions/errors logged since boot (0 in a healthy box) */
 };
 
 void net_get_cfg(struct net_cfg *cfg);
 /* Apply a new address/mask/gateway; returns 0 or -EINVAL (mask not contiguous, gateway off
  * subnet, address is network/broadcast). */
 int net_set_cfg(const struct net_cfg *cfg);
+/* Interface state and counters for `show ip interface`; returns 0 or -EINVAL. */
 int net_get_status(struct net_status *st);
 
 #endif

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The sim box on a tap inside a private network namespace answers ping: small, 1400-octet and
+# fragmented 3000-octet echoes and a flood, with 0% loss; its MAC is 02:... and the same after
+# a restart; it answers only for its own address; it logs no error and stops cleanly.
+# Phase 1: the box creates the tap itself. Phase 2: it attaches to a persistent tap.
+# Needs root (ip netns, tap). Addresses: 198.18.0.0/24 inside the namespace only.
+#   HLGW_BUILD  build dir holding hlgw (default build/sim);  HLGW_BIN overrides the binary.
+# The address is given with --ip until the console's `ip address` can set it.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+build=${HLGW_BUILD:-$top/build/sim}
+bin=${HLGW_BIN:-$build/hlgw}
+ns=hlgw-ping-$$
+tap=hlgw0
+host_ip=198.18.0.1
+box_ip=198.18.0.2
+work=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-ping.XXXXXX")
+box_pid=
+box_log=
+
+log() { echo "ping: $*"; }
+fail() {
+	echo "ping: FAIL: $*" >&2
+	if [ -n "$box_log" ] && [ -f "$box_log" ]; then
+		echo "--- $box_log (last 30 lines)" >&2
+		tail -n 30 "$box_log" >&2
+	fi
+	exit 1
+}
+
+# Stop the box: SIGTERM, wait up to 5 s, then SIGKILL. Sets box_rc.
+stop_box() {
+	box_rc=0
+	[ -n "$box_pid" ] || return 0
+	kill -TERM "$box_pid" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "$box_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$box_pid" 2>/dev/null || true
+	wait "$box_pid" || box_rc=$?
+	box_pid=
+}
+
+cleanup() {
+	stop_box || true
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+[ -x "$bin" ] || fail "no box binary at $bin (build first)"
+command -v ping >/dev/null || fail "ping missing (Debian package iputils-ping)"
+
+start_box() { # log name, extra args...
+	box_log=$work/$1.log
+	shift
+	ip netns exec "$ns" "$bin" --tap "$tap" "$@" </dev/null >"$box_log" 2>&1 &
+	box_pid=$!
+}
+
+wait_tap() {
+	for _ in $(seq 50); do
+		ip -n "$ns" link show "$tap" >/dev/null 2>&1 && return 0
+		kill -0 "$box_pid" 2>/dev/null || fail "box exited during start"
+		sleep 0.1
+	done
+	fail "tap $tap did not appear"
+}
+
+nsping() { ip netns exec "$ns" ping "$@"; }
+
+# ping that must lose nothing; prints ping's summary; sets rtt to "min/avg/max/mdev"
+ping_ok() { # what, ping args...
+	local what=$1 out
+	shift
+	out=$(nsping -n -q "$@" "$box_ip" 2>&1) || fail "$what: ping failed: $out"
+	grep -q ' 0% packet loss' <<<"$out" || fail "$what: loss: $out"
+	rtt=$(sed -n 's/^rtt [^=]*= \([0-9./]*\) ms.*/\1/p' <<<"$out")
+	log "$what: 0% loss, rtt min/avg/max/mdev $rtt ms"
+}
+
+box_mac() {
+	ip -n "$ns" neigh show "$box_ip" dev "$tap" | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'
+}
+
+check_box_healthy() {
+	kill -0 "$box_pid" 2>/dev/null || fail "box is not running"
+	if grep -E 'ERROR|FATAL' "$box_log" >/dev/null; then
+		fail "box logged errors: $(grep -E 'ERROR|FATAL' "$box_log" | head -n 3)"
+	fi
+}
+
+stop_box_clean() {
+	stop_box
+	[ "$box_rc" = 0 ] || fail "box exit status $box_rc after SIGTERM"
+}
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+
+# ---- phase 1: the box creates the tap --------------------------------------------------
+start_box phase1 --ip "$box_ip/24"
+wait_tap
+ip -n "$ns" addr add "$host_ip/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+ping_ok "5 echoes" -c 5 -i 0.2 -W 2
+ping_ok "1400-octet echoes" -c 3 -i 0.2 -W 2 -s 1400
+ping_ok "3000-octet echoes (fragmented)" -c 3 -i 0.2 -W 2 -s 3000
+mac1=$(box_mac)
+case "$mac1" in
+02:*) log "box MAC $mac1 (locally administered)" ;;
+*) fail "box MAC '$mac1' is not 02:..." ;;
+esac
+# nobody else on the link: the box must not answer for an address that is not its own
+if nsping -n -q -c 1 -W 1 198.18.0.3 >/dev/null 2>&1; then
+	fail "198.18.0.3 answered"
+fi
+check_box_healthy
+stop_box_clean
+sleep 0.2
+ip -n "$ns" link show "$tap" >/dev/null 2>&1 && fail "non-persistent tap outlived the box"
+
+# ---- phase 2: persistent tap made beforehand; no address first, then one --------------
+ip -n "$ns" tuntap add dev "$tap" mode tap
+ip -n "$ns" addr add "$host_ip/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+start_box phase2-noaddr
+sleep 0.5
+if nsping -n -q -c 2 -i 0.2 -W 1 "$box_ip" >/dev/null 2>&1; then
+	fail "box without an address answered"
+fi
+check_box_healthy
+stop_box_clean
+ip -n "$ns" neigh flush dev "$tap"
+
+start_box phase2 --ip "$box_ip/24,$host_ip"
+sleep 0.3
+ping_ok "5 echoes after restart" -c 5 -i 0.2 -W 2
+mac2=$(box_mac)
+[ "$mac2" = "$mac1" ] || fail "MAC changed across restarts: $mac1 -> $mac2"
+ping_ok "flood, 2000 echoes" -f -c 2000 -W 2 -s 172
+check_box_healthy
+stop_box_clean
+log "PASS"

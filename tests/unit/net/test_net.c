@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * firmware/net unit test: the real module and lwIP on a fake eth_dev and a fake clock.
+ * Frames go in through the driver's RX callback; what linkoutput hands the driver is
+ * recorded segment by segment, so the test sees both the bytes and where they live.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <drv/eth.h>
+#include <hlgw/board.h>
+#include <hlgw/log.h>
+#include <hlgw/net.h>
+#include <hlgw/subsys.h>
+
+#include "lwip/debug.h"
+#include "lwip/memp.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/memp_priv.h"
+#include "lwip/stats.h"
+#include "lwip/udp.h"
+
+#define BOX_IP 0xc6120002u  /* 198.18.0.2 */
+#define PEER_IP 0xc6120001u /* 198.18.0.1 */
+#define MASK24 0xffffff00u
+
+static const uint8_t box_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static const uint8_t peer_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+
+/* ---- fake clock and board output ----------------------------------------------------- */
+static uint64_t fake_now_us = 1000000;
+uint64_t board_time_us(void)
+{
+	return fake_now_us;
+}
+
+static unsigned int log_errors;
+void board_log_write(const char *buf, int len)
+{
+	if (strstr(buf, "ERROR") || strstr(buf, "FATAL"))
+		log_errors++;
+	fprintf(stderr, "log: %.*s", len, buf);
+}
+
+/* ---- fake eth_dev: records what linkoutput sends ------------------------------------- */
+struct tx_frame {
+	unsigned int nseg;
+	const void *seg[32];
+	size_t seg_len[32];
+	uint8_t data[1600];
+	size_t len;
+};
+static struct tx_frame tx[8];
+static unsigned int ntx;
+static eth_rx_cb fake_rx;
+static void *fake_rx_arg;
+
+static int fake_start(const struct eth_dev *dev, eth_rx_cb rx, void *arg)
+{
+	fake_rx = rx;
+	fake_rx_arg = arg;
+	return 0;
+}
+
+static int fake_send(const struct eth_dev *dev, const void *const *seg, const size_t *seg_len,
+		     unsigned int n)
+{
+	struct tx_frame *f;
+	unsigned int i;
+
+	assert_true(ntx < 8);
+	assert_true(n <= 32);
+	f = &tx[ntx++];
+	f->nseg = n;
+	f->len = 0;
+	for (i = 0; i < n; i++) {
+		f->seg[i] = seg[i];
+		f->seg_len[i] = seg_len[i];
+		assert_true(f->len + seg_len[i] <= sizeof(f->data));
+		memcpy(f->data + f->len, seg[i], seg_len[i]);
+		f->len += seg_len[i];
+	}
+	return 0;
+}
+
+static int fake_get_mac(const struct eth_dev *dev, uint8_t mac[6])
+{
+	memcpy(mac, box_mac, 6);
+	return 0;
+}
+
+static const struct eth_ops fake_ops = {
+	.start = fake_start, .send = fake_send, .get_mac = fake_get_mac,
+};
+static struct eth_dev fake_eth = { .name = "fake0", .ops = &fake_ops };
+static struct board fake_board = { .name = "test", .eth = &fake_eth };
+
+/* ---- frame helpers --------------------------------------------------------------------- */
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+/* RFC 1071 sum; a correct header or message sums to 0xffff (returns the complement: 0). */
+static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += get16(p);
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static size_t eth_hdr(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	put16(f + 12, type);
+	return 14;
+}
+
+/* An IPv4 header at ip; frag is the flags+offset field (offset in 8-octet units). */
+static void ip_hdr(uint8_t *ip, uint16_t tot_len, uint16_t id, uint16_t frag, uint8_t proto,
+		   uint32_t src, uint32_t dst)
+{
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	put16(ip + 2, tot_len);
+	put16(ip + 4, id);
+	put16(ip + 6, frag);
+	ip[8] = 64;
+	ip[9] = proto;
+	put32(ip + 12, src);
+	put32(ip + 16, dst);
+	put16(ip + 10, csum(ip, 20, 0));
+}
+
+static void feed(const uint8_t *frame, size_t len)
+{
+	assert_non_null(fake_rx);
+	fake_rx(fake_rx_arg, frame, len);
+}
+
+static void feed_arp_request(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t f[60] = { 0 };
+	uint8_t *a = f + eth_hdr(f, bcast, peer_mac, 0x0806);
+
+	put16(a, 1);
+	put16(a + 2, 0x0800);
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, 1);
+	memcpy(a + 8, peer_mac, 6);
+	put32(a + 14, PEER_IP);
+	put32(a + 24, BOX_IP);
+	feed(f, sizeof(f));
+}
+
+/* Is ptr inside lwIP's memory pool `pool`? */
+static int in_pool(const void *ptr, memp_t pool)
+{
+	const struct memp_desc *d = memp_pools[pool];
+	const uint8_t *p = ptr;
+
+	return p >= d->base && p < d->base + (size_t)d->num * d->size;
+}
+
+static void check_ip_reply_hdr(const uint8_t *f, uint8_t proto)
+{
+	const uint8_t *ip = f + 14;
+
+	assert_memory_equal(f, peer_mac, 6);
+	assert_memory_equal(f + 6, box_mac, 6);
+	assert_int_equal(get16(f + 12), 0x0800);
+	assert_int_equal(ip[0], 0x45);
+	assert_int_equal(ip[9], proto);
+	assert_int_equal(csum(ip, 20, 0), 0);
+	assert_int_equal(get32(ip + 12), BOX_IP);
+	assert_int_equal(get32(ip + 16), PEER_IP);
+}
+
+/* ---- tests ----------------------------------------------------------------------------- */
+static int group_setup(void **state)
+{
+	struct net_cfg cfg = { .addr = BOX_IP, .mask = MASK24 };
+
+	if (hlgw_log_init() < 0)
+		return -1;
+	if (net_subsys.init(&fake_board) < 0)
+		return -1;
+	/* set before start, as the command line or the config replay does */
+	if (net_set_cfg(&cfg) < 0)
+		return -1;
+	return net_subsys.start();
+}
+
+static int test_setup(void **state)
+{
+	ntx = 0;
+	memset(tx, 0, sizeof(tx));
+	return 0;
+}
+
+static void test_cfg_validation(void **state)
+{
+	struct net_cfg cur, c;
+
+	net_get_cfg(&cur);
+	assert_int_equal(cur.addr, BOX_IP);
+	c = (struct net_cfg){ BOX_IP, 0xffff00ffu, 0 }; /* mask with a hole */
+	assert_int_equal(net_set_cfg(&c), -EINVAL);
+	c = (struct net_cfg){ 0xc6120000u, MASK24, 0 }; /* network address */
+	assert_int_equal(net_set_cfg(&c), -EINVAL);
+	c = (struct net_cfg){ 0xc61200ffu, MASK24, 0 }; /* broadcast */
+	assert_int_equal(net_set_cfg(&c), -EINVAL);
+	c = (struct net_cfg){ BOX_IP, MASK24, 0xc6130001u }; /* gateway off subnet */
+	assert_int_equal(net_set_cfg(&c), -EINVAL);
+	c = (struct net_cfg){ BOX_IP, MASK24, BOX_IP }; /* gateway is us */
+	assert_int_equal(net_set_cfg(&c), -EINVAL);
+	c = (struct net_cfg){ 0, MASK24, 0 }; /* mask without address */
+	assert_int_equal(net_set_cfg(&c), -EINVAL);
+	assert_int_equal(net_set_cfg(NULL), -EINVAL);
+	net_get_cfg(&c);
+	assert_memory_equal(&c, &cur, sizeof(c));
+	/* valid with a gateway, then back */
+	c = (struct net_cfg){ BOX_IP, MASK24, PEER_IP };
+	assert_int_equal(net_set_cfg(&c), 0);
+	assert_int_equal(net_set_cfg(&cur), 0);
+	assert_int_equal(ntx, 0);
+}
+
+static void test_arp_reply(void **state)
+{
+	const uint8_t *a;
+
+	feed_arp_request();
+	assert_int_equal(ntx, 1);
+	assert_int_equal(tx[0].len, 42);
+	assert_memory_equal(tx[0].data, peer_mac, 6);
+	assert_memory_equal(tx[0].data + 6, box_mac, 6);
+	assert_int_equal(get16(tx[0].data + 12), 0x0806);
+	a = tx[0].data + 14;
+	assert_int_equal(get16(a), 1);	     /* Ethernet */
+	assert_int_equal(get16(a + 2), 0x0800); /* IPv4 */
+	assert_int_equal(a[4], 6);
+	assert_int_equal(a[5], 4);
+	assert_int_equal(get16(a + 6), 2); /* reply */
+	assert_memory_equal(a + 8, box_mac, 6);
+	assert_int_equal(get32(a + 14), BOX_IP);
+	assert_memory_equal(a + 18, peer_mac, 6);
+	assert_int_equal(get32(a + 24), PEER_IP);
+}
+
+static void test_arp_other_target_ignored(void **state)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t f[60] = { 0 };
+	uint8_t *a = f + eth_hdr(f, bcast, peer_mac, 0x0806);
+
+	put16(a, 1);
+	put16(a + 2, 0x0800);
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, 1);
+	memcpy(a + 8, peer_mac, 6);
+	put32(a + 14, PEER_IP);
+	put32(a + 24, 0xc6120009u);
+	feed(f, sizeof(f));
+	assert_int_equal(ntx, 0);
+}
+
+static void test_icmp_echo(void **state)
+{
+	struct net_status st0, st1;
+	uint8_t f[14 + 20 + 8 + 56];
+	uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800), *icmp = ip + 20;
+	const uint8_t *r;
+	unsigned int i;
+
+	feed_arp_request();
+	ntx = 0;
+	assert_int_equal(net_get_status(&st0), 0);
+
+	ip_hdr(ip, 20 + 8 + 56, 0x1234, 0x4000, 1, PEER_IP, BOX_IP);
+	icmp[0] = 8;
+	icmp[1] = 0;
+	put16(icmp + 2, 0);
+	put16(icmp + 4, 0xbeef); /* id */
+	put16(icmp + 6, 7);	 /* sequence */
+	for (i = 0; i < 56; i++)
+		icmp[8 + i] = (uint8_t)(i * 3 + 1);
+	put16(icmp + 2, csum(icmp, 8 + 56, 0));
+	feed(f, sizeof(f));
+
+	assert_int_equal(ntx, 1);
+	assert_int_equal(tx[0].len, sizeof(f));
+	r = tx[0].data;
+	check_ip_reply_hdr(r, 1);
+	assert_int_equal(get16(r + 14 + 2), 20 + 8 + 56);
+	r += 34;
+	assert_int_equal(r[0], 0); /* echo reply */
+	assert_int_equal(r[1], 0);
+	assert_int_equal(csum(r, 8 + 56, 0), 0);
+	assert_int_equal(get16(r + 4), 0xbeef);
+	assert_int_equal(get16(r + 6), 7);
+	assert_memory_equal(r + 8, icmp + 8, 56);
+	/* zero copy: the reply went out of the pool pbuf the request was received into */
+	assert_int_equal(tx[0].nseg, 1);
+	assert_true(in_pool(tx[0].seg[0], MEMP_PBUF_POOL));
+
+	assert_int_equal(net_get_status(&st1), 0);
+	assert_true(st1.present);
+	assert_true(st1.up);
+	assert_memory_equal(st1.mac, box_mac, 6);
+	assert_int_equal(st1.mtu, 1500);
+	assert_int_equal(st1.icmp_echo_rx, st0.icmp_echo_rx + 1);
+	assert_int_equal(st1.icmp_echo_tx, st0.icmp_echo_tx + 1);
+	assert_int_equal(st1.rx_packets, st0.rx_packets + 1);
+	assert_int_equal(st1.tx_packets, st0.tx_packets + 1);
+	assert_int_equal(st1.tx_octets, st0.tx_octets + sizeof(f));
+}
+
+static void test_icmp_bad_checksum_dropped(void **state)
+{
+	uint8_t f[14 + 20 + 8 + 8];
+	uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800), *icmp = ip + 20;
+
+	feed_arp_request();
+	ntx = 0;
+	ip_hdr(ip, 20 + 16, 1, 0, 1, PEER_IP, BOX_IP);
+	memset(icmp, 0, 16);
+	icmp[0] = 8;
+	put16(icmp + 2, 0x1234); /* wrong */
+	feed(f, sizeof(f));
+	assert_int_equal(ntx, 0);
+}
+
+/* 3000 octets of echo data: three fragments in, reassembled, answered in three fragments
+ * whose data segments point into the received pbufs (lwIP's IP_FRAG with PBUF_REF). */
+static void test_icmp_echo_fragmented(void **state)
+{
+	enum { DATA = 3000, MSG = 8 + DATA };
+	static uint8_t msg[MSG], back[MSG];
+	uint8_t f[1514];
+	size_t off, got = 0;
+	unsigned int i, chained = 0;
+
+	feed_arp_request();
+	ntx = 0;
+	memset(msg, 0, 8);
+	msg[0] = 8;
+	put16(msg + 4, 0x4242);
+	put16(msg + 6, 1);
+	for (i = 0; i < DATA; i++)
+		msg[8 + i] = (uint8_t)(i ^ (i >> 8));
+	put16(msg + 2, csum(msg, MSG, 0));
+	for (off = 0; off < MSG; off += 1480) {
+		size_t n = MSG - off < 1480 ? MSG - off : 1480;
+		uint16_t frag = (uint16_t)(off / 8) | (off + n < MSG ? 0x2000 : 0);
+		uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800);
+
+		ip_hdr(ip, (uint16_t)(20 + n), 0x5555, frag, 1, PEER_IP, BOX_IP);
+		memcpy(ip + 20, msg + off, n);
+		feed(f, 34 + n);
+	}
+	assert_int_equal(ntx, 3);
+	for (i = 0; i < ntx; i++) {
+		const uint8_t *ip = tx[i].data + 14;
+		size_t n = get16(ip + 2) - 20;
+
+		check_ip_reply_hdr(tx[i].data, 1);
+		off = (size_t)(get16(ip + 6) & 0x1fff) * 8;
+		assert_true(off + n <= MSG);
+		memcpy(back + off, ip + 20, n);
+		got += n;
+		if (tx[i].nseg > 1) {
+			chained++;
+			/* headers in their own pbuf, the data where it was received */
+			assert_true(in_pool(tx[i].seg[1], MEMP_PBUF_POOL));
+		}
+	}
+	assert_int_equal(got, MSG);
+	assert_int_equal(chained, 3);
+	assert_int_equal(back[0], 0);
+	assert_int_equal(csum(back, MSG, 0), 0);
+	assert_memory_equal(back + 4, msg + 4, MSG - 4);
+}
+
+/* The media hot path (design.md section 3, 7): a custom PBUF_RAM pbuf whose struct sits right
+ * before its memory; lwIP writes UDP, IP and Ethernet headers into the headroom and the driver
+ * gets one segment inside the application's buffer. */
+struct media_buf {
+	struct pbuf_custom pc;
+	/* PBUF_TRANSPORT reserves room for a TCP header (54 octets, aligned: 56); UDP uses 42 */
+	uint8_t mem[LWIP_MEM_ALIGN_SIZE(PBUF_TRANSPORT) + 172];
+};
+static int media_freed;
+static void media_free(struct pbuf *p)
+{
+	media_freed++;
+}
+
+static void test_udp_zero_copy_custom(void **state)
+{
+	static struct media_buf mb;
+	struct udp_pcb *pcb;
+	struct pbuf *p;
+	ip_addr_t dst;
+	const uint8_t *u, *payload;
+
+	feed_arp_request();
+	ntx = 0;
+	media_freed = 0;
+	mb.pc.custom_free_function = media_free;
+	p = pbuf_alloced_custom(PBUF_TRANSPORT, 172, PBUF_RAM, &mb.pc, mb.mem, sizeof(mb.mem));
+	assert_non_null(p);
+	payload = p->payload;
+	memset(p->payload, 0xd5, 172); /* A-law silence */
+	pcb = udp_new();
+	assert_non_null(pcb);
+	assert_int_equal(udp_bind(pcb, IP4_ADDR_ANY, 4000), ERR_OK);
+	ip_addr_set_ip4_u32(&dst, lwip_htonl(PEER_IP));
+	assert_int_equal(udp_sendto(pcb, p, &dst, 5004), ERR_OK);
+	assert_int_equal(ntx, 1);
+	assert_int_equal(tx[0].nseg, 1);
+	/* lwIP leaves p->payload on the Ethernet header it wrote: a sent pbuf is not reusable */
+	assert_ptr_equal(tx[0].seg[0], payload - 42);
+	assert_true((const uint8_t *)tx[0].seg[0] >= mb.mem &&
+		    (const uint8_t *)tx[0].seg[0] + tx[0].len <= mb.mem + sizeof(mb.mem));
+	assert_int_equal(tx[0].len, 42 + 172);
+	check_ip_reply_hdr(tx[0].data, 17);
+	u = tx[0].data + 34;
+	assert_int_equal(get16(u), 4000);
+	assert_int_equal(get16(u + 2), 5004);
+	assert_int_equal(get16(u + 4), 8 + 172);
+	{
+		/* UDP checksum over the pseudo header */
+		uint32_t ps = (BOX_IP >> 16) + (BOX_IP & 0xffff) + (PEER_IP >> 16) +
+			      (PEER_IP & 0xffff) + 17 + 8 + 172;
+		assert_int_not_equal(get16(u + 6), 0);
+		assert_int_equal(csum(u, 8 + 172, ps), 0);
+	}
+	pbuf_free(p);
+	assert_int_equal(media_freed, 1);
+	udp_remove(pcb);
+}
+
+/* PBUF_REF payload: lwIP chains a header pbuf; the payload segment is the caller's memory. */
+static void test_udp_zero_copy_ref(void **state)
+{
+	static uint8_t payload[200];
+	struct udp_pcb *pcb;
+	struct pbuf *p;
+	ip_addr_t dst;
+
+	feed_arp_request();
+	ntx = 0;
+	memset(payload, 0x55, sizeof(payload));
+	p = pbuf_alloc(PBUF_TRANSPORT, sizeof(payload), PBUF_REF);
+	assert_non_null(p);
+	p->payload = payload;
+	pcb = udp_new();
+	assert_non_null(pcb);
+	ip_addr_set_ip4_u32(&dst, lwip_htonl(PEER_IP));
+	assert_int_equal(udp_sendto(pcb, p, &dst, 5006), ERR_OK);
+	assert_int_equal(ntx, 1);
+	assert_int_equal(tx[0].nseg, 2);
+	assert_int_equal(tx[0].seg_len[0], 42);
+	assert_ptr_equal(tx[0].seg[1], payload);
+	assert_int_equal(tx[0].seg_len[1], sizeof(payload));
+	assert_memory_equal(tx[0].data + 42, payload, sizeof(payload));
+	pbuf_free(p);
+	udp_remove(pcb);
+}
+
+/* A chain longer than a descriptor list still goes out (from one counted copy). */
+static void test_long_chain_flattened(void **state)
+{
+	struct udp_pcb *pcb;
+	struct pbuf *head = NULL, *p;
+	ip_addr_t dst;
+	unsigned int i;
+
+	feed_arp_request();
+	ntx = 0;
+	for (i = 0; i < 20; i++) {
+		p = pbuf_alloc(PBUF_RAW, 10, PBUF_RAM);
+		assert_non_null(p);
+		memset(p->payload, (int)i, 10);
+		if (head)
+			pbuf_cat(head, p);
+		else
+			head = p;
+	}
+	pcb = udp_new();
+	assert_non_null(pcb);
+	ip_addr_set_ip4_u32(&dst, lwip_htonl(PEER_IP));
+	assert_int_equal(udp_sendto(pcb, head, &dst, 5008), ERR_OK);
+	assert_int_equal(ntx, 1);
+	assert_int_equal(tx[0].nseg, 1);
+	assert_int_equal(tx[0].len, 42 + 200);
+	for (i = 0; i < 20; i++)
+		assert_int_equal(tx[0].data[42 + i * 10], i);
+	pbuf_free(head);
+	udp_remove(pcb);
+}
+
+static void test_runt_and_giant_dropped(void **state)
+{
+	static uint8_t big[2000];
+	struct net_status st0, st1;
+
+	net_get_status(&st0);
+	feed(big, 10);
+	feed(big, sizeof(big));
+	net_get_status(&st1);
+	assert_int_equal(ntx, 0);
+	assert_int_equal(st1.rx_drops, st0.rx_drops + 2);
+}
+
+static void test_assert_logs_and_continues(void **state)
+{
+	struct net_status st0, st1;
+	unsigned int e0 = log_errors;
+	int reached = 0;
+
+	net_get_status(&st0);
+	LWIP_ASSERT("deliberate test assertion", 0);
+	reached = 1;
+	net_get_status(&st1);
+	assert_true(reached);
+	assert_int_equal(st1.lwip_errors, st0.lwip_errors + 1);
+	assert_int_equal(log_errors, e0 + 1);
+	log_errors = e0; /* expected: not counted against the leak/error check */
+}
+
+/* Last: nothing held by lwIP once every test freed its pbufs (timers keep their entries). */
+static void test_no_leak(void **state)
+{
+	struct net_status st;
+	int i;
+
+	for (i = 0; i < MEMP_MAX; i++) {
+		if (i == MEMP_SYS_TIMEOUT)
+			continue;
+		if (lwip_stats.memp[i]->used)
+			fprintf(stderr, "pool %d: %u in use\n", i, lwip_stats.memp[i]->used);
+		assert_int_equal(lwip_stats.memp[i]->used, 0);
+		assert_int_equal(lwip_stats.memp[i]->err, 0);
+	}
+	assert_int_equal(lwip_stats.mem.used, 0);
+	assert_int_equal(lwip_stats.mem.err, 0);
+	assert_int_equal(net_get_status(&st), 0);
+	assert_int_equal(st.tx_errors, 0);
+	assert_int_equal(st.lwip_errors, 1); /* the deliberate one */
+	assert_int_equal(log_errors, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_cfg_validation, test_setup),
+		cmocka_unit_test_setup(test_arp_reply, test_setup),
+		cmocka_unit_test_setup(test_arp_other_target_ignored, test_setup),
+		cmocka_unit_test_setup(test_icmp_echo, test_setup),
+		cmocka_unit_test_setup(test_icmp_bad_checksum_dropped, test_setup),
+		cmocka_unit_test_setup(test_icmp_echo_fragmented, test_setup),
+		cmocka_unit_test_setup(test_udp_zero_copy_custom, test_setup),
+		cmocka_unit_test_setup(test_udp_zero_copy_ref, test_setup),
+		cmocka_unit_test_setup(test_long_chain_flattened, test_setup),
+		cmocka_unit_test_setup(test_runt_and_giant_dropped, test_setup),
+		cmocka_unit_test_setup(test_assert_logs_and_continues, test_setup),
+		cmocka_unit_test(test_no_leak),
+	};
+
+	return cmocka_run_group_tests_name("net", tests, group_setup, NULL);
+}
