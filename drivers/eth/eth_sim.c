@@ -58,7 +58,7 @@ static void eth_sim_readable(int fd, short revents, void *arg)
 
 	if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
 		/* the tap went away (deleted by the host): stop watching, or poll() would spin */
-		eth_sim_rx_error(dev, s, revents & POLLNVAL ? EBADF : EIO);
+		s->st.rx_errors++;
 		LOGP(DNET, LOGL_ERROR, "%s: tap gone (poll 0x%x), receive stopped\n", dev->name,
 		     revents);
 		sim_poll_del(fd);
