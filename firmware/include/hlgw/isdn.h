@@ -1,41 +1,63 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* ISDN PRI on the spans' D-channels: HDLC (isdnhdlc) + LAPD/Q.931 (libpri). */
+/*
+ * ISDN PRI on the spans' D-channels: HDLC (isdnhdlc) + LAPD/Q.931 (libpri), one D-channel per
+ * configured span (span_cfg.sig: CPE or network side; switchtype EuroISDN E1 or QSIG).
+ */
 #ifndef HLGW_ISDN_H
 #define HLGW_ISDN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-struct osmo_tdef;
+#include <osmocom/core/tdef.h>
 
-/* Layer 2 states, named as Q.921 names them (ETSI EN 300 125 / ITU-T Q.921 SDL). */
+/* Layer 2 states, named as Q.921 names them (ETSI EN 300 125 / ITU-T Q.921 SDL). libpri does
+ * not expose its state: it is inferred from the frames and libpri's events (dchan.h). */
 enum isdn_l2_state {
-	ISDN_L2_TEI_UNASSIGNED,
-	ISDN_L2_AWAITING_ESTABLISHMENT,
-	ISDN_L2_AWAITING_RELEASE,
+	ISDN_L2_TEI_UNASSIGNED,	    /* layer 1 never came up yet (PRI: TEI 0 is fixed) */
+	ISDN_L2_TEI_ASSIGNED,	    /* link down (released, refused, or layer 1 lost) */
+	ISDN_L2_AWAITING_ESTABLISHMENT, /* SABME sent, waiting for UA */
+	ISDN_L2_AWAITING_RELEASE,   /* DISC sent, waiting for UA */
 	ISDN_L2_MULTIPLE_FRAME_ESTABLISHED,
-	ISDN_L2_TIMER_RECOVERY,
+	ISDN_L2_TIMER_RECOVERY,	    /* enquiry (P=1) sent, waiting for the F=1 response */
 };
 
 struct isdn_status {
 	bool configured;
 	bool l1_up;
+	bool network;		/* this side is the network (span_cfg.sig = NET) */
 	enum isdn_l2_state l2;
-	uint32_t sabme_tx, sabme_rx, ua_tx, ua_rx, disc_tx, disc_rx;
+	uint32_t sabme_tx, sabme_rx, ua_tx, ua_rx, disc_tx, disc_rx, dm_tx, dm_rx;
 	uint32_t frames_tx, frames_rx; /* all LAPD frames */
 	uint32_t iframes_tx, iframes_rx;
 	uint32_t hdlc_crc_err, hdlc_abort, hdlc_overlong; /* HDLC receive errors */
-	uint32_t l2_up_count;
+	uint32_t l2_up_count;	/* times the link became MULTIPLE_FRAME_ESTABLISHED */
 	unsigned int active_calls;
+	uint32_t setups_rx, setups_rejected; /* incoming SETUPs and how many the box refused */
 };
 
+/* "MULTIPLE_FRAME_ESTABLISHED"...; "UNKNOWN" for values out of range. */
 const char *isdn_l2_state_name(enum isdn_l2_state st);
+/* Status of span's D-channel; -ENODEV for a span out of range (an unconfigured span
+ * returns 0 with configured = false). */
 int isdn_get_status(unsigned int span, struct isdn_status *st);
-/* Start/stop writing a pcap (LINUX_LAPD) of every span's D-channel to path. */
+/* Start/stop writing a pcap (LINUX_LAPD) of every span's D-channel to path (relative paths
+ * go to the board's pcap directory). 0, -EBUSY (already capturing), -ENOTSUP (no files on
+ * this board) or -errno from the board. */
 int isdn_pcap_start(const char *path);
 int isdn_pcap_stop(void);
 
-/* Operator-tunable timers (osmo_tdef), applied to libpri when a D-channel (re)starts. */
+/*
+ * While the box does not route calls, it rejects an incoming SETUP with RELEASE COMPLETE and
+ * this Q.850 cause: 34 "no circuit/channel available" is a resource-class cause, so the
+ * exchange may try another box of the trunk group; and libpri 1.6 rejects a SETUP with
+ * RELEASE COMPLETE only for causes 1, 34, 44, 81, 82 (any other cause becomes a DISCONNECT,
+ * which libpri silently never sends for a call not yet answered with CALL PROCEEDING).
+ */
+#define ISDN_SETUP_REJECT_CAUSE 34
+
+/* Operator-tunable timers (osmo_tdef), applied to libpri when a D-channel (re)starts.
+ * Q.921: T200, T203 (ms), N200, K; Q.931: T303, T305, T308, T309, T310, T313 (ms). */
 extern struct osmo_tdef isdn_q921_tdefs[];
 extern struct osmo_tdef isdn_q931_tdefs[];
 

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Board files on the sim: host files, relative paths under --pcap-dir. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hlgw/bfile.h>
+
+#include "sim_poll.h"
+
+int board_file_open_append(uint32_t *size, const char *path)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (!size || !path || !*path)
+		return -EINVAL;
+	if (path[0] != '/' && sim_opts.pcap_dir && *sim_opts.pcap_dir) {
+		if (snprintf(full, sizeof(full), "%s/%s", sim_opts.pcap_dir, path) >=
+		    (int)sizeof(full))
+			return -ENAMETOOLONG;
+		path = full;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	*size = (uint32_t)st.st_size;
+	return fd;
+}
+
+int board_file_write(int fh, const void *buf, unsigned int len)
+{
+	const char *p = buf;
+	unsigned int done = 0;
+
+	while (done < len) {
+		ssize_t rc = write(fh, p + done, len - done);
+
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (unsigned int)rc;
+	}
+	return (int)len;
+}
+
+int board_file_close(int fh)
+{
+	return close(fh) < 0 ? -errno : 0;
+}

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* One PRI D-channel: isdnhdlc <-> LAPD <-> libpri (see dchan.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <osmocom/core/logging.h>
+
+#include "dchan.h"
+
+/* LAPD control field, P/F bit masked out (Q.921 table 5) */
+#define LAPD_PF 0x10
+#define LAPD_U_SABME 0x6f
+#define LAPD_U_UA 0x63
+#define LAPD_U_DISC 0x43
+#define LAPD_U_DM 0x0f
+#define LAPD_U_FRMR 0x87
+#define LAPD_U_UI 0x03
+#define LAPD_U_XID 0xaf
+
+static dchan_log_cb dchan_log_fn;
+
+void dchan_set_log(dchan_log_cb fn)
+{
+	dchan_log_fn = fn;
+}
+
+static void dchan_log(const struct dchan *dc, int layer, int level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void dchan_log(const struct dchan *dc, int layer, int level, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	if (!dchan_log_fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	dchan_log_fn(dc, layer, level, buf);
+}
+
+/* libpri's message/error hooks are global: find the D-channel through the userdata. */
+static void dchan_pri_text(struct pri *pri, char *s, int level)
+{
+	struct dchan *dc = pri ? pri_get_userdata(pri) : NULL;
+	size_t n = strlen(s);
+
+	if (!dchan_log_fn)
+		return;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	if (n)
+		dchan_log_fn(dc, 3, level, s);
+}
+
+static void dchan_pri_message(struct pri *pri, char *s)
+{
+	dchan_pri_text(pri, s, LOGL_DEBUG);
+}
+
+static void dchan_pri_error(struct pri *pri, char *s)
+{
+	dchan_pri_text(pri, s, LOGL_NOTICE);
+}
+
+const char *isdn_l2_state_name(enum isdn_l2_state st)
+{
+	switch (st) {
+	case ISDN_L2_TEI_UNASSIGNED:
+		return "TEI_UNASSIGNED";
+	case ISDN_L2_TEI_ASSIGNED:
+		return "TEI_ASSIGNED";
+	case ISDN_L2_AWAITING_ESTABLISHMENT:
+		return "AWAITING_ESTABLISHMENT";
+	case ISDN_L2_AWAITING_RELEASE:
+		return "AWAITING_RELEASE";
+	case ISDN_L2_MULTIPLE_FRAME_ESTABLISHED:
+		return "MULTIPLE_FRAME_ESTABLISHED";
+	case ISDN_L2_TIMER_RECOVERY:
+		return "TIMER_RECOVERY";
+	}
+	return "UNKNOWN";
+}
+
+static void dchan_set_l2(struct dchan *dc, enum isdn_l2_state st)
+{
+	if (dc->l2 == st)
+		return;
+	dchan_log(dc, 2, LOGL_INFO, "L2 %s -> %s", isdn_l2_state_name(dc->l2),
+		  isdn_l2_state_name(st));
+	if (st == ISDN_L2_MULTIPLE_FRAME_ESTABLISHED && dc->l2 != ISDN_L2_TIMER_RECOVERY)
+		dc->ctr.l2_up_count++;
+	dc->l2 = st;
+}
+
+/*
+ * Count a frame and follow the layer 2 state. Commands from the network side carry C/R=1,
+ * from the user side C/R=0 (Q.921 table 1); responses the opposite.
+ */
+static void dchan_frame_seen(struct dchan *dc, const uint8_t *f, int len, bool tx)
+{
+	bool from_network = tx ? dc->network : !dc->network;
+	bool cr, command;
+	uint8_t c;
+
+	if (tx)
+		dc->ctr.frames_tx++;
+	else
+		dc->ctr.frames_rx++;
+	if (dc->pcap && len > 0)
+		dchan_pcap_frame(dc->pcap, tx, dc->network, f, (unsigned int)len);
+	if (len < 3)
+		return;
+	cr = f[0] & 0x02;
+	command = from_network ? cr : !cr;
+	c = f[2];
+
+	if (!(c & 0x01)) { /* I-frame */
+		if (tx)
+			dc->ctr.iframes_tx++;
+		else
+			dc->ctr.iframes_rx++;
+		return;
+	}
+	if ((c & 0x03) == 0x01) { /* S-frame: RR/RNR/REJ, P/F in the 2nd octet */
+		bool pf = len >= 4 && (f[3] & 0x01);
+
+		if (tx && command && pf && dc->l2 == ISDN_L2_MULTIPLE_FRAME_ESTABLISHED)
+			dchan_set_l2(dc, ISDN_L2_TIMER_RECOVERY);
+		else if (!tx && !command && pf && dc->l2 == ISDN_L2_TIMER_RECOVERY)
+			dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+		return;
+	}
+	switch (c & ~LAPD_PF) {
+	case LAPD_U_SABME:
+		if (tx) {
+			dc->ctr.sabme_tx++;
+			dchan_set_l2(dc, ISDN_L2_AWAITING_ESTABLISHMENT);
+		} else {
+			dc->ctr.sabme_rx++;
+			dc->peer_ucmd = LAPD_U_SABME;
+		}
+		break;
+	case LAPD_U_UA:
+		if (tx) {
+			dc->ctr.ua_tx++;
+			/* our UA answers the peer's last SABME or DISC */
+			if (dc->peer_ucmd == LAPD_U_SABME)
+				dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+			else if (dc->peer_ucmd == LAPD_U_DISC)
+				dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
+		} else {
+			dc->ctr.ua_rx++;
+			if (dc->l2 == ISDN_L2_AWAITING_ESTABLISHMENT)
+				dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+			else if (dc->l2 == ISDN_L2_AWAITING_RELEASE)
+				dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
+		}
+		break;
+	case LAPD_U_DISC:
+		if (tx) {
+			dc->ctr.disc_tx++;
+			dchan_set_l2(dc, ISDN_L2_AWAITING_RELEASE);
+		} else {
+			dc->ctr.disc_rx++;
+			dc->peer_ucmd = LAPD_U_DISC;
+		}
+		break;
+	case LAPD_U_DM:
+		if (tx) {
+			dc->ctr.dm_tx++;
+		} else {
+			dc->ctr.dm_rx++;
+			if (dc->l2 != ISDN_L2_TEI_UNASSIGNED)
+				dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* libpri wants to send: len includes 2 FCS placeholders, which HDLC computes instead. */
+static int dchan_pri_write(struct pri *pri, void *buf, int buflen)
+{
+	struct dchan *dc = pri_get_userdata(pri);
+	struct dchan_txf *f;
+	int len = buflen - 2;
+
+	if (!dc || len <= 0)
+		return buflen;
+	if (dc->discard_tx)
+		return buflen; /* layer 1 down: the frame would be lost on the line */
+	if (len > DCHAN_MAX_FRAME || dc->txq_n == DCHAN_TXQ) {
+		dc->ctr.txq_drops++;
+		dchan_log(dc, 2, LOGL_ERROR, "TX frame dropped (len %d, queue %u)", len,
+			  dc->txq_n);
+		return buflen; /* Q.921 recovers by retransmission */
+	}
+	f = &dc->txq[(dc->txq_head + dc->txq_n) % DCHAN_TXQ];
+	memcpy(f->buf, buf, (size_t)len);
+	f->len = (uint16_t)len;
+	dc->txq_n++;
+	dchan_frame_seen(dc, f->buf, len, true);
+	return buflen;
+}
+
+/* libpri reads the frame dchan_rx is delivering: one frame plus 2 dummy FCS octets. */
+static int dchan_pri_read(struct pri *pri, void *buf, int buflen)
+{
+	struct dchan *dc = pri_get_userdata(pri);
+	int len;
+
+	if (!dc || !dc->rd_frame)
+		return 0;
+	len = dc->rd_len;
+	if (len + 2 > buflen)
+		len = buflen - 2;
+	if (len < 0)
+		return 0;
+	memcpy(buf, dc->rd_frame, (size_t)len);
+	memset((uint8_t *)buf + len, 0, 2);
+	dc->rd_frame = NULL;
+	return len + 2;
+}
+
+static void dchan_deliver(struct dchan *dc, pri_event *ev)
+{
+	if (!ev)
+		return;
+	switch (ev->e) {
+	case PRI_EVENT_DCHAN_UP:
+		dchan_log(dc, 2, LOGL_NOTICE, "D-channel up");
+		dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+		break;
+	case PRI_EVENT_DCHAN_DOWN:
+		dchan_log(dc, 2, LOGL_NOTICE, "D-channel down");
+		if (dc->l2 == ISDN_L2_MULTIPLE_FRAME_ESTABLISHED ||
+		    dc->l2 == ISDN_L2_TIMER_RECOVERY)
+			dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
+		break;
+	default:
+		break;
+	}
+	if (dc->cfg.event)
+		dc->cfg.event(dc, ev, dc->cfg.arg);
+}
+
+/* Hand one received LAPD frame (FCS already checked and stripped) to libpri. */
+static void dchan_rx_frame(struct dchan *dc, const uint8_t *f, int len)
+{
+	dchan_frame_seen(dc, f, len, false);
+	if (len < 3) {
+		dc->ctr.short_frames++;
+		return;
+	}
+	if (!dc->pri || !dc->l1_up)
+		return;
+	dc->rd_frame = f;
+	dc->rd_len = len;
+	dchan_deliver(dc, pri_check_event(dc->pri));
+	dc->rd_frame = NULL;
+}
+
+void dchan_rx(struct dchan *dc, const uint8_t *octets, unsigned int n)
+{
+	int left = (int)n;
+	int guard = 8 * (int)n + 8; /* each call consumes an octet or ends a frame */
+
+	/*
+	 * decode() may complete a frame on bits still held from the previous call's last
+	 * octet: then it returns the frame with *count == 0. Only "0, nothing consumed" means
+	 * it needs more input.
+	 */
+	while (left > 0 && guard-- > 0) {
+		int count = 0;
+		int rc = osmo_isdnhdlc_decode(&dc->rx_hdlc, octets, left, &count, dc->rx_buf,
+					      sizeof(dc->rx_buf));
+
+		if (count < 0 || count > left)
+			count = left;
+		octets += count;
+		left -= count;
+		if (rc > 0)
+			dchan_rx_frame(dc, dc->rx_buf, rc);
+		else if (rc == -OSMO_HDLC_CRC_ERROR)
+			dc->ctr.hdlc_crc_err++;
+		else if (rc == -OSMO_HDLC_FRAMING_ERROR)
+			dc->ctr.hdlc_abort++;
+		else if (rc == -OSMO_HDLC_LENGTH_ERROR)
+			dc->ctr.hdlc_overlong++;
+		else if (count == 0)
+			break;
+	}
+	dchan_timers(dc);
+}
+
+void dchan_tx(struct dchan *dc, uint8_t *octets, unsigned int n)
+{
+	unsigned int filled = 0;
+
+	while (filled < n) {
+		struct dchan_txf *f = dc->txq_n ? &dc->txq[dc->txq_head] : NULL;
+		const uint8_t *src = f ? f->buf + dc->tx_pos : NULL;
+		int slen = f ? f->len - dc->tx_pos : 0;
+		int count = 0;
+		int rc = osmo_isdnhdlc_encode(&dc->tx_hdlc, src, (uint16_t)slen, &count,
+					      octets + filled, (int)(n - filled));
+
+		if (rc <= 0) {
+			memset(octets + filled, 0x7e, n - filled);
+			break;
+		}
+		filled += (unsigned int)rc;
+		if (f) {
+			dc->tx_pos += count;
+			if (dc->tx_pos >= f->len) {
+				dc->txq_head = (dc->txq_head + 1) % DCHAN_TXQ;
+				dc->txq_n--;
+				dc->tx_pos = 0;
+			}
+		}
+	}
+}
+
+void dchan_timers(struct dchan *dc)
+{
+	pri_event *ev;
+	int guard = 64;
+
+	if (!dc->pri)
+		return;
+	while (guard-- > 0 && (ev = pri_schedule_run(dc->pri)))
+		dchan_deliver(dc, ev);
+}
+
+uint32_t dchan_next_timeout_ms(struct dchan *dc, uint32_t max_ms)
+{
+	struct timeval *next, now;
+	int64_t ms;
+
+	if (!dc->pri)
+		return max_ms;
+	next = pri_schedule_next(dc->pri);
+	if (!next)
+		return max_ms;
+	gettimeofday(&now, NULL);
+	ms = ((int64_t)next->tv_sec - now.tv_sec) * 1000 +
+	     ((int64_t)next->tv_usec - now.tv_usec + 999) / 1000;
+	if (ms < 0)
+		return 0;
+	return ms < max_ms ? (uint32_t)ms : max_ms;
+}
+
+void dchan_apply_timers(struct dchan *dc)
+{
+	unsigned int i;
+
+	if (!dc->pri)
+		return;
+	for (i = 0; i < dc->cfg.n_timers; i++)
+		if (pri_set_timer(dc->pri, dc->cfg.timers[i].id, dc->cfg.timers[i].value) < 0)
+			dchan_log(dc, 2, LOGL_ERROR, "libpri refused timer %d = %d",
+				  dc->cfg.timers[i].id, dc->cfg.timers[i].value);
+}
+
+unsigned int dchan_active_calls(struct dchan *dc)
+{
+	unsigned int n = 0;
+	char *s, *p;
+
+	if (!dc->pri)
+		return 0;
+	s = pri_dump_info_str(dc->pri);
+	if (!s)
+		return 0;
+	p = strstr(s, "Total active-calls:");
+	if (p)
+		n = (unsigned int)strtoul(p + strlen("Total active-calls:"), NULL, 10);
+	free(s);
+	return n;
+}
+
+int dchan_init(struct dchan *dc, const struct dchan_cfg *cfg)
+{
+	static bool hooks_set;
+
+	if (!dc || !cfg || (cfg->nodetype != PRI_CPE && cfg->nodetype != PRI_NETWORK))
+		return -EINVAL;
+	if (!hooks_set) {
+		pri_set_message(dchan_pri_message);
+		pri_set_error(dchan_pri_error);
+		hooks_set = true;
+	}
+	memset(dc, 0, sizeof(*dc));
+	dc->cfg = *cfg;
+	dc->network = cfg->nodetype == PRI_NETWORK;
+	dc->l2 = ISDN_L2_TEI_UNASSIGNED;
+	dc->discard_tx = true;
+	osmo_isdnhdlc_rcv_init(&dc->rx_hdlc, OSMO_HDLC_F_BITREVERSE);
+	osmo_isdnhdlc_out_init(&dc->tx_hdlc, OSMO_HDLC_F_BITREVERSE);
+	return 0;
+}
+
+/* A DISC command with P=1 as the peer would send it (C/R=1 from the network side). */
+static void dchan_inject_disc(struct dchan *dc)
+{
+	uint8_t disc[3] = { dc->network ? 0x00 : 0x02, 0x01, LAPD_U_DISC | LAPD_PF };
+
+	dc->rd_frame = disc;
+	dc->rd_len = sizeof(disc);
+	dchan_deliver(dc, pri_check_event(dc->pri));
+	dc->rd_frame = NULL;
+}
+
+int dchan_l1(struct dchan *dc, bool up)
+{
+	if (up == dc->l1_up)
+		return 0;
+	dc->l1_up = up;
+	dchan_log(dc, 2, LOGL_INFO, "layer 1 %s", up ? "up" : "down");
+	if (up) {
+		/* restart HDLC: whatever was half-sent or half-received is gone */
+		osmo_isdnhdlc_rcv_init(&dc->rx_hdlc, OSMO_HDLC_F_BITREVERSE);
+		osmo_isdnhdlc_out_init(&dc->tx_hdlc, OSMO_HDLC_F_BITREVERSE);
+		dc->txq_n = 0;
+		dc->tx_pos = 0;
+		dc->discard_tx = false;
+		if (!dc->pri) {
+			/* pri_new_cb sends SABME from inside: the I/O must be ready now */
+			dc->pri = pri_new_cb(-1, dc->cfg.nodetype, dc->cfg.switchtype,
+					     dchan_pri_read, dchan_pri_write, dc);
+			if (!dc->pri) {
+				dc->discard_tx = true;
+				return -ENOMEM;
+			}
+			pri_set_debug(dc->pri, dc->cfg.pri_debug);
+			dchan_apply_timers(dc);
+		}
+		return 0;
+	}
+	/* down: tell libpri the link is gone, then black-hole its frames until L1 is back */
+	dc->discard_tx = true;
+	if (dc->pri && (dc->l2 == ISDN_L2_MULTIPLE_FRAME_ESTABLISHED ||
+			dc->l2 == ISDN_L2_TIMER_RECOVERY))
+		dchan_inject_disc(dc);
+	dc->discard_tx = true;
+	dc->txq_n = 0;
+	dc->tx_pos = 0;
+	if (dc->l2 != ISDN_L2_TEI_UNASSIGNED)
+		dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
+	return 0;
+}
