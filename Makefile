@@ -24,16 +24,21 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lpri -lm
 
-.PHONY: all deps test unit integration demo bench clean distclean sim_defconfig \
-	menuconfig savedefconfig config FORCE
+.PHONY: all deps test unit integration demo bench clean distclean menuconfig savedefconfig \
+	config defconfig-apply
 all: $(O)/hlgw $(O)/pstn-sim
 
 # ---- configuration ------------------------------------------------------------------------
 $(O)/.config: board/$(BOARD)/defconfig Kconfig
 	$(Q)mkdir -p $(O)
 	$(Q)$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/defconfig.py --kconfig Kconfig $< >/dev/null
-%_defconfig:
-	$(Q)$(MAKE) --no-print-directory BOARD=$* -B build/$*/.config
+# make <board>_defconfig: start build/<board>/.config afresh from board/<board>/defconfig
+%_defconfig: board/%/defconfig
+	$(Q)$(MAKE) --no-print-directory BOARD=$* defconfig-apply
+defconfig-apply:
+	$(Q)rm -f $(O)/.config
+	$(Q)$(MAKE) --no-print-directory $(O)/.config
+	@echo "  CONFIG $(O)/.config from board/$(BOARD)/defconfig"
 menuconfig: $(O)/.config
 	$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/menuconfig.py Kconfig
 savedefconfig: $(O)/.config

@@ -110,8 +110,11 @@ static void span_second(void *arg)
 		if (!sp->running || e1_framer_get_counters(sp->dev, &c) < 0)
 			continue;
 		defect = sp->defect_in_second || (sp->alarms & SPAN_DEFECTS);
-		g826_second(&sp->g826, c.crc4 - sp->last_ctr.crc4, c.blocks - sp->last_ctr.blocks,
-			    c.fas - sp->last_ctr.fas, defect);
+		if (sp->cfg.line.crc4)
+			g826_second(&sp->g826, c.crc4 - sp->last_ctr.crc4,
+				    c.blocks - sp->last_ctr.blocks, defect);
+		else
+			g826_second(&sp->g826, c.fas - sp->last_ctr.fas, 0, defect);
 		sp->last_ctr = c;
 		sp->defect_in_second = false;
 	}
@@ -210,6 +213,8 @@ int span_set_cfg(unsigned int nr, const struct span_cfg *cfg)
 	sp->cfg = *cfg;
 	if (!sp->dev)
 		return 0; /* configured ahead of hardware: kept for the running-config */
+	if (cfg->line.crc4 != sp->g826.crc4)
+		g826_init(&sp->g826, cfg->line.crc4); /* block- vs FAS-based counting */
 	if (line_changed && sp->running) {
 		rc = e1_framer_configure(sp->dev, &sp->cfg.line);
 		if (rc < 0)
@@ -266,7 +271,7 @@ static int span_init(struct board *b)
 		sp->nr = i;
 		sp->dev = i < b->n_e1 ? b->e1[i] : NULL;
 		span_default_cfg(&sp->cfg, sp->dev != NULL);
-		g826_init(&sp->g826);
+		g826_init(&sp->g826, sp->cfg.line.crc4);
 		if (sp->dev)
 			e1_framer_set_callbacks(sp->dev, &span_framer_cbs, sp);
 	}
