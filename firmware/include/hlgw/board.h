@@ -8,6 +8,7 @@
 #define HLGW_BOARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "autoconf.h"
@@ -41,5 +42,16 @@ void board_log_write(const char *buf, int len);
 
 /* Ask the main loop to end (sim: SIGTERM); the firmware checks it once per loop. */
 bool board_stop_requested(void);
+
+/*
+ * Console: serve the VTY on the board's serial line (the sim: stdin/stdout or a pty).
+ * Returns 0 or -ENODEV when the board has no console. Stop releases the line.
+ */
+int board_console_start(void);
+void board_console_stop(void);
+
+/* The factory configuration text used when the flash holds none (the sim: --factory FILE),
+ * with *len its length; NULL when the board has none. */
+const char *board_factory_config(size_t *len);
 
 #endif
