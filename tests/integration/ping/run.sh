@@ -4,9 +4,10 @@
 # fragmented 3000-octet echoes and a flood, with 0% loss; its MAC is 02:... and the same after
 # a restart; it answers only for its own address; it logs no error and stops cleanly.
 # Phase 1: the box creates the tap itself. Phase 2: it attaches to a persistent tap.
+# The address comes from a factory config (`interface ethernet 0` / `ip address`) that the
+# console replays; `show ip interface` on the console (stdin) must count the echo requests.
 # Needs root (ip netns, tap). Addresses: 198.18.0.0/24 inside the namespace only.
 #   HLGW_BUILD  build dir holding hlgw (default build/sim);  HLGW_BIN overrides the binary.
-# The address is given with --ip until the console's `ip address` can set it.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 build=${HLGW_BUILD:-$top/build/sim}
@@ -41,6 +42,7 @@ stop_box() {
 	kill -KILL "$box_pid" 2>/dev/null || true
 	wait "$box_pid" || box_rc=$?
 	box_pid=
+	exec 3>&-
 }
 
 cleanup() {
@@ -55,11 +57,27 @@ trap 'exit 130' INT TERM
 [ -x "$bin" ] || fail "no box binary at $bin (build first)"
 command -v ping >/dev/null || fail "ping missing (Debian package iputils-ping)"
 
-start_box() { # log name, extra args...
-	box_log=$work/$1.log
-	shift
-	ip netns exec "$ns" "$bin" --tap "$tap" "$@" </dev/null >"$box_log" 2>&1 &
+# Start the box with a factory config (its IP address) and its console on a fifo.
+start_box() { # name, address/mask or "none"
+	local name=$1
+	box_log=$work/$name.log
+	con_out=$work/$name.console
+	{
+		echo "interface ethernet 0"
+		[ "$2" = none ] || echo " ip address $2"
+	} >"$work/$name.cfg"
+	rm -f "$work/con"
+	mkfifo "$work/con"
+	ip netns exec "$ns" "$bin" --tap "$tap" --factory "$work/$name.cfg" --console - \
+		<"$work/con" >"$con_out" 2>"$box_log" &
 	box_pid=$!
+	exec 3>"$work/con"
+}
+
+# Run one console command; its output lands in $con_out.
+console() {
+	printf '%s\r\n' "$1" >&3
+	sleep 0.5
 }
 
 wait_tap() {
@@ -103,7 +121,7 @@ ip netns add "$ns"
 ip -n "$ns" link set lo up
 
 # ---- phase 1: the box creates the tap --------------------------------------------------
-start_box phase1 --ip "$box_ip/24"
+start_box phase1 "$box_ip 255.255.255.0"
 wait_tap
 ip -n "$ns" addr add "$host_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
@@ -128,21 +146,31 @@ ip -n "$ns" link show "$tap" >/dev/null 2>&1 && fail "non-persistent tap outlive
 ip -n "$ns" tuntap add dev "$tap" mode tap
 ip -n "$ns" addr add "$host_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
-start_box phase2-noaddr
+start_box phase2-noaddr none
 sleep 0.5
 if nsping -n -q -c 2 -i 0.2 -W 1 "$box_ip" >/dev/null 2>&1; then
 	fail "box without an address answered"
 fi
+console "show ip interface"
+grep -q "Ethernet0 is down" "$con_out" && grep -q "Internet address is not set" "$con_out" ||
+	fail "show ip interface without an address: $(cat "$con_out")"
 check_box_healthy
 stop_box_clean
 ip -n "$ns" neigh flush dev "$tap"
 
-start_box phase2 --ip "$box_ip/24,$host_ip"
+start_box phase2 "$box_ip 255.255.255.0
+ ip default-gateway $host_ip"
 sleep 0.3
 ping_ok "5 echoes after restart" -c 5 -i 0.2 -W 2
 mac2=$(box_mac)
 [ "$mac2" = "$mac1" ] || fail "MAC changed across restarts: $mac1 -> $mac2"
 ping_ok "flood, 2000 echoes" -f -c 2000 -W 2 -s 172
+console "show ip interface"
+grep -q "Ethernet0 is up" "$con_out" && grep -q "Internet address is 198.18.0.2/24" "$con_out" &&
+	grep -q "Default gateway is $host_ip" "$con_out" &&
+	grep -q "^  2005 ICMP echo requests received" "$con_out" ||
+	fail "show ip interface: $(cat "$con_out")"
+log "console: $(grep -E 'packets input|echo requests' "$con_out" | tr -s ' ' | tr '\r\n' '  ')"
 check_box_healthy
 stop_box_clean
 log "PASS"
