@@ -234,11 +234,11 @@ static void dchan_deliver(struct dchan *dc, pri_event *ev)
 		return;
 	switch (ev->e) {
 	case PRI_EVENT_DCHAN_UP:
-		dchan_log(dc, 2, LOGL_NOTICE, "D-channel up");
+		dchan_log(dc, 2, LOGL_INFO, "D-channel up");
 		dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
 		break;
 	case PRI_EVENT_DCHAN_DOWN:
-		dchan_log(dc, 2, LOGL_NOTICE, "D-channel down");
+		dchan_log(dc, 2, LOGL_INFO, "D-channel down");
 		if (dc->l2 == ISDN_L2_MULTIPLE_FRAME_ESTABLISHED ||
 		    dc->l2 == ISDN_L2_TIMER_RECOVERY)
 			dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
@@ -439,8 +439,8 @@ int dchan_l1(struct dchan *dc, bool up)
 				return -ENOMEM;
 			}
 			pri_set_debug(dc->pri, dc->cfg.pri_debug);
-			dchan_apply_timers(dc);
 		}
+		dchan_apply_timers(dc);
 		return 0;
 	}
 	/* down: tell libpri the link is gone, then black-hole its frames until L1 is back */

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pstn-sim commands: one per line, from a scenario file (-x) and/or stdin, run in order.
+ * `wait` and `wait-event` hold the following commands back (the line clock keeps running).
+ * Arguments are words and key=value pairs; see usage in main.c and the README.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "psim.h"
+
+#define CMD_QUEUE 256
+#define CMD_ARGS 16
+
+static char *cmd_queue[CMD_QUEUE];
+static unsigned int cmd_head, cmd_n;
+
+static struct {
+	bool active;
+	uint64_t until_us;
+	char ev[32];
+	char match[96];
+	uint64_t since;
+} cmd_wait;
+
+struct cmd_args {
+	int n;
+	char *key[CMD_ARGS]; /* NULL for a bare word */
+	char *val[CMD_ARGS];
+};
+
+static const char *arg_get(const struct cmd_args *a, const char *key)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->key[i] && !strcmp(a->key[i], key))
+			return a->val[i];
+	return NULL;
+}
+
+/* the idx-th bare word (after the command name) */
+static const char *arg_word(const struct cmd_args *a, int idx)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (!a->key[i] && idx-- == 0)
+			return a->val[i];
+	return NULL;
+}
+
+static long arg_long(const struct cmd_args *a, const char *key, long def)
+{
+	const char *v = arg_get(a, key);
+
+	return v ? strtol(v, NULL, 0) : def;
+}
+
+static void cmd_error(const char *cmd, const char *msg)
+{
+	char b1[128], b2[256];
+
+	psim_ev("error", "\"cmd\":\"%s\",\"msg\":\"%s\"", psim_json_str(b1, sizeof(b1), cmd),
+		psim_json_str(b2, sizeof(b2), msg));
+}
+
+static struct psim_span *cmd_span(const struct cmd_args *a, const char *cmd)
+{
+	long s = arg_long(a, "span", 0);
+
+	if (s < 0 || s >= (long)psim.nspans) {
+		cmd_error(cmd, "no such span");
+		return NULL;
+	}
+	return &psim.span[s];
+}
+
+static struct psim_call *cmd_call(const struct cmd_args *a, const char *cmd)
+{
+	const char *id = arg_get(a, "call");
+	struct psim_call *c = id ? psim_call_get((unsigned int)atoi(id)) : psim_call_latest();
+
+	if (!c)
+		cmd_error(cmd, "no such call");
+	return c;
+}
+
+static int lookup(const char *s, const char *const *names, int n, int def)
+{
+	int i;
+
+	if (!s)
+		return def;
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcasecmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static void cmd_call_place(const struct cmd_args *a)
+{
+	static const char *const tons[] = { "unknown", "international", "national", "network",
+					     "subscriber", NULL, "abbreviated" };
+	static const char *const npis[] = { "unknown", "e164", NULL, "data", "telex", NULL,
+					     NULL, NULL, "national", "private" };
+	static const char *const pres[] = { "allowed", "restricted", "unavailable" };
+	static const int pres_val[] = { PRES_ALLOWED_USER_NUMBER_NOT_SCREENED,
+					PRES_PROHIB_USER_NUMBER_NOT_SCREENED,
+					PRES_NUMBER_NOT_AVAILABLE };
+	struct psim_span *sp = cmd_span(a, "call");
+	const char *called = arg_get(a, "called");
+	int ton = lookup(arg_get(a, "ton"), tons, 7, 0);
+	int npi = lookup(arg_get(a, "npi"), npis, 10, 1);
+	int pr = lookup(arg_get(a, "pres"), pres, 3, 0);
+	long bchan = arg_long(a, "bchan", 1);
+	int rc;
+
+	if (!sp)
+		return;
+	if (!called) {
+		cmd_error("call", "called= missing");
+		return;
+	}
+	if (ton < 0 || npi < 0 || pr < 0 || bchan < 1 || bchan > 31 || bchan == 16) {
+		cmd_error("call", "bad ton/npi/pres/bchan");
+		return;
+	}
+	rc = psim_call_place(sp->nr, called, arg_get(a, "calling"), ton, npi, pres_val[pr],
+			     (int)bchan);
+	if (rc == -1)
+		cmd_error("call", "D-channel is not up");
+	else if (rc < 0)
+		cmd_error("call", "libpri refused the call");
+}
+
+static void cmd_fault(const struct cmd_args *a)
+{
+	struct psim_span *sp = cmd_span(a, "fault");
+	const char *what = arg_word(a, 0), *arg = arg_word(a, 1);
+	bool on = arg && (!strcmp(arg, "on") || !strcmp(arg, "1"));
+
+	if (!sp || !what) {
+		if (sp)
+			cmd_error("fault", "which fault?");
+		return;
+	}
+	if (!strcmp(what, "los")) {
+		sp->los = on;
+	} else if (!strcmp(what, "ais")) {
+		g704_tx_set_ais(&sp->gtx, on);
+	} else if (!strcmp(what, "rai")) {
+		g704_tx_set_rai(&sp->gtx, on);
+	} else if (!strcmp(what, "crc4")) {
+		long rate = arg_long(a, "rate", 0), count = arg_long(a, "count", 0);
+
+		if (arg && !strcmp(arg, "off"))
+			rate = count = 0;
+		if (g704_tx_corrupt_crc(&sp->gtx, (uint32_t)count, (uint32_t)rate) < 0) {
+			cmd_error("fault", "CRC-4 is off on this line");
+			return;
+		}
+	} else if (!strcmp(what, "lfa")) {
+		if (arg && (!strcmp(arg, "on") || !strcmp(arg, "off"))) {
+			sp->lfa_hold = on;
+			if (!on)
+				g704_tx_corrupt_fas(&sp->gtx, 0);
+		} else {
+			g704_tx_corrupt_fas(&sp->gtx, (uint32_t)arg_long(a, "count", 3));
+		}
+	} else if (!strcmp(what, "slip")) {
+		g704_tx_slip(&sp->gtx, arg_long(a, "dir", -1) < 0 ? -1 : 1);
+	} else {
+		cmd_error("fault", "unknown fault (los ais rai crc4 lfa slip)");
+		return;
+	}
+	psim_ev("fault", "\"span\":%u,\"fault\":\"%s\",\"arg\":\"%s\"", sp->nr, what,
+		arg ? arg : "");
+}
+
+static void cmd_play(const struct cmd_args *a)
+{
+	struct psim_call *c = cmd_call(a, "play");
+	const char *file = arg_get(a, "file"), *tone = arg_get(a, "tone");
+	struct psim_media *m = NULL;
+	char err[160];
+
+	if (!c)
+		return;
+	if (!file && !tone)
+		file = arg_word(a, 0);
+	if (tone) {
+		double f = 1000, lvl = -10;
+		uint32_t ms = (uint32_t)arg_long(a, "dur", 0);
+		char *end;
+
+		f = strtod(tone, &end);
+		if (*end == ',')
+			lvl = strtod(end + 1, &end);
+		if (!strncasecmp(end, "dBm0", 4))
+			end += 4;
+		if (*end == ',')
+			ms = (uint32_t)strtoul(end + 1, NULL, 10);
+		if (f <= 0 || f >= 4000 || lvl > 3.14) {
+			cmd_error("play", "tone=FREQ,LEVELdBm0[,MS]: 0 < FREQ < 4000, LEVEL <= 3.14");
+			return;
+		}
+		m = psim_media_tone(f, lvl, ms);
+	} else if (file) {
+		m = psim_media_wav_in(file, err, sizeof(err));
+		if (!m) {
+			cmd_error("play", err);
+			return;
+		}
+	} else {
+		cmd_error("play", "file or tone= missing");
+		return;
+	}
+	if (c->play)
+		psim_media_close(c->play);
+	c->play = m;
+	psim_ev("play", "\"call\":%u", c->id);
+}
+
+static void cmd_record(const struct cmd_args *a)
+{
+	struct psim_call *c = cmd_call(a, "record");
+	const char *file = arg_get(a, "file");
+	char err[160];
+
+	if (!c)
+		return;
+	if (!file)
+		file = arg_word(a, 0);
+	if (!file) {
+		cmd_error("record", "file missing");
+		return;
+	}
+	if (c->rec) {
+		psim_media_close(c->rec);
+		c->rec = NULL;
+		psim_ev("record_done", "\"call\":%u", c->id);
+	}
+	if (!strcmp(file, "stop"))
+		return;
+	c->rec = psim_media_wav_out(file, err, sizeof(err));
+	if (!c->rec)
+		cmd_error("record", err);
+	else
+		psim_ev("record", "\"call\":%u", c->id);
+}
+
+static void cmd_status(const struct cmd_args *a)
+{
+	struct psim_span *sp = cmd_span(a, "status");
+	const struct dchan_ctr *c;
+	char al[64];
+
+	if (!sp)
+		return;
+	c = &sp->dc.ctr;
+	psim_ev("status", "\"span\":%u,\"connected\":%s,\"l1\":%s,\"alarms\":%s,\"l2\":\"%s\","
+		"\"sabme_tx\":%u,\"sabme_rx\":%u,\"ua_tx\":%u,\"ua_rx\":%u,\"frames_tx\":%u,"
+		"\"frames_rx\":%u,\"iframes_tx\":%u,\"iframes_rx\":%u,\"hdlc_crc_err\":%u,"
+		"\"crc4_err\":%u,\"ebit\":%u,\"slips\":%u,\"blocks_tx\":%llu,\"blocks_rx\":%llu",
+		sp->nr, sp->cfd >= 0 ? "true" : "false", sp->l1_up ? "true" : "false",
+		psim_alarm_list(al, sizeof(al), sp->rx_alarms), isdn_l2_state_name(sp->dc.l2),
+		c->sabme_tx, c->sabme_rx, c->ua_tx, c->ua_rx, c->frames_tx, c->frames_rx,
+		c->iframes_tx, c->iframes_rx, c->hdlc_crc_err, sp->grx.ctr.crc4, sp->grx.ctr.ebit,
+		sp->grx.ctr.slips, (unsigned long long)sp->blocks_tx,
+		(unsigned long long)sp->blocks_rx);
+}
+
+static void cmd_exec(char *line)
+{
+	struct cmd_args a = { 0 };
+	char *p = line, *cmd, *tok, *save = NULL;
+	struct psim_call *c;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || *p == '#')
+		return;
+	cmd = strtok_r(p, " \t\r\n", &save);
+	if (!cmd)
+		return;
+	while ((tok = strtok_r(NULL, " \t\r\n", &save)) && a.n < CMD_ARGS) {
+		char *eq = strchr(tok, '=');
+
+		if (eq && eq != tok) {
+			*eq = '\0';
+			a.key[a.n] = tok;
+			a.val[a.n] = eq + 1;
+		} else {
+			a.key[a.n] = NULL;
+			a.val[a.n] = tok;
+		}
+		a.n++;
+	}
+
+	if (!strcmp(cmd, "call")) {
+		cmd_call_place(&a);
+	} else if (!strcmp(cmd, "hangup")) {
+		c = cmd_call(&a, cmd);
+		if (c) {
+			pri_hangup(dchan_pri(&psim.span[c->span].dc), c->call,
+				   (int)arg_long(&a, "cause", 16));
+			psim_ev("hangup_sent", "\"call\":%u,\"cause\":%ld", c->id,
+				arg_long(&a, "cause", 16));
+		}
+	} else if (!strcmp(cmd, "answer")) {
+		c = cmd_call(&a, cmd);
+		if (c) {
+			pri_answer(dchan_pri(&psim.span[c->span].dc), c->call, c->bchan, 0);
+			c->answered = true;
+			psim_ev("answer_sent", "\"call\":%u", c->id);
+		}
+	} else if (!strcmp(cmd, "alerting")) {
+		c = cmd_call(&a, cmd);
+		if (c)
+			pri_acknowledge(dchan_pri(&psim.span[c->span].dc), c->call, c->bchan, 1);
+	} else if (!strcmp(cmd, "play")) {
+		cmd_play(&a);
+	} else if (!strcmp(cmd, "stop")) {
+		c = cmd_call(&a, cmd);
+		if (c && c->play) {
+			psim_media_close(c->play);
+			c->play = NULL;
+			psim_ev("play_done", "\"call\":%u", c->id);
+		}
+	} else if (!strcmp(cmd, "record")) {
+		cmd_record(&a);
+	} else if (!strcmp(cmd, "dtmf")) {
+		c = cmd_call(&a, cmd);
+		if (c && arg_word(&a, 0)) {
+			if (c->play)
+				psim_media_close(c->play);
+			c->play = psim_media_dtmf(arg_word(&a, 0), (uint32_t)arg_long(&a, "on", 100),
+						  (uint32_t)arg_long(&a, "off", 100));
+			psim_ev("dtmf_sent", "\"call\":%u,\"digits\":\"%s\"", c->id, arg_word(&a, 0));
+		} else if (c) {
+			cmd_error(cmd, "digits missing");
+		}
+	} else if (!strcmp(cmd, "fault")) {
+		cmd_fault(&a);
+	} else if (!strcmp(cmd, "disconnect")) {
+		struct psim_span *sp = cmd_span(&a, cmd);
+
+		if (sp)
+			psim_span_close(sp, "disconnect command");
+	} else if (!strcmp(cmd, "auto-answer")) {
+		psim.auto_answer = arg_word(&a, 0) && !strcmp(arg_word(&a, 0), "on");
+	} else if (!strcmp(cmd, "pcap")) {
+		const char *f = arg_word(&a, 0);
+
+		if (psim.pcap_on) {
+			unsigned int i;
+
+			for (i = 0; i < psim.nspans; i++)
+				psim.span[i].dc.pcap = NULL;
+			dchan_pcap_close(&psim.pcap);
+			psim.pcap_on = false;
+		}
+		if (f && strcmp(f, "stop")) {
+			int rc = dchan_pcap_open(&psim.pcap, f);
+			unsigned int i;
+
+			if (rc < 0) {
+				cmd_error(cmd, strerror(-rc));
+				return;
+			}
+			psim.pcap_on = true;
+			for (i = 0; i < psim.nspans; i++)
+				psim.span[i].dc.pcap = &psim.pcap;
+		}
+	} else if (!strcmp(cmd, "status")) {
+		cmd_status(&a);
+	} else if (!strcmp(cmd, "echo")) {
+		char b[256];
+
+		psim_ev("echo", "\"text\":\"%s\"", psim_json_str(b, sizeof(b), arg_word(&a, 0)));
+	} else if (!strcmp(cmd, "wait")) {
+		const char *ms = arg_word(&a, 0);
+
+		cmd_wait.active = true;
+		cmd_wait.ev[0] = '\0';
+		cmd_wait.until_us = psim_now_us() + (uint64_t)(ms ? atol(ms) : 0) * 1000u;
+	} else if (!strcmp(cmd, "wait-event")) {
+		const char *ev = arg_word(&a, 0), *ms = arg_word(&a, 1), *m = arg_get(&a, "match");
+
+		if (!ev) {
+			cmd_error(cmd, "event name missing");
+			return;
+		}
+		cmd_wait.active = true;
+		snprintf(cmd_wait.ev, sizeof(cmd_wait.ev), "%s", ev);
+		snprintf(cmd_wait.match, sizeof(cmd_wait.match), "%s", m ? m : "");
+		cmd_wait.since = arg_get(&a, "since-start") ? 0 : psim_ev_seq();
+		cmd_wait.until_us = psim_now_us() + (uint64_t)(ms ? atol(ms) : 10000) * 1000u;
+	} else if (!strcmp(cmd, "quit")) {
+		psim.quit = true;
+	} else {
+		cmd_error(cmd, "unknown command");
+	}
+}
+
+void psim_cmd_queue(const char *line)
+{
+	char *dup;
+
+	if (cmd_n == CMD_QUEUE) {
+		cmd_error("queue", "too many queued commands");
+		return;
+	}
+	dup = strdup(line);
+	if (!dup)
+		return;
+	cmd_queue[(cmd_head + cmd_n) % CMD_QUEUE] = dup;
+	cmd_n++;
+}
+
+int psim_cmd_queue_file(const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		psim_cmd_queue(line);
+	fclose(f);
+	return 0;
+}
+
+void psim_cmd_line(const char *line)
+{
+	psim_cmd_queue(line);
+	psim_cmd_poll();
+}
+
+static bool cmd_wait_over(void)
+{
+	if (!cmd_wait.active)
+		return true;
+	if (cmd_wait.ev[0] &&
+	    psim_ev_seen_since(cmd_wait.ev, cmd_wait.since,
+			       cmd_wait.match[0] ? cmd_wait.match : NULL)) {
+		cmd_wait.active = false;
+		return true;
+	}
+	if (psim_now_us() >= cmd_wait.until_us) {
+		cmd_wait.active = false;
+		if (cmd_wait.ev[0])
+			psim_ev("timeout", "\"wait\":\"%s\"", cmd_wait.ev);
+		return true;
+	}
+	return false;
+}
+
+void psim_cmd_poll(void)
+{
+	while (cmd_n && !psim.quit && cmd_wait_over()) {
+		char *line = cmd_queue[cmd_head];
+
+		cmd_head = (cmd_head + 1) % CMD_QUEUE;
+		cmd_n--;
+		cmd_exec(line);
+		free(line);
+	}
+	if (!cmd_n)
+		cmd_wait_over();
+}
+
+uint32_t psim_cmd_next_ms(void)
+{
+	uint64_t now = psim_now_us();
+
+	if (!cmd_wait.active)
+		return 1000;
+	return cmd_wait.until_us > now ? (uint32_t)((cmd_wait.until_us - now) / 1000u) : 0;
+}

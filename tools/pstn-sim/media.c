@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * B-channel media for pstn-sim: G.711 A-law, 8 kHz mono S16LE WAV in and out, sine tones at
+ * a level in dBm0, DTMF (Q.23) generation and a Goertzel detector (Q.24-ish thresholds).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psim.h"
+
+/* ---- G.711 A-law -------------------------------------------------------------------------- */
+
+uint8_t psim_alaw_encode(int16_t pcm)
+{
+	int v = pcm >> 3; /* 13-bit */
+	uint8_t sign = 0x80, a;
+	int seg, thr;
+
+	if (v < 0) {
+		sign = 0x00;
+		v = -v - 1;
+	}
+	if (v > 4095)
+		v = 4095;
+	if (v < 32) {
+		a = (uint8_t)(v >> 1);
+	} else {
+		for (seg = 1, thr = 64; seg < 7 && v >= thr; seg++, thr <<= 1)
+			;
+		a = (uint8_t)((seg << 4) | ((v >> seg) & 0x0f));
+	}
+	return (uint8_t)((a | sign) ^ 0x55);
+}
+
+int16_t psim_alaw_decode(uint8_t a)
+{
+	int seg, mant, v;
+
+	a ^= 0x55;
+	seg = (a >> 4) & 7;
+	mant = a & 0x0f;
+	if (seg == 0)
+		v = (mant << 1) + 1;
+	else
+		v = ((mant << 1) + 33) << (seg - 1);
+	v <<= 3;
+	return (int16_t)((a & 0x80) ? v : -v);
+}
+
+/* ---- sources and sinks --------------------------------------------------------------------- */
+
+enum psim_media_kind { PM_WAV_IN, PM_TONE, PM_DTMF, PM_WAV_OUT };
+
+struct psim_media {
+	enum psim_media_kind kind;
+	FILE *f;
+	uint32_t samples; /* written (out) or left (in) */
+	uint32_t n;	  /* samples produced so far */
+	uint32_t dur;	  /* tone length in samples, 0 = until stopped */
+	double phase[2], step[2], amp[2];
+	char digits[64];
+	unsigned int digit, on, off;
+};
+
+static double psim_dbm0_amp(double dbm0)
+{
+	/* a full-scale sine is +3.14 dBm0 (G.711's digital milliwatt is 0 dBm0) */
+	return 32767.0 * pow(10.0, (dbm0 - 3.14) / 20.0);
+}
+
+static uint32_t rd_le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+struct psim_media *psim_media_wav_in(const char *path, char *err, size_t errlen)
+{
+	struct psim_media *m;
+	uint8_t h[12], ch[8], fmt[16];
+	bool have_fmt = false;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		snprintf(err, errlen, "cannot open %s", path);
+		return NULL;
+	}
+	if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) {
+		snprintf(err, errlen, "%s: not a WAV file", path);
+		goto err_close;
+	}
+	while (fread(ch, 1, 8, f) == 8) {
+		uint32_t len = rd_le32(ch + 4);
+
+		if (!memcmp(ch, "fmt ", 4)) {
+			if (len < 16 || fread(fmt, 1, 16, f) != 16)
+				break;
+			/* PCM, mono, 8000 Hz, 16 bit */
+			if (fmt[0] != 1 || fmt[2] != 1 || rd_le32(fmt + 4) != 8000 || fmt[14] != 16) {
+				snprintf(err, errlen, "%s: need 8 kHz mono S16LE PCM", path);
+				goto err_close;
+			}
+			have_fmt = true;
+			fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR);
+		} else if (!memcmp(ch, "data", 4)) {
+			if (!have_fmt)
+				break;
+			m = calloc(1, sizeof(*m));
+			if (!m)
+				goto err_close;
+			m->kind = PM_WAV_IN;
+			m->f = f;
+			m->samples = len / 2;
+			return m;
+		} else {
+			fseek(f, (long)(len + (len & 1)), SEEK_CUR);
+		}
+	}
+	snprintf(err, errlen, "%s: no fmt/data chunk", path);
+err_close:
+	fclose(f);
+	return NULL;
+}
+
+struct psim_media *psim_media_tone(double freq, double dbm0, uint32_t dur_ms)
+{
+	struct psim_media *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->kind = PM_TONE;
+	m->step[0] = 2.0 * M_PI * freq / 8000.0;
+	m->amp[0] = psim_dbm0_amp(dbm0);
+	m->dur = dur_ms * 8;
+	return m;
+}
+
+static const char psim_dtmf_keys[] = "123A456B789C*0#D";
+static const double psim_dtmf_lo[] = { 697, 770, 852, 941 };
+static const double psim_dtmf_hi[] = { 1209, 1336, 1477, 1633 };
+
+struct psim_media *psim_media_dtmf(const char *digits, uint32_t on_ms, uint32_t off_ms)
+{
+	struct psim_media *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->kind = PM_DTMF;
+	snprintf(m->digits, sizeof(m->digits), "%s", digits);
+	m->on = on_ms * 8;
+	m->off = off_ms * 8;
+	m->amp[0] = psim_dbm0_amp(-7.0); /* low group */
+	m->amp[1] = psim_dbm0_amp(-5.0); /* high group, 2 dB twist */
+	return m;
+}
+
+struct psim_media *psim_media_wav_out(const char *path, char *err, size_t errlen)
+{
+	static const uint8_t hdr[44] = {
+		'R', 'I', 'F', 'F', 36, 0, 0, 0, 'W', 'A', 'V', 'E', 'f', 'm', 't', ' ',
+		16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0,
+		2, 0, 16, 0, 'd', 'a', 't', 'a', 0, 0, 0, 0,
+	};
+	struct psim_media *m;
+	FILE *f = fopen(path, "wb");
+
+	if (!f) {
+		snprintf(err, errlen, "cannot create %s", path);
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m || fwrite(hdr, 1, sizeof(hdr), f) != sizeof(hdr)) {
+		free(m);
+		fclose(f);
+		snprintf(err, errlen, "cannot write %s", path);
+		return NULL;
+	}
+	m->kind = PM_WAV_OUT;
+	m->f = f;
+	return m;
+}
+
+bool psim_media_next(struct psim_media *m, int16_t *pcm)
+{
+	uint8_t b[2];
+
+	switch (m->kind) {
+	case PM_WAV_IN:
+		if (!m->samples || fread(b, 1, 2, m->f) != 2)
+			return false;
+		m->samples--;
+		*pcm = (int16_t)(b[0] | b[1] << 8);
+		return true;
+	case PM_TONE:
+		if (m->dur && m->n >= m->dur)
+			return false;
+		*pcm = (int16_t)lrint(m->amp[0] * sin(m->phase[0]));
+		m->phase[0] = fmod(m->phase[0] + m->step[0], 2.0 * M_PI);
+		m->n++;
+		return true;
+	case PM_DTMF: {
+		unsigned int per = m->on + m->off, pos;
+		const char *k;
+		char d;
+
+		if (!per)
+			return false;
+		m->digit = m->n / per;
+		pos = m->n % per;
+		d = m->digits[m->digit];
+		if (!d)
+			return false;
+		m->n++;
+		k = strchr(psim_dtmf_keys, d);
+		if (!k || pos >= m->on) {
+			*pcm = 0;
+			return true;
+		}
+		{
+			unsigned int idx = (unsigned int)(k - psim_dtmf_keys);
+			double t = pos / 8000.0;
+
+			*pcm = (int16_t)lrint(m->amp[0] * sin(2 * M_PI * psim_dtmf_lo[idx / 4] * t) +
+					      m->amp[1] * sin(2 * M_PI * psim_dtmf_hi[idx % 4] * t));
+		}
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+void psim_media_put(struct psim_media *m, int16_t pcm)
+{
+	uint8_t b[2] = { (uint8_t)(pcm & 0xff), (uint8_t)((uint16_t)pcm >> 8) };
+
+	if (m->kind != PM_WAV_OUT || fwrite(b, 1, 2, m->f) != 2)
+		return;
+	m->samples++;
+}
+
+static void wr_le32_at(FILE *f, long off, uint32_t v)
+{
+	uint8_t b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+
+	fseek(f, off, SEEK_SET);
+	fwrite(b, 1, 4, f);
+}
+
+void psim_media_close(struct psim_media *m)
+{
+	if (!m)
+		return;
+	if (m->kind == PM_WAV_OUT && m->f) {
+		wr_le32_at(m->f, 4, 36 + m->samples * 2);
+		wr_le32_at(m->f, 40, m->samples * 2);
+	}
+	if (m->f)
+		fclose(m->f);
+	free(m);
+}
+
+/* ---- DTMF detector: Goertzel over 205-sample blocks (25.6 ms) ---------------------------- */
+
+static double psim_goertzel(const float *x, int n, double f)
+{
+	double k = 2.0 * cos(2.0 * M_PI * f / 8000.0), s1 = 0, s2 = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		double s0 = x[i] + k * s1 - s2;
+
+		s2 = s1;
+		s1 = s0;
+	}
+	return s1 * s1 + s2 * s2 - k * s1 * s2;
+}
+
+char psim_dtmf_detect(struct psim_call *c, int16_t pcm)
+{
+	double lo[4], hi[4], energy = 0, lmax = 0, hmax = 0;
+	int i, li = 0, hi_i = 0, key = 0;
+	char out = 0;
+
+	c->dtmf_buf[c->dtmf_n++] = pcm;
+	if (c->dtmf_n < 205)
+		return 0;
+	c->dtmf_n = 0;
+	for (i = 0; i < 205; i++)
+		energy += (double)c->dtmf_buf[i] * c->dtmf_buf[i];
+	for (i = 0; i < 4; i++) {
+		lo[i] = psim_goertzel(c->dtmf_buf, 205, psim_dtmf_lo[i]);
+		hi[i] = psim_goertzel(c->dtmf_buf, 205, psim_dtmf_hi[i]);
+		if (lo[i] > lmax)
+			lmax = lo[i], li = i;
+		if (hi[i] > hmax)
+			hmax = hi[i], hi_i = i;
+	}
+	/* both tones present, above -30 dBm0-ish, and most of the block's energy */
+	if (energy > 205.0 * 100.0 * 100.0 && (lmax + hmax) * 2.0 / 205.0 > 0.6 * energy &&
+	    lmax > hmax / 6.3 && hmax > lmax / 6.3)
+		key = psim_dtmf_keys[li * 4 + hi_i];
+	if (key && key == c->dtmf_last) {
+		if (++c->dtmf_run == 2)
+			out = (char)key; /* two blocks in a row: ~50 ms, Q.24 minimum 40 ms */
+	} else {
+		c->dtmf_run = key ? 1 : 0;
+	}
+	c->dtmf_last = key;
+	return out;
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pstn-sim: the telco side of the sim E1 lines (design.md section 5). NETWORK-side libpri on
+ * the same G.704 framer and D-channel code as the box; the clock master of every line.
+ */
+#ifndef PSIM_H
+#define PSIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <drv/e1_framer.h>
+
+#include "../../drivers/e1/g704.h"
+#include "../../firmware/isdn/dchan.h"
+
+#define PSIM_SPANS 8
+#define PSIM_CALLS 64
+#define PSIM_ALAW_IDLE 0xd5
+
+struct psim_media;
+
+struct psim_span {
+	unsigned int nr;
+	const char *path;
+	int lfd;	 /* listening socket */
+	int cfd;	 /* the box's connection, -1 when none */
+	bool crc4;
+	struct g704_tx gtx;
+	struct g704_rx grx;
+	uint32_t rx_alarms;	/* from the box's signal, as last reported */
+	bool l1_up;
+	struct dchan dc;
+	char name[16];
+	/* faults towards the box */
+	bool los;		/* send all zeros */
+	bool lfa_hold;		/* keep corrupting FAS words */
+	uint64_t blocks_tx, blocks_rx, tx_dropped;
+};
+
+enum psim_call_dir { PSIM_OUT, PSIM_IN };
+
+struct psim_call {
+	bool used;
+	unsigned int id;
+	unsigned int span;
+	enum psim_call_dir dir;
+	q931_call *call;
+	int bchan; /* timeslot, 0 when none yet */
+	bool answered;
+	struct psim_media *play, *rec;
+	/* DTMF detector state */
+	int dtmf_last, dtmf_run, dtmf_gap;
+	float dtmf_buf[205];
+	int dtmf_n;
+};
+
+struct psim {
+	struct psim_span span[PSIM_SPANS];
+	unsigned int nspans;
+	struct psim_call calls[PSIM_CALLS];
+	unsigned int next_call_id;
+	FILE *out;
+	uint64_t t0_us;
+	bool quit;
+	int verbose;
+	struct dchan_pcap pcap;
+	bool pcap_on;
+	bool auto_answer; /* answer calls from the box */
+	const struct dchan_timer *timers;
+	unsigned int n_timers;
+};
+
+extern struct psim psim;
+
+/* main.c */
+uint64_t psim_now_us(void);
+uint32_t psim_ms(void);
+
+/* out.c: one JSON object per line: {"t":ms,"ev":name, ...}; fmt adds fields ("k":v,...) */
+void psim_ev(const char *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* JSON string body (escaped) of s into buf */
+const char *psim_json_str(char *buf, size_t len, const char *s);
+/* last event names, for wait-event */
+bool psim_ev_seen_since(const char *ev, uint64_t seq, const char *match);
+uint64_t psim_ev_seq(void);
+
+/* call.c */
+void psim_call_event(struct dchan *dc, pri_event *ev, void *arg);
+struct psim_call *psim_call_get(unsigned int id);
+struct psim_call *psim_call_latest(void);
+int psim_call_place(unsigned int span, const char *called, const char *calling, int ton,
+		    int npi, int pres, int bchan);
+void psim_call_free(struct psim_call *c);
+/* B-channel media for span's chunk (TS1..31 of 8 frames): tx fill, rx take */
+void psim_calls_media_tx(unsigned int span, uint8_t *chunk);
+void psim_calls_media_rx(unsigned int span, const uint8_t *chunk);
+const char *psim_cause_name(int cause);
+
+/* media.c */
+uint8_t psim_alaw_encode(int16_t pcm);
+int16_t psim_alaw_decode(uint8_t a);
+struct psim_media *psim_media_wav_in(const char *path, char *err, size_t errlen);
+struct psim_media *psim_media_tone(double freq, double dbm0, uint32_t dur_ms);
+struct psim_media *psim_media_dtmf(const char *digits, uint32_t on_ms, uint32_t off_ms);
+struct psim_media *psim_media_wav_out(const char *path, char *err, size_t errlen);
+/* next sample to send; false when the source has ended */
+bool psim_media_next(struct psim_media *m, int16_t *pcm);
+void psim_media_put(struct psim_media *m, int16_t pcm);
+void psim_media_close(struct psim_media *m);
+/* DTMF detector: feed 8 kHz samples; returns a digit once per key press, else 0 */
+char psim_dtmf_detect(struct psim_call *c, int16_t pcm);
+
+/* cmd.c */
+void psim_cmd_line(const char *line);
+void psim_cmd_poll(void); /* run queued commands whose wait is over */
+uint32_t psim_cmd_next_ms(void);
+int psim_cmd_queue_file(const char *path);
+void psim_cmd_queue(const char *line);
+
+/* line.c */
+int psim_span_listen(struct psim_span *sp);
+void psim_span_accept(struct psim_span *sp);
+void psim_span_read(struct psim_span *sp);
+void psim_span_tick(struct psim_span *sp);
+void psim_span_close(struct psim_span *sp, const char *why);
+const char *psim_alarm_list(char *buf, size_t len, uint32_t alarms);
+
+#endif
