@@ -17,7 +17,7 @@ endif
 CC := gcc
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -fno-strict-aliasing
-CPPFLAGS := -I$(O)/include -Ifirmware/include -Idrivers/include -Idrivers \
+CPPFLAGS := -I$(O)/include -Ifirmware/include -Ifirmware -Idrivers/include -Idrivers \
 	-Ifirmware/net/port -I$(LWIP_DIR)/src/include
 PKGS := libosmocore libosmovty
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

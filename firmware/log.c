@@ -59,6 +59,7 @@ int hlgw_log_init(void)
 	if (!tgt)
 		return -ENOMEM;
 	tgt->output = hlgw_log_output;
+	log_set_use_color(tgt, 0);
 	log_set_print_category(tgt, 1);
 	log_set_print_category_hex(tgt, 0);
 	log_set_print_level(tgt, 1);

@@ -49,7 +49,7 @@ static void e1_sim_set_alarms(struct e1_sim *s, uint32_t alarms)
 {
 	if (alarms == s->alarms)
 		return;
-	LOGP(DE1, LOGL_NOTICE, "(S%u) alarms %s%s%s%s%s%s\n", s->nr, alarms ? "" : "cleared",
+	LOGP(DE1, LOGL_NOTICE, "(S%u) alarms:%s%s%s%s%s%s\n", s->nr, alarms ? "" : " cleared",
 	     alarms & E1_ALARM_LOS ? " LOS" : "", alarms & E1_ALARM_AIS ? " AIS" : "",
 	     alarms & E1_ALARM_LFA ? " LFA" : "", alarms & E1_ALARM_LMFA ? " LMFA" : "",
 	     alarms & E1_ALARM_RAI ? " RAI" : "");
@@ -70,8 +70,7 @@ static void e1_sim_close(struct e1_sim *s)
 static void e1_sim_lost(struct e1_sim *s)
 {
 	e1_sim_close(s);
-	g704_rx_init(&s->rx, s->cfg.crc4);
-	e1_sim_set_alarms(s, E1_ALARM_LOS);
+	e1_sim_set_alarms(s, g704_rx_los(&s->rx));
 	if (s->started)
 		osmo_timer_schedule(&s->retry, 0, E1_SIM_RETRY_MS * 1000);
 }
@@ -91,8 +90,8 @@ static void e1_sim_block(struct e1_sim *s)
 	}
 	alarms = g704_rx_block(&s->rx, s->in, s->out);
 	red = alarms & (E1_ALARM_LOS | E1_ALARM_AIS | E1_ALARM_LFA);
-	s->tx.ebits_pending += g704_rx_take_ebits(&s->rx);
-	s->tx.rai = red || s->force_rai;
+	g704_tx_add_ebits(&s->tx, g704_rx_take_ebits(&s->rx));
+	g704_tx_set_rai(&s->tx, red || s->force_rai);
 	e1_sim_set_alarms(s, alarms);
 
 	memset(s->txb, 0xd5, sizeof(s->txb)); /* A-law idle on unused timeslots */
