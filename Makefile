@@ -103,6 +103,16 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 deps:
 	$(Q)scripts/deps.sh
 
+# Benchmarks print figures beside their anchors; they are not timed tests.
+BENCH_BINS := $(O)/bench/bench_g704
+$(O)/bench/bench_g704: $(call obj,tools/bench/bench_g704.c drivers/e1/g704.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^
+bench: $(BENCH_BINS)
+	@echo "software E1 framer, ns per 1 ms block (anchor: 1 ms per block per span at 8 spans"
+	@echo "leaves 125,000 ns; a framer chip does this in hardware):"
+	$(Q)$(O)/bench/bench_g704
+
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-tests.sh unit $(O) $(UNIT_TESTS)
 integration: all
