@@ -55,18 +55,52 @@ static unsigned int cli_mask_bits(uint32_t mask)
 	return n;
 }
 
+/* Say what is wrong before net_set_cfg refuses it with a bare -EINVAL. */
+static int cli_ip_check(struct vty *vty, const struct net_cfg *cfg)
+{
+	char a[16], b[16];
+	uint32_t host;
+
+	if (!cfg->addr) {
+		if (!cfg->gw)
+			return 0;
+		vty_out(vty, "%% Set the address first (interface ethernet 0, ip address)%s",
+			VTY_NEWLINE);
+		return -EINVAL;
+	}
+	if (!cfg->mask || (~cfg->mask & (~cfg->mask + 1))) {
+		vty_out(vty, "%% Mask %s is not contiguous%s", cli_ip_str(a, sizeof(a), cfg->mask),
+			VTY_NEWLINE);
+		return -EINVAL;
+	}
+	host = cfg->addr & ~cfg->mask;
+	if (cfg->mask != 0xffffffffu && cfg->mask != 0xfffffffeu &&
+	    (host == 0 || host == ~cfg->mask)) {
+		vty_out(vty, "%% %s is the %s address of its subnet%s",
+			cli_ip_str(a, sizeof(a), cfg->addr), host ? "broadcast" : "network",
+			VTY_NEWLINE);
+		return -EINVAL;
+	}
+	if (cfg->gw && (cfg->gw & cfg->mask) != (cfg->addr & cfg->mask)) {
+		vty_out(vty, "%% Gateway %s is not in the subnet %s/%u%s",
+			cli_ip_str(a, sizeof(a), cfg->gw),
+			cli_ip_str(b, sizeof(b), cfg->addr & cfg->mask), cli_mask_bits(cfg->mask),
+			VTY_NEWLINE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int cli_ip_apply(struct vty *vty, const struct net_cfg *cfg)
 {
-	int rc = net_set_cfg(cfg);
+	int rc;
 
+	if (cli_ip_check(vty, cfg) < 0)
+		return CMD_WARNING;
+	rc = net_set_cfg(cfg);
 	if (rc == 0)
 		return CMD_SUCCESS;
-	if (rc == -EINVAL)
-		vty_out(vty, "%% Invalid address: the mask must be contiguous, the address not the "
-			"network or broadcast address, the gateway inside the subnet%s",
-			VTY_NEWLINE);
-	else
-		vty_out(vty, "%% Cannot apply the address (%d)%s", rc, VTY_NEWLINE);
+	vty_out(vty, "%% The IP stack refused the address (%d)%s", rc, VTY_NEWLINE);
 	return CMD_WARNING;
 }
 

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The real command tree (firmware/cli) and store on the sim flash; span/isdn/net are test
+# doubles (cli_doubles.c); G.826 figures come from the real monitor.
+UNIT_TESTS += cli
+cli_SRCS := tests/unit/cli/test_cli.c tests/unit/cli/cli_doubles.c \
+	$(wildcard firmware/cli/*.c) firmware/config/store.c firmware/span/g826.c \
+	drivers/flash/flash_sim.c firmware/log.c
