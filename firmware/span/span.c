@@ -125,10 +125,10 @@ static void span_second(void *arg)
 	osmo_timer_schedule(&span_second_timer, 0, (long)(span_next_second_us - now));
 }
 
-static void span_default_cfg(struct span_cfg *cfg, bool present)
+static void span_default_cfg(struct span_cfg *cfg)
 {
 	*cfg = (struct span_cfg){
-		.enabled = present,
+		.enabled = true, /* in service unless shut down; no line attached shows LOS */
 		.line = { .crc4 = true, .linecode = E1_LINECODE_HDB3, .clock = E1_CLOCK_LINE },
 		.sig = SPAN_SIG_CPE,
 		.switchtype = SPAN_SWITCH_EUROISDN_E1,
@@ -270,7 +270,7 @@ static int span_init(struct board *b)
 		memset(sp, 0, sizeof(*sp));
 		sp->nr = i;
 		sp->dev = i < b->n_e1 ? b->e1[i] : NULL;
-		span_default_cfg(&sp->cfg, sp->dev != NULL);
+		span_default_cfg(&sp->cfg);
 		g826_init(&sp->g826, sp->cfg.line.crc4);
 		if (sp->dev)
 			e1_framer_set_callbacks(sp->dev, &span_framer_cbs, sp);
