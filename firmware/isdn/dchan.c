@@ -97,6 +97,9 @@ static void dchan_set_l2(struct dchan *dc, enum isdn_l2_state st)
 	dc->l2 = st;
 }
 
+static void dchan_frame_track(struct dchan *dc, const uint8_t *f, int len, bool tx,
+			      bool from_network);
+
 /*
  * Count a frame and follow the layer 2 state. Commands from the network side carry C/R=1,
  * from the user side C/R=0 (Q.921 table 1); responses the opposite.
@@ -104,8 +107,6 @@ static void dchan_set_l2(struct dchan *dc, enum isdn_l2_state st)
 static void dchan_frame_seen(struct dchan *dc, const uint8_t *f, int len, bool tx)
 {
 	bool from_network = tx ? dc->network : !dc->network;
-	bool cr, command;
-	uint8_t c;
 
 	if (tx)
 		dc->ctr.frames_tx++;
@@ -113,6 +114,17 @@ static void dchan_frame_seen(struct dchan *dc, const uint8_t *f, int len, bool t
 		dc->ctr.frames_rx++;
 	if (dc->pcap && len > 0)
 		dchan_pcap_frame(dc->pcap, tx, dc->network, f, (unsigned int)len);
+	dchan_frame_track(dc, f, len, tx, from_network);
+}
+
+/* Counters by frame type, and the layer 2 state, from a frame sent or received. */
+static void dchan_frame_track(struct dchan *dc, const uint8_t *f, int len, bool tx,
+			      bool from_network)
+{
+	struct dchan_ctr scratch, *ctr = dc->discard_ctr ? &scratch : &dc->ctr;
+	bool cr, command;
+	uint8_t c;
+
 	if (len < 3)
 		return;
 	cr = f[0] & 0x02;
@@ -121,9 +133,9 @@ static void dchan_frame_seen(struct dchan *dc, const uint8_t *f, int len, bool t
 
 	if (!(c & 0x01)) { /* I-frame */
 		if (tx)
-			dc->ctr.iframes_tx++;
+			ctr->iframes_tx++;
 		else
-			dc->ctr.iframes_rx++;
+			ctr->iframes_rx++;
 		return;
 	}
 	if ((c & 0x03) == 0x01) { /* S-frame: RR/RNR/REJ, P/F in the 2nd octet */
@@ -138,23 +150,26 @@ static void dchan_frame_seen(struct dchan *dc, const uint8_t *f, int len, bool t
 	switch (c & ~LAPD_PF) {
 	case LAPD_U_SABME:
 		if (tx) {
-			dc->ctr.sabme_tx++;
+			ctr->sabme_tx++;
 			dchan_set_l2(dc, ISDN_L2_AWAITING_ESTABLISHMENT);
 		} else {
-			dc->ctr.sabme_rx++;
+			ctr->sabme_rx++;
 			dc->peer_ucmd = LAPD_U_SABME;
 		}
 		break;
 	case LAPD_U_UA:
 		if (tx) {
-			dc->ctr.ua_tx++;
+			ctr->ua_tx++;
 			/* our UA answers the peer's last SABME or DISC */
-			if (dc->peer_ucmd == LAPD_U_SABME)
+			if (dc->peer_ucmd == LAPD_U_SABME) {
+				if (dc->l2 == ISDN_L2_AWAITING_ESTABLISHMENT)
+					dc->ua_inject = true; /* see dchan_rx_frame() */
 				dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+			}
 			else if (dc->peer_ucmd == LAPD_U_DISC)
 				dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
 		} else {
-			dc->ctr.ua_rx++;
+			ctr->ua_rx++;
 			if (dc->l2 == ISDN_L2_AWAITING_ESTABLISHMENT)
 				dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
 			else if (dc->l2 == ISDN_L2_AWAITING_RELEASE)
@@ -163,18 +178,18 @@ static void dchan_frame_seen(struct dchan *dc, const uint8_t *f, int len, bool t
 		break;
 	case LAPD_U_DISC:
 		if (tx) {
-			dc->ctr.disc_tx++;
+			ctr->disc_tx++;
 			dchan_set_l2(dc, ISDN_L2_AWAITING_RELEASE);
 		} else {
-			dc->ctr.disc_rx++;
+			ctr->disc_rx++;
 			dc->peer_ucmd = LAPD_U_DISC;
 		}
 		break;
 	case LAPD_U_DM:
 		if (tx) {
-			dc->ctr.dm_tx++;
+			ctr->dm_tx++;
 		} else {
-			dc->ctr.dm_rx++;
+			ctr->dm_rx++;
 			if (dc->l2 != ISDN_L2_TEI_UNASSIGNED)
 				dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
 		}
@@ -193,8 +208,15 @@ static int dchan_pri_write(struct pri *pri, void *buf, int buflen)
 
 	if (!dc || len <= 0)
 		return buflen;
-	if (dc->discard_tx)
-		return buflen; /* layer 1 down: the frame would be lost on the line */
+	if (dc->discard_tx) {
+		/* layer 1 down: the frame is lost on the line, but libpri's state moved */
+		if (len >= 3) {
+			dc->discard_ctr = true;
+			dchan_frame_track(dc, buf, len, true, dc->network);
+			dc->discard_ctr = false;
+		}
+		return buflen;
+	}
 	if (len > DCHAN_MAX_FRAME || dc->txq_n == DCHAN_TXQ) {
 		dc->ctr.txq_drops++;
 		dchan_log(dc, 2, LOGL_ERROR, "TX frame dropped (len %d, queue %u)", len,
@@ -207,6 +229,24 @@ static int dchan_pri_write(struct pri *pri, void *buf, int buflen)
 	dc->txq_n++;
 	dchan_frame_seen(dc, f->buf, len, true);
 	return buflen;
+}
+
+int dchan_send_frame(struct dchan *dc, const uint8_t *frame, unsigned int len)
+{
+	struct dchan_txf *f;
+
+	if (!dc || !frame || len == 0 || len > DCHAN_MAX_FRAME)
+		return -EINVAL;
+	if (dc->discard_tx)
+		return -ENETDOWN;
+	if (dc->txq_n == DCHAN_TXQ)
+		return -ENOSPC;
+	f = &dc->txq[(dc->txq_head + dc->txq_n) % DCHAN_TXQ];
+	memcpy(f->buf, frame, len);
+	f->len = (uint16_t)len;
+	dc->txq_n++;
+	dchan_frame_seen(dc, f->buf, (int)len, true);
+	return 0;
 }
 
 /* libpri reads the frame dchan_rx is delivering: one frame plus 2 dummy FCS octets. */
@@ -250,6 +290,23 @@ static void dchan_deliver(struct dchan *dc, pri_event *ev)
 		dc->cfg.event(dc, ev, dc->cfg.arg);
 }
 
+/*
+ * Feed libpri a U frame as the peer would send it: a command carries C/R=1 from the network
+ * side and C/R=0 from the user side, a response the opposite (Q.921 table 1).
+ */
+static void dchan_inject_u(struct dchan *dc, uint8_t ctrl, bool command)
+{
+	bool cr = dc->network ? !command : command; /* the peer is the other side */
+	uint8_t f[3] = { cr ? 0x02 : 0x00, 0x01, ctrl };
+
+	if (command)
+		dc->peer_ucmd = ctrl & ~LAPD_PF;
+	dc->rd_frame = f;
+	dc->rd_len = sizeof(f);
+	dchan_deliver(dc, pri_check_event(dc->pri));
+	dc->rd_frame = NULL;
+}
+
 /* Hand one received LAPD frame (FCS already checked and stripped) to libpri. */
 static void dchan_rx_frame(struct dchan *dc, const uint8_t *f, int len)
 {
@@ -264,6 +321,19 @@ static void dchan_rx_frame(struct dchan *dc, const uint8_t *f, int len)
 	dc->rd_len = len;
 	dchan_deliver(dc, pri_check_event(dc->pri));
 	dc->rd_frame = NULL;
+	/*
+	 * Both sides send SABME when the link starts. libpri answers the peer's SABME with UA
+	 * but, while its own SABME is unanswered (lost to a layer 1 flap, or crossing), stays
+	 * in AWAITING_ESTABLISHMENT until T200 and then sends SABME again, which resets the
+	 * link the peer already uses and loses what the peer sent meanwhile (design.md 7: the
+	 * SETUP lost after link-up). The link is in fact up once we sent that UA: tell libpri
+	 * with the UA it is waiting for.
+	 */
+	if (dc->ua_inject) {
+		dc->ua_inject = false;
+		if (dc->pri && dc->l1_up)
+			dchan_inject_u(dc, LAPD_U_UA | LAPD_PF, false);
+	}
 }
 
 void dchan_rx(struct dchan *dc, const uint8_t *octets, unsigned int n)
@@ -406,16 +476,6 @@ int dchan_init(struct dchan *dc, const struct dchan_cfg *cfg)
 	return 0;
 }
 
-/* A DISC command with P=1 as the peer would send it (C/R=1 from the network side). */
-static void dchan_inject_disc(struct dchan *dc)
-{
-	uint8_t disc[3] = { dc->network ? 0x00 : 0x02, 0x01, LAPD_U_DISC | LAPD_PF };
-
-	dc->rd_frame = disc;
-	dc->rd_len = sizeof(disc);
-	dchan_deliver(dc, pri_check_event(dc->pri));
-	dc->rd_frame = NULL;
-}
 
 int dchan_l1(struct dchan *dc, bool up)
 {
@@ -445,13 +505,15 @@ int dchan_l1(struct dchan *dc, bool up)
 	}
 	/* down: tell libpri the link is gone, then black-hole its frames until L1 is back */
 	dc->discard_tx = true;
-	if (dc->pri && (dc->l2 == ISDN_L2_MULTIPLE_FRAME_ESTABLISHED ||
-			dc->l2 == ISDN_L2_TIMER_RECOVERY))
-		dchan_inject_disc(dc);
-	dc->discard_tx = true;
 	dc->txq_n = 0;
 	dc->tx_pos = 0;
-	if (dc->l2 != ISDN_L2_TEI_UNASSIGNED)
-		dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
+	if (dc->pri && (dc->l2 == ISDN_L2_MULTIPLE_FRAME_ESTABLISHED ||
+			dc->l2 == ISDN_L2_TIMER_RECOVERY)) {
+		dchan_inject_u(dc, LAPD_U_DISC | LAPD_PF, true);
+		/* libpri answered with UA (discarded) and may already retry SABME */
+		if (dc->l2 != ISDN_L2_AWAITING_ESTABLISHMENT)
+			dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
+	}
+	/* AWAITING_ESTABLISHMENT stays: libpri keeps sending SABME every T200 */
 	return 0;
 }

@@ -100,6 +100,8 @@ struct dchan {
 	int tx_pos; /* octets of txq[txq_head] already given to the encoder */
 	bool discard_tx; /* layer 1 is down: libpri's frames go nowhere */
 	uint8_t peer_ucmd; /* the peer's last SABME or DISC: what our UA answers */
+	bool discard_ctr;  /* tracking a discarded frame: state only, no counters */
+	bool ua_inject;	   /* libpri answered the peer's SABME while awaiting its own UA */
 };
 
 /* Route libpri's and the D-channel's messages (global: libpri's hooks are global). */
@@ -115,6 +117,9 @@ int dchan_l1(struct dchan *dc, bool up);
 void dchan_rx(struct dchan *dc, const uint8_t *octets, unsigned int n);
 /* Fill n octets to send: queued frames, HDLC idle flags in between. */
 void dchan_tx(struct dchan *dc, uint8_t *octets, unsigned int n);
+/* Queue a raw LAPD frame (no FCS) behind libpri's, e.g. a test's malformed frame.
+ * Returns 0, -EINVAL, -ENETDOWN (layer 1 down) or -ENOSPC (queue full). */
+int dchan_send_frame(struct dchan *dc, const uint8_t *frame, unsigned int len);
 /* Run libpri's due timers (loops pri_schedule_run until it returns NULL). */
 void dchan_timers(struct dchan *dc);
 /* Milliseconds until libpri's next timer (max_ms when none or no libpri yet). */

@@ -273,6 +273,56 @@ static void cmd_status(const struct cmd_args *a)
 		(unsigned long long)sp->blocks_rx);
 }
 
+/*
+ * Robustness: random LAPD frames (valid HDLC, so they reach the box's LAPD/Q.931 code):
+ * a mix of random bytes, random U/S frames, and UI frames carrying Q.931-like messages with
+ * random IEs. They are sent with the network's C/R bit.
+ */
+static void cmd_fuzz(const struct cmd_args *a)
+{
+	struct psim_span *sp = cmd_span(a, "fuzz");
+	long n = arg_long(a, "frames", 100), sent = 0, i;
+	uint8_t f[DCHAN_MAX_FRAME];
+
+	if (!sp)
+		return;
+	srandom((unsigned int)arg_long(a, "seed", (long)psim_now_us()));
+	for (i = 0; i < n; i++) {
+		unsigned int len, j, kind = (unsigned int)random() % 3;
+
+		if (kind == 0) { /* anything */
+			len = 1 + (unsigned int)random() % 64;
+			for (j = 0; j < len; j++)
+				f[j] = (uint8_t)random();
+		} else if (kind == 1) { /* S/U frames on SAPI 0 / TEI 0 */
+			f[0] = 0x02;
+			f[1] = 0x01;
+			f[2] = (uint8_t)(random() | 0x01);
+			f[3] = (uint8_t)random();
+			len = 3 + (unsigned int)random() % 2;
+		} else { /* UI with a Q.931-ish message: pd, cref, type, random IEs */
+			f[0] = 0x02;
+			f[1] = 0x01;
+			f[2] = 0x03;
+			f[3] = 0x08;
+			f[4] = 0x02;
+			f[5] = (uint8_t)random();
+			f[6] = (uint8_t)random();
+			f[7] = (uint8_t)random();
+			len = 8 + (unsigned int)random() % 120;
+			for (j = 8; j < len; j++)
+				f[j] = (uint8_t)random();
+			if (random() % 2)
+				f[7] = 0x05; /* SETUP */
+		}
+		if (dchan_send_frame(&sp->dc, f, len) == 0)
+			sent++;
+		else
+			break; /* queue full: the rest next time */
+	}
+	psim_ev("fuzz", "\"span\":%u,\"frames\":%ld", sp->nr, sent);
+}
+
 static void cmd_exec(char *line)
 {
 	struct cmd_args a = { 0 };
@@ -345,6 +395,8 @@ static void cmd_exec(char *line)
 		}
 	} else if (!strcmp(cmd, "fault")) {
 		cmd_fault(&a);
+	} else if (!strcmp(cmd, "fuzz")) {
+		cmd_fuzz(&a);
 	} else if (!strcmp(cmd, "disconnect")) {
 		struct psim_span *sp = cmd_span(&a, cmd);
 

@@ -234,6 +234,36 @@ static void test_l1_down_up(void **state)
 	assert_int_equal(cpe.dc.ctr.l2_up_count, 2);
 }
 
+/* The CPE's first SABME is lost (layer 1 flapped): the network's SABME brings the link up at
+ * once, and no later SABME from the CPE resets the link the network already uses. */
+static void test_first_sabme_lost(void **state)
+{
+	uint32_t sabme;
+
+	assert_int_equal(dchan_l1(&cpe.dc, true), 0);
+	assert_int_equal(dchan_l1(&cpe.dc, false), 0);
+	assert_int_equal(dchan_l1(&cpe.dc, true), 0);
+	sabme = cpe.dc.ctr.sabme_tx;
+	assert_int_equal(dchan_l1(&net.dc, true), 0);
+	pump(100);
+	assert_int_equal(cpe.dc.l2, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+	assert_int_equal(net.dc.l2, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+	assert_int_equal(cpe.ev_count[PRI_EVENT_DCHAN_UP], 1);
+	assert_int_equal(cpe.dc.ctr.sabme_rx, 1);
+	pump_ms(1500); /* past T200 */
+	assert_int_equal(cpe.dc.ctr.sabme_tx, sabme);
+	assert_int_equal(net.dc.ctr.sabme_rx, 0);
+	assert_int_equal(net.dc.ctr.l2_up_count, 1);
+	assert_int_equal(cpe.ev_count[PRI_EVENT_DCHAN_UP], 1);
+	assert_int_equal(net.ev_count[PRI_EVENT_DCHAN_DOWN], 0);
+	/* and a SETUP right away arrives */
+	cpe.reject_setup = true;
+	place_call();
+	pump(100);
+	assert_int_equal(cpe.ev_count[PRI_EVENT_RING], 1);
+	assert_int_equal(net.hangup_cause, ISDN_SETUP_REJECT_CAUSE);
+}
+
 static void test_pcap(void **state)
 {
 	char dir[] = "/tmp/dchan-test-XXXXXX";
@@ -273,6 +303,7 @@ int main(void)
 		cmocka_unit_test_setup(test_setup_rejected, setup),
 		cmocka_unit_test_setup(test_crc_errors, setup),
 		cmocka_unit_test_setup(test_l1_down_up, setup),
+		cmocka_unit_test_setup(test_first_sabme_lost, setup),
 		cmocka_unit_test_setup(test_pcap, setup),
 	};
 
