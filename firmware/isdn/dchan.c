@@ -121,7 +121,7 @@ static void dchan_frame_seen(struct dchan *dc, const uint8_t *f, int len, bool t
 static void dchan_frame_track(struct dchan *dc, const uint8_t *f, int len, bool tx,
 			      bool from_network)
 {
-	struct dchan_ctr scratch, *ctr = dc->discard_ctr ? &scratch : &dc->ctr;
+	struct dchan_ctr scratch = { 0 }, *ctr = dc->discard_ctr ? &scratch : &dc->ctr;
 	bool cr, command;
 	uint8_t c;
 

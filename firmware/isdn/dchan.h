@@ -10,11 +10,16 @@
  * on dchan_pri(), inside the event callback or between the calls above.
  *
  * Layer 2 state: libpri 1.6 has no API for its Q.921 state (pri_dump_info_str() lacks it),
- * so the state is inferred from the frames passing through plus libpri's DCHAN_UP/DOWN
- * events: SABME sent -> AWAITING_ESTABLISHMENT; UA received for it, or UA sent for the
- * peer's SABME, or DCHAN_UP -> MULTIPLE_FRAME_ESTABLISHED; enquiry (S-frame command with P=1)
- * sent -> TIMER_RECOVERY until a response with F=1; DISC sent -> AWAITING_RELEASE;
- * DISC/DM received, UA for our DISC, DCHAN_DOWN, layer 1 down -> TEI_ASSIGNED.
+ * so the state is inferred from the frames passing through (also those discarded while
+ * layer 1 is down) plus libpri's DCHAN_UP/DOWN events: SABME sent -> AWAITING_ESTABLISHMENT;
+ * UA received for it, UA sent for the peer's SABME, or DCHAN_UP -> MULTIPLE_FRAME_ESTABLISHED;
+ * enquiry (S-frame command with P=1) sent -> TIMER_RECOVERY until a response with F=1;
+ * DISC sent -> AWAITING_RELEASE; UA sent for the peer's DISC, DM received, UA for our DISC,
+ * DCHAN_DOWN, layer 1 lost while established -> TEI_ASSIGNED.
+ *
+ * SABME crossing: when libpri answers the peer's SABME while its own SABME is unanswered, it
+ * would stay in AWAITING_ESTABLISHMENT until T200 and then reset the link the peer already
+ * uses (losing e.g. a SETUP). The D-channel then feeds libpri the UA it waits for.
  *
  * Layer 1 down: libpri has no layer 1 primitive, so the D-channel feeds libpri a DISC from
  * the peer (what a PH-DEACTIVATE does to Q.921: the link is gone, layer 3 gets
