@@ -65,8 +65,8 @@ int hlgw_main(struct board *b)
 		osmo_timers_prepare();
 		osmo_timers_update();
 		for (s = hlgw_subsystems; *s; s++)
-			if ((*s)->poll)
-				(*s)->poll();
+			if ((*s)->work)
+				(*s)->work();
 	}
 
 	LOGP(DMAIN, LOGL_NOTICE, "stopping\n");

@@ -20,10 +20,16 @@ die() {
 	done
 	exit 1
 }
+stop_pid() { # SIGTERM, up to 3 s to finish, then SIGKILL
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null || return 0
+	for _ in $(seq 30); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
 cleanup() {
-	[ -n "$box_pid" ] && kill -TERM "$box_pid" 2>/dev/null
-	[ -n "$psim_pid" ] && kill -TERM "$psim_pid" 2>/dev/null
-	wait 2>/dev/null || true
+	stop_pid "$box_pid"
+	stop_pid "$psim_pid"
 	exec 3>&- 2>/dev/null || true
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$work"
@@ -63,7 +69,7 @@ interface ethernet 0
 CFG
 t0=$(date +%s%N)
 in_ns "$build/hlgw" -e "$work/e1.sock" -t hlgw0 -c "$work/console" -f "$work/flash.bin" \
-	-F "$work/factory.cfg" -p "$work" 2>"$work/box.log" &
+	-F "$work/factory.cfg" -p "$work" >"$work/box.log" 2>&1 &
 box_pid=$!
 for _ in $(seq 50); do in_ns ip link show hlgw0 >/dev/null 2>&1 && break; sleep 0.1; done
 in_ns ip addr add 198.18.0.1/24 dev hlgw0
@@ -95,11 +101,11 @@ sleep 2
 con "show controllers e1 0" | head -n 6
 echo "fault los off" >&3
 n=0
-until [ "$(grep -c '"ev":"dchan_up"' "$work/psim.json")" -ge 2 ]; do
-	n=$((n + 1)); [ $n -lt 100 ] || die "D-channel did not come back"; sleep 0.1
+until con "show isdn status" | grep -q "State = MULTIPLE_FRAME_ESTABLISHED"; do
+	n=$((n + 1)); [ $n -lt 20 ] || die "D-channel did not come back"; sleep 0.5
 done
-echo "alarm cleared, D-channel back by itself"
-con "show isdn status" | grep -E 'State|Layer 1' -A1 | head -n 4
+echo "alarm cleared, D-channel back by itself:"
+con "show isdn status" | grep -E 'State ='
 
 say "demo done"
 echo "quit" >&3

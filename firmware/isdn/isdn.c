@@ -191,7 +191,7 @@ static void isdn_span_l1(void *arg, bool up)
 		LOGP(DQ921, LOGL_ERROR, "(%s) cannot start libpri: %d\n", is->name, rc);
 }
 
-/* Signalling changed: isdn_poll() sets the D-channel up again from the new configuration. */
+/* Signalling changed: isdn_work() sets the D-channel up again from the new configuration. */
 static void isdn_span_reconfig(void *arg)
 {
 	struct isdn_span *is = arg;
@@ -316,7 +316,7 @@ static uint32_t isdn_next_timeout_ms(void)
 }
 
 /* Timers, and spans whose signalling the operator changed (or enabled/disabled). */
-static void isdn_poll(void)
+static void isdn_work(void)
 {
 	unsigned int i;
 
@@ -353,7 +353,7 @@ const struct hlgw_subsys isdn_subsys = {
 	.init = isdn_init,
 	.start = isdn_start,
 	.next_timeout_ms = isdn_next_timeout_ms,
-	.poll = isdn_poll,
+	.work = isdn_work,
 	.stop = isdn_stop,
 };
 

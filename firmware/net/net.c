@@ -2,7 +2,7 @@
 /*
  * IP networking: lwIP 2.1.3 (NO_SYS) on the board's Ethernet device, driven by the main loop.
  * Frames arrive through the driver's callback inside board_wait() and go straight into lwIP;
- * poll() runs lwIP's timers. The address is runtime configuration (console `ip address`,
+ * work() runs lwIP's timers. The address is runtime configuration (console `ip address`,
  * net_set_cfg()); until one is set the interface stays down and answers nothing.
  */
 #include <errno.h>
@@ -190,7 +190,7 @@ static uint32_t net_next_timeout_ms(void)
 	return sys_timeouts_sleeptime();
 }
 
-static void net_poll(void)
+static void net_work(void)
 {
 	sys_check_timeouts();
 }
@@ -210,6 +210,6 @@ const struct hlgw_subsys net_subsys = {
 	.init = net_init,
 	.start = net_start,
 	.next_timeout_ms = net_next_timeout_ms,
-	.poll = net_poll,
+	.work = net_work,
 	.stop = net_stop,
 };

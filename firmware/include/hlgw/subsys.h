@@ -16,7 +16,7 @@ struct hlgw_subsys {
 	int (*init)(struct board *b);	   /* set up, no traffic yet */
 	int (*start)(void);		   /* after every init: go */
 	uint32_t (*next_timeout_ms)(void); /* ms until this module's next timer */
-	void (*poll)(void);		   /* once per loop turn, after board_wait */
+	void (*work)(void);		   /* once per loop turn, after board_wait */
 	void (*stop)(void);
 };
 
