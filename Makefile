@@ -118,10 +118,10 @@ unit: $(UNIT_BINS)
 integration: all
 	$(Q)scripts/run-tests.sh integration $(O)
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(Q)$(MAKE) --no-print-directory -j$$(nproc) all $(UNIT_BINS)
 	$(Q)scripts/run-tests.sh all $(O) $(UNIT_TESTS)
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$$(nproc) all
 	$(Q)scripts/demo.sh $(O)
 
 clean:
