@@ -19,7 +19,7 @@ WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -fno-strict-aliasing
 CPPFLAGS := -I$(O)/include -Ifirmware/include -Ifirmware -Idrivers/include -Idrivers \
 	-Ifirmware/net/port -I$(LWIP_DIR)/src/include
-PKGS := libosmocore libosmovty
+PKGS := libosmocore libosmovty libosip2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lpri -lm
