@@ -14,6 +14,16 @@ ifeq ($(V),0)
 Q := @
 endif
 
+ifeq ($(wildcard board/$(BOARD)/defconfig),)
+$(error no board '$(BOARD)': boards are the folders under board/)
+endif
+# board/mps2-an500 has its defconfig only: its start-up code, linker script and the
+# cross-built libraries (libosmocore --enable-embedded, libpri, newlib) are still to come.
+ifeq ($(wildcard board/$(BOARD)/*.c),)
+ifeq ($(filter %_defconfig menuconfig savedefconfig config defconfig-apply deps clean distclean,$(MAKECMDGOALS)),)
+$(error board '$(BOARD)' has no firmware port yet: only its Kconfig defaults exist)
+endif
+endif
 CC := gcc
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -fno-strict-aliasing
