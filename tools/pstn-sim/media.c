@@ -3,6 +3,7 @@
  * B-channel media for pstn-sim: G.711 A-law, 8 kHz mono S16LE WAV in and out, sine tones at
  * a level in dBm0, DTMF (Q.23) generation and a Goertzel detector (Q.24-ish thresholds).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,47 +75,78 @@ static uint32_t rd_le32(const uint8_t *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static uint16_t rd_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/*
+ * Only 8 kHz mono 16-bit PCM; a file cut short (in a header or inside the data its header
+ * announces) is refused rather than played in part, so that a test never compares against
+ * half a prompt.
+ */
 struct psim_media *psim_media_wav_in(const char *path, char *err, size_t errlen)
 {
 	struct psim_media *m;
 	uint8_t h[12], ch[8], fmt[16];
 	bool have_fmt = false;
+	uint64_t pos = 12, size;
+	long end;
 	FILE *f = fopen(path, "rb");
 
 	if (!f) {
 		snprintf(err, errlen, "cannot open %s", path);
 		return NULL;
 	}
+	if (fseek(f, 0, SEEK_END) || (end = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		goto err_close;
+	}
+	size = (uint64_t)end;
 	if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) {
 		snprintf(err, errlen, "%s: not a WAV file", path);
 		goto err_close;
 	}
-	while (fread(ch, 1, 8, f) == 8) {
-		uint32_t len = rd_le32(ch + 4);
+	while (pos + 8 <= size && fread(ch, 1, 8, f) == 8) {
+		uint64_t len = rd_le32(ch + 4);
 
+		pos += 8;
+		if (len > size - pos) {
+			snprintf(err, errlen, "%s: truncated (%.4s chunk of %llu octets, %llu left)",
+				 path, (const char *)ch, (unsigned long long)len,
+				 (unsigned long long)(size - pos));
+			goto err_close;
+		}
 		if (!memcmp(ch, "fmt ", 4)) {
-			if (len < 16 || fread(fmt, 1, 16, f) != 16)
-				break;
-			/* PCM, mono, 8000 Hz, 16 bit */
-			if (fmt[0] != 1 || fmt[2] != 1 || rd_le32(fmt + 4) != 8000 || fmt[14] != 16) {
+			if (len < 16 || fread(fmt, 1, 16, f) != 16) {
+				snprintf(err, errlen, "%s: short fmt chunk", path);
+				goto err_close;
+			}
+			/* PCM, mono, 8000 Hz, 2 octets per sample, 16 bit */
+			if (rd_le16(fmt) != 1 || rd_le16(fmt + 2) != 1 || rd_le32(fmt + 4) != 8000 ||
+			    rd_le16(fmt + 12) != 2 || rd_le16(fmt + 14) != 16) {
 				snprintf(err, errlen, "%s: need 8 kHz mono S16LE PCM", path);
 				goto err_close;
 			}
 			have_fmt = true;
-			fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR);
 		} else if (!memcmp(ch, "data", 4)) {
-			if (!have_fmt)
-				break;
-			m = calloc(1, sizeof(*m));
-			if (!m)
+			if (!have_fmt) {
+				snprintf(err, errlen, "%s: data before fmt", path);
 				goto err_close;
+			}
+			m = calloc(1, sizeof(*m));
+			if (!m) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto err_close;
+			}
 			m->kind = PM_WAV_IN;
 			m->f = f;
-			m->samples = len / 2;
+			m->samples = (uint32_t)(len / 2);
 			return m;
-		} else {
-			fseek(f, (long)(len + (len & 1)), SEEK_CUR);
 		}
+		pos += len + (len & 1); /* chunks are padded to even length */
+		if (fseek(f, (long)pos, SEEK_SET))
+			break;
 	}
 	snprintf(err, errlen, "%s: no fmt/data chunk", path);
 err_close:
@@ -211,7 +243,7 @@ bool psim_media_next(struct psim_media *m, int16_t *pcm)
 		if (!d)
 			return false;
 		m->n++;
-		k = strchr(psim_dtmf_keys, d);
+		k = strchr(psim_dtmf_keys, toupper((unsigned char)d)); /* a-d as A-D */
 		if (!k || pos >= m->on) {
 			*pcm = 0;
 			return true;
@@ -260,7 +292,24 @@ void psim_media_close(struct psim_media *m)
 	free(m);
 }
 
-/* ---- DTMF detector: Goertzel over 205-sample blocks (25.6 ms) ---------------------------- */
+/*
+ * ---- DTMF detector -------------------------------------------------------------------------
+ * Goertzel over blocks of 102 samples (12.75 ms): short enough that the 1.5 % frequency
+ * tolerance of Q.23 costs at most 1.4 dB in a bin, long enough that neighbouring keys' tones
+ * stay 12 dB apart. A block shows a key when one row and one column tone stand out in their
+ * groups, both above the threshold, within the twist limits, and together carry most of the
+ * block's energy. A key is reported after two blocks in a row show it (a tone of 31 ms at worst,
+ * Q.24 wants 40 ms taken; 18 ms at best) and released after three blocks without it (a pause
+ * of at most 40 ms, so Q.24's 40 ms pauses always separate digits, while a drop-out of up to
+ * 10 ms, Q.24's interruption, touches two blocks at most and does not repeat the digit).
+ */
+#define DTMF_N PSIM_DTMF_BLOCK
+/* each tone's amplitude at least -40 dBm0 (0 dBm0: 16139 RMS, 22825 peak): power of a
+ * Goertzel bin is (A * N / 2)^2 */
+#define DTMF_MIN_POWER ((228.25 * DTMF_N / 2) * (228.25 * DTMF_N / 2))
+#define DTMF_TWIST 6.3	   /* 8 dB either way */
+#define DTMF_REL_PEAK 4.0  /* the tone beats the others of its group by 6 dB */
+#define DTMF_FRACTION 0.7  /* of the block's energy in the two tones */
 
 static double psim_goertzel(const float *x, int n, double f)
 {
@@ -276,36 +325,58 @@ static double psim_goertzel(const float *x, int n, double f)
 	return s1 * s1 + s2 * s2 - k * s1 * s2;
 }
 
-char psim_dtmf_detect(struct psim_call *c, int16_t pcm)
+/* the key one block shows, 0 none */
+static int psim_dtmf_block(const float *x)
 {
 	double lo[4], hi[4], energy = 0, lmax = 0, hmax = 0;
-	int i, li = 0, hi_i = 0, key = 0;
-	char out = 0;
+	int i, li = 0, hi_i = 0;
 
-	c->dtmf_buf[c->dtmf_n++] = pcm;
-	if (c->dtmf_n < 205)
-		return 0;
-	c->dtmf_n = 0;
-	for (i = 0; i < 205; i++)
-		energy += (double)c->dtmf_buf[i] * c->dtmf_buf[i];
+	for (i = 0; i < DTMF_N; i++)
+		energy += (double)x[i] * x[i];
 	for (i = 0; i < 4; i++) {
-		lo[i] = psim_goertzel(c->dtmf_buf, 205, psim_dtmf_lo[i]);
-		hi[i] = psim_goertzel(c->dtmf_buf, 205, psim_dtmf_hi[i]);
+		lo[i] = psim_goertzel(x, DTMF_N, psim_dtmf_lo[i]);
+		hi[i] = psim_goertzel(x, DTMF_N, psim_dtmf_hi[i]);
 		if (lo[i] > lmax)
 			lmax = lo[i], li = i;
 		if (hi[i] > hmax)
 			hmax = hi[i], hi_i = i;
 	}
-	/* both tones present, above -30 dBm0-ish, and most of the block's energy */
-	if (energy > 205.0 * 100.0 * 100.0 && (lmax + hmax) * 2.0 / 205.0 > 0.6 * energy &&
-	    lmax > hmax / 6.3 && hmax > lmax / 6.3)
-		key = psim_dtmf_keys[li * 4 + hi_i];
-	if (key && key == c->dtmf_last) {
-		if (++c->dtmf_run == 2)
-			out = (char)key; /* two blocks in a row: ~50 ms, Q.24 minimum 40 ms */
-	} else {
-		c->dtmf_run = key ? 1 : 0;
+	if (lmax < DTMF_MIN_POWER || hmax < DTMF_MIN_POWER)
+		return 0;
+	if (lmax * DTMF_TWIST < hmax || hmax * DTMF_TWIST < lmax)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if ((i != li && lo[i] * DTMF_REL_PEAK > lmax) ||
+		    (i != hi_i && hi[i] * DTMF_REL_PEAK > hmax))
+			return 0;
+	/* a bin's power is (A N / 2)^2, the block's energy of that tone A^2 N / 2 */
+	if ((lmax + hmax) * 2.0 / DTMF_N < DTMF_FRACTION * energy)
+		return 0;
+	return psim_dtmf_keys[li * 4 + hi_i];
+}
+
+char psim_dtmf_detect(struct psim_call *c, int16_t pcm)
+{
+	struct psim_dtmf_det *d = &c->dtmf;
+	char out = 0;
+	int key;
+
+	d->buf[d->n++] = pcm;
+	if (d->n < DTMF_N)
+		return 0;
+	d->n = 0;
+	key = psim_dtmf_block(d->buf);
+	if (d->held) {
+		if (key == d->held)
+			d->miss = 0;
+		else if (++d->miss >= 3)
+			d->held = 0;
 	}
-	c->dtmf_last = key;
+	if (!d->held && key && key == d->prev) {
+		d->held = key;
+		d->miss = 0;
+		out = (char)key;
+	}
+	d->prev = key;
 	return out;
 }

@@ -41,6 +41,16 @@ struct psim_span {
 
 enum psim_call_dir { PSIM_OUT, PSIM_IN };
 
+/* DTMF detector state (media.c); all zeros is the initial state */
+#define PSIM_DTMF_BLOCK 102 /* samples per Goertzel block, 12.75 ms */
+struct psim_dtmf_det {
+	int prev;  /* key seen in the previous block, 0 none */
+	int held;  /* key reported and still present, 0 none */
+	int miss;  /* blocks in a row without the held key */
+	float buf[PSIM_DTMF_BLOCK];
+	int n;
+};
+
 struct psim_call {
 	bool used;
 	unsigned int id;
@@ -50,10 +60,7 @@ struct psim_call {
 	int bchan; /* timeslot, 0 when none yet */
 	bool answered;
 	struct psim_media *play, *rec;
-	/* DTMF detector state */
-	int dtmf_last, dtmf_run, dtmf_gap;
-	float dtmf_buf[205];
-	int dtmf_n;
+	struct psim_dtmf_det dtmf;
 };
 
 struct psim {
