@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ISDN commands: `show isdn status` (layer 1/2/3 per span, in the words of an IOS router),
- * the Q.921/Q.931 timers (`timer q921 T200 1000`, libosmovty's osmo_tdef commands) and the
- * D-channel capture (`debug isdn pcap FILE`).
+ * the Q.931 guard's reject counters (`show isdn rejects`), the Q.921/Q.931 timers
+ * (`timer q921 T200 1000`, libosmovty's osmo_tdef commands) and the D-channel capture
+ * (`debug isdn pcap FILE`).
  */
 #include <errno.h>
 #include <string.h>
@@ -47,6 +48,47 @@ static void cli_isdn_show_span(struct vty *vty, unsigned int nr, const struct is
 		st->active_calls, VTY_NEWLINE);
 	vty_out(vty, "        %u incoming SETUP(s), %u refused%s", st->setups_rx,
 		st->setups_rejected, VTY_NEWLINE);
+}
+
+/* Each kind of reject (firmware/isdn/q931_guard.h) and what the guard answers, for the operator. */
+static const struct {
+	const char *name, *reaction;
+} cli_isdn_rejects[ISDN_GUARD__NUM] = {
+	[ISDN_GUARD_SHORT] = { "too short/long", "ignored" },
+	[ISDN_GUARD_PD] = { "protocol discriminator", "ignored" },
+	[ISDN_GUARD_CREF] = { "call reference", "ignored" },
+	[ISDN_GUARD_GLOBAL_CREF] = { "global call reference misuse", "STATUS 81" },
+	[ISDN_GUARD_MSG_TYPE] = { "unknown message type", "STATUS 97 / REL COMP 81" },
+	[ISDN_GUARD_IE_OVERRUN] = { "IE past message end", "REL COMP / STATUS 100" },
+	[ISDN_GUARD_IE_MISSING] = { "mandatory IE missing", "REL COMP / STATUS 96" },
+	[ISDN_GUARD_IE_CONTENT] = { "invalid IE contents", "REL COMP / STATUS 100, or IE dropped" },
+	[ISDN_GUARD_NUMBER] = { "invalid number", "REL COMP 28, or IE dropped" },
+	[ISDN_GUARD_CHANNEL] = { "invalid channel", "REL COMP 82 / 44" },
+};
+
+DEFUN(show_isdn_rejects, show_isdn_rejects_cmd, "show isdn rejects",
+      SHOW_STR "ISDN\n" "Q.931 messages from the line the guard refused, ignored or cleaned\n")
+{
+	unsigned int i, k, shown = 0;
+
+	for (i = 0; i < span_count(); i++) {
+		struct isdn_status st;
+		const struct isdn_guard_stats *gs = &st.guard;
+
+		if (isdn_get_status(i, &st) < 0 || !st.configured)
+			continue;
+		vty_out(vty, "ISDN span %u, Q.931 guard: %u checked, %u passed, %u cleaned, "
+			"%u ignored, %u refused (%u answers)%s", i, gs->checked, gs->passed,
+			gs->sanitised, gs->discarded, gs->refused, gs->answers, VTY_NEWLINE);
+		for (k = ISDN_GUARD_OK + 1; k < ISDN_GUARD__NUM; k++)
+			vty_out(vty, "    %-30s %10u   %s%s", cli_isdn_rejects[k].name, gs->kind[k],
+				cli_isdn_rejects[k].reaction, VTY_NEWLINE);
+		shown++;
+	}
+	if (!shown)
+		vty_out(vty, "No ISDN D-channel is configured (no span in service).%s",
+			VTY_NEWLINE);
+	return CMD_SUCCESS;
 }
 
 DEFUN(show_isdn_status, show_isdn_status_cmd, "show isdn status",
@@ -110,6 +152,7 @@ void cli_isdn_init(void)
 	/* `timer [q921|q931] [TNNNN] [VAL]` in config mode, `show timer` */
 	osmo_tdef_vty_groups_init(CONFIG_NODE, cli_isdn_timers);
 	install_element_ve(&show_isdn_status_cmd);
+	install_element_ve(&show_isdn_rejects_cmd);
 	install_element(ENABLE_NODE, &debug_isdn_pcap_cmd);
 	install_element(ENABLE_NODE, &no_debug_isdn_pcap_cmd);
 }

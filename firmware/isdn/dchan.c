@@ -155,6 +155,7 @@ static void dchan_frame_track(struct dchan *dc, const uint8_t *f, int len, bool 
 		} else {
 			ctr->sabme_rx++;
 			dc->peer_ucmd = LAPD_U_SABME;
+			dc->rx_vr = 0; /* libpri answers with UA and resets V(R) */
 		}
 		break;
 	case LAPD_U_UA:
@@ -170,6 +171,8 @@ static void dchan_frame_track(struct dchan *dc, const uint8_t *f, int len, bool 
 				dchan_set_l2(dc, ISDN_L2_TEI_ASSIGNED);
 		} else {
 			ctr->ua_rx++;
+			if (dc->l2 == ISDN_L2_AWAITING_ESTABLISHMENT)
+				dc->rx_vr = 0; /* our SABME answered: V(R) = 0 */
 			if (dc->l2 == ISDN_L2_AWAITING_ESTABLISHMENT)
 				dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
 			else if (dc->l2 == ISDN_L2_AWAITING_RELEASE)
@@ -199,6 +202,34 @@ static void dchan_frame_track(struct dchan *dc, const uint8_t *f, int len, bool 
 	}
 }
 
+/* A SAPI 0 I-frame (hdr 4) or UI frame (hdr 3) on a valid address: Q.931 inside. 0 if not. */
+static unsigned int dchan_l3_hdr(const uint8_t *f, int len)
+{
+	if (len < 3 || (f[0] & 0xfd) != 0x00 || !(f[1] & 0x01))
+		return 0; /* SAPI 0 (C/R masked), EA 0 then 1 */
+	if (!(f[2] & 0x01))
+		return len >= 4 ? 4 : 0;
+	if ((f[2] & ~LAPD_PF) == LAPD_U_UI)
+		return 3;
+	return 0;
+}
+
+/* Let the layer 3 hook rewrite a Q.931 message libpri sends (queued frame f). */
+static void dchan_l3_tx(struct dchan *dc, struct dchan_txf *f)
+{
+	unsigned int hdr = dchan_l3_hdr(f->buf, f->len);
+	int n;
+
+	if (!dc->cfg.l3_tx || !hdr)
+		return;
+	n = dc->cfg.l3_tx(dc, f->buf + hdr, f->len - hdr, hdr == 4 ? f->buf[2] >> 1 : -1,
+			  dc->l3_txbuf, sizeof(dc->l3_txbuf), dc->cfg.arg);
+	if (n < 0 || hdr + (unsigned int)n > DCHAN_MAX_FRAME)
+		return;
+	memcpy(f->buf + hdr, dc->l3_txbuf, (size_t)n);
+	f->len = (uint16_t)(hdr + (unsigned int)n);
+}
+
 /* libpri wants to send: len includes 2 FCS placeholders, which HDLC computes instead. */
 static int dchan_pri_write(struct pri *pri, void *buf, int buflen)
 {
@@ -226,8 +257,9 @@ static int dchan_pri_write(struct pri *pri, void *buf, int buflen)
 	f = &dc->txq[(dc->txq_head + dc->txq_n) % DCHAN_TXQ];
 	memcpy(f->buf, buf, (size_t)len);
 	f->len = (uint16_t)len;
+	dchan_l3_tx(dc, f);
 	dc->txq_n++;
-	dchan_frame_seen(dc, f->buf, len, true);
+	dchan_frame_seen(dc, f->buf, f->len, true);
 	return buflen;
 }
 
@@ -310,6 +342,8 @@ static void dchan_inject_u(struct dchan *dc, uint8_t ctrl, bool command)
 /* Hand one received LAPD frame (FCS already checked and stripped) to libpri. */
 static void dchan_rx_frame(struct dchan *dc, const uint8_t *f, int len)
 {
+	unsigned int hdr;
+
 	dchan_frame_seen(dc, f, len, false);
 	if (len < 3) {
 		dc->ctr.short_frames++;
@@ -317,6 +351,26 @@ static void dchan_rx_frame(struct dchan *dc, const uint8_t *f, int len)
 	}
 	if (!dc->pri || !dc->l1_up)
 		return;
+	hdr = dchan_l3_hdr(f, len);
+	if (hdr && dc->cfg.l3_rx) {
+		bool fresh = true;
+		int n;
+
+		if (hdr == 4) {
+			fresh = (f[2] >> 1) == dc->rx_vr;
+			if (fresh)
+				dc->rx_vr = (dc->rx_vr + 1) & 0x7f;
+		}
+		n = dc->cfg.l3_rx(dc, f + hdr, (unsigned int)len - hdr, fresh, dc->l3_buf + hdr,
+				  sizeof(dc->l3_buf) - hdr, dc->cfg.arg);
+		if (n == 0 && hdr == 3)
+			return; /* a UI frame the guard drops */
+		if (n >= 0 && hdr + (unsigned int)n <= DCHAN_MAX_FRAME) {
+			memcpy(dc->l3_buf, f, hdr);
+			f = dc->l3_buf;
+			len = (int)hdr + n;
+		}
+	}
 	dc->rd_frame = f;
 	dc->rd_len = len;
 	dchan_deliver(dc, pri_check_event(dc->pri));
@@ -490,6 +544,7 @@ int dchan_l1(struct dchan *dc, bool up)
 		dc->txq_n = 0;
 		dc->tx_pos = 0;
 		dc->discard_tx = false;
+		dc->rx_vr = 0;
 		if (!dc->pri) {
 			/* pri_new_cb sends SABME from inside: the I/O must be ready now */
 			dc->pri = pri_new_cb(-1, dc->cfg.nodetype, dc->cfg.switchtype,

@@ -50,6 +50,20 @@ struct dchan_pcap {
 
 /* An event from libpri; ev is valid only inside the callback. */
 typedef void (*dchan_event_cb)(struct dchan *dc, pri_event *ev, void *arg);
+/*
+ * Layer 3 hooks (optional): every Q.931 message, i.e. the payload of a SAPI 0 I or UI frame.
+ * rx: before libpri reads it. Write what libpri gets instead into out (max octets) and return
+ *     its length, or return -1 to hand it over as it came. 0 hands libpri an empty I-frame
+ *     (layer 2 acknowledges it, layer 3 ignores it) or drops a UI frame. fresh: the I-frame has
+ *     the N(S) libpri expects next (a retransmission has not: libpri ignores its contents);
+ *     always true for a UI frame.
+ * tx: libpri sends msg in an I-frame with N(S) ns (-1: UI frame). Write a replacement into out
+ *     and return its length, or return -1 to send it as it is.
+ */
+typedef int (*dchan_l3_rx_cb)(struct dchan *dc, const uint8_t *msg, unsigned int len, bool fresh,
+			      uint8_t *out, unsigned int max, void *arg);
+typedef int (*dchan_l3_tx_cb)(struct dchan *dc, const uint8_t *msg, unsigned int len, int ns,
+			      uint8_t *out, unsigned int max, void *arg);
 /* Log text from the D-channel or libpri; layer 2 or 3, level LOGL_*. */
 typedef void (*dchan_log_cb)(const struct dchan *dc, int layer, int level, const char *text);
 
@@ -66,7 +80,9 @@ struct dchan_cfg {
 	unsigned int n_timers;
 	int pri_debug;		/* PRI_DEBUG_* bits for pri_set_debug (0: quiet) */
 	dchan_event_cb event;
-	void *arg;
+	dchan_l3_rx_cb l3_rx; /* may be NULL */
+	dchan_l3_tx_cb l3_tx; /* may be NULL */
+	void *arg;	      /* for event, l3_rx, l3_tx */
 };
 
 struct dchan_ctr {
@@ -107,6 +123,9 @@ struct dchan {
 	uint8_t peer_ucmd; /* the peer's last SABME or DISC: what our UA answers */
 	bool discard_ctr;  /* tracking a discarded frame: state only, no counters */
 	bool ua_inject;	   /* libpri answered the peer's SABME while awaiting its own UA */
+	uint8_t rx_vr;	   /* N(S) libpri expects next from the peer (as far as frames show) */
+	uint8_t l3_buf[DCHAN_MAX_FRAME + 16];	 /* a received frame as the l3_rx hook rewrote it */
+	uint8_t l3_txbuf[DCHAN_MAX_FRAME + 16]; /* a message as the l3_tx hook rewrote it */
 };
 
 /* Route libpri's and the D-channel's messages (global: libpri's hooks are global). */

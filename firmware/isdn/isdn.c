@@ -21,6 +21,7 @@
 #include <hlgw/subsys.h>
 
 #include "dchan.h"
+#include "q931_guard.h"
 
 struct isdn_span {
 	unsigned int nr;
@@ -32,6 +33,7 @@ struct isdn_span {
 	struct dchan dc;
 	struct dchan_timer timers[16];
 	uint32_t setups_rx, setups_rejected;
+	struct isdn_guard guard; /* Q.931 from the line is checked before libpri sees it */
 };
 
 static struct isdn_span isdn_spans[SPAN_MAX];
@@ -114,6 +116,54 @@ static void isdn_ring(struct isdn_span *is, pri_event *ev)
 	     ISDN_SETUP_REJECT_CAUSE);
 	if (pri_hangup(dchan_pri(&is->dc), ev->ring.call, ISDN_SETUP_REJECT_CAUSE) == 0)
 		is->setups_rejected++;
+}
+
+/* ---- the Q.931 guard (q931_guard.h) on dchan's layer 3 hooks ---------------------------- */
+
+static const char *const isdn_guard_action_txt[] = {
+	[ISDN_GUARD_PASS] = "passed",
+	[ISDN_GUARD_SANITISED] = "passed without the bad IEs",
+	[ISDN_GUARD_DISCARD] = "ignored",
+	[ISDN_GUARD_REFUSE] = "refused",
+};
+
+static int isdn_l3_rx(struct dchan *dc, const uint8_t *msg, unsigned int len, bool fresh,
+		      uint8_t *out, unsigned int max, void *arg)
+{
+	struct isdn_span *is = arg;
+	const struct span_cfg *cfg = span_get_cfg(is->nr);
+	struct isdn_guard_verdict v;
+	const char *mname;
+	char ie[16], cause[16];
+	int n;
+
+	if (cfg) /* the operator may change the B-channels at any time */
+		is->guard.cfg.bchan_mask = cfg->bchan_mask;
+	is->guard.cfg.network = dc->network;
+	n = isdn_guard_rx(&is->guard, msg, len, fresh, board_time_ms(), out, max, &v);
+	if (!fresh || v.action == ISDN_GUARD_PASS)
+		return n;
+	/* only numbers and the guard's own names: nothing of the message itself is printed */
+	mname = v.have_cref ? isdn_guard_msg_name(v.mt) : NULL;
+	snprintf(ie, sizeof(ie), v.ie ? " (IE 0x%02x)" : "", v.ie);
+	snprintf(cause, sizeof(cause), v.cause ? ", cause %u" : "", v.cause);
+	if (v.have_cref)
+		LOGP(DQ931, LOGL_NOTICE, "(%s) Q.931 %s (0x%02x) cref %u/%u, %u octets: %s%s, %s%s\n",
+		     is->name, mname ? mname : "unknown message", v.mt, v.cref & 0x7fff,
+		     v.cref >> 15, len, isdn_guard_kind_name(v.kind), ie,
+		     isdn_guard_action_txt[v.action], cause);
+	else
+		LOGP(DQ931, LOGL_NOTICE, "(%s) Q.931 message, %u octets: %s, %s\n", is->name, len,
+		     isdn_guard_kind_name(v.kind), isdn_guard_action_txt[v.action]);
+	return n;
+}
+
+static int isdn_l3_tx(struct dchan *dc, const uint8_t *msg, unsigned int len, int ns,
+		      uint8_t *out, unsigned int max, void *arg)
+{
+	struct isdn_span *is = arg;
+
+	return isdn_guard_tx(&is->guard, msg, len, ns, board_time_ms(), out, max);
 }
 
 static void isdn_event(struct dchan *dc, pri_event *ev, void *arg)
@@ -240,6 +290,8 @@ static int isdn_span_setup(struct isdn_span *is, const struct span_cfg *cfg)
 								   : PRI_SWITCH_EUROISDN_E1,
 		.timers = is->timers,
 		.event = isdn_event,
+		.l3_rx = isdn_l3_rx,
+		.l3_tx = isdn_l3_tx,
 		.arg = is,
 	};
 	struct span_status st;
@@ -279,6 +331,7 @@ static int isdn_init(struct board *b)
 
 		memset(is, 0, sizeof(*is));
 		is->nr = i;
+		isdn_guard_init(&is->guard, NULL);
 		snprintf(is->name, sizeof(is->name), "S%u:T16", i);
 		span_set_dchan(i, &isdn_span_ops, is);
 	}
@@ -396,6 +449,7 @@ int isdn_get_status(unsigned int span, struct isdn_status *st)
 	st->active_calls = dchan_active_calls(&is->dc);
 	st->setups_rx = is->setups_rx;
 	st->setups_rejected = is->setups_rejected;
+	st->guard = is->guard.st;
 	return 0;
 }
 

@@ -323,6 +323,52 @@ static void cmd_fuzz(const struct cmd_args *a)
 	psim_ev("fuzz", "\"span\":%u,\"frames\":%ld", sp->nr, sent);
 }
 
+/* raw [span=0] [ui] HEX...: the bare words are hex octets */
+static void cmd_raw(const struct cmd_args *a)
+{
+	struct psim_span *sp = cmd_span(a, "raw");
+	uint8_t msg[DCHAN_MAX_FRAME];
+	char hex[2 * DCHAN_MAX_FRAME + 64] = "";
+	bool ui = false;
+	const char *w;
+	int i, n, rc;
+
+	if (!sp)
+		return;
+	for (i = 0; (w = arg_word(a, i)); i++) {
+		if (!strcmp(w, "ui"))
+			ui = true;
+		else if (strlen(hex) + strlen(w) < sizeof(hex))
+			strcat(hex, w);
+	}
+	n = psim_raw_hex(msg, sizeof(msg), hex);
+	if (n <= 0) {
+		cmd_error("raw", "HEX octets expected");
+		return;
+	}
+	rc = psim_raw_send(sp, msg, (unsigned int)n, ui);
+	psim_ev("raw_sent", "\"span\":%u,\"kind\":\"raw\",\"len\":%d,\"ui\":%s,\"rc\":%d", sp->nr,
+		n, ui ? "true" : "false", rc);
+	if (rc == -1)
+		cmd_error("raw", "D-channel is not up");
+}
+
+static void cmd_bad(const struct cmd_args *a)
+{
+	struct psim_span *sp = cmd_span(a, "bad");
+	const char *kind = arg_word(a, 0), *ui = arg_word(a, 1);
+
+	if (!sp)
+		return;
+	if (!kind) {
+		cmd_error("bad", "which kind?");
+		return;
+	}
+	if (psim_raw_bad(sp, kind, arg_long(a, "cref", -1), arg_long(a, "bchan", 1),
+			 ui && !strcmp(ui, "ui")) < 0)
+		cmd_error("bad", "unknown kind (see usage)");
+}
+
 static void cmd_exec(char *line)
 {
 	struct cmd_args a = { 0 };
@@ -397,6 +443,12 @@ static void cmd_exec(char *line)
 		cmd_fault(&a);
 	} else if (!strcmp(cmd, "fuzz")) {
 		cmd_fuzz(&a);
+	} else if (!strcmp(cmd, "raw")) {
+		cmd_raw(&a);
+	} else if (!strcmp(cmd, "bad")) {
+		cmd_bad(&a);
+	} else if (!strcmp(cmd, "trace")) {
+		psim.trace_q931 = arg_word(&a, 0) && !strcmp(arg_word(&a, 0), "on");
 	} else if (!strcmp(cmd, "disconnect")) {
 		struct psim_span *sp = cmd_span(&a, cmd);
 

@@ -75,7 +75,12 @@ static void usage(FILE *f)
 "  fault [span=0] los|ais|rai on|off     fault crc4 rate=N|count=N|off\n"
 "  fault lfa [count=3]|on|off            fault slip [dir=-1|1]     disconnect [span=0]\n"
 "  wait MS     wait-event NAME [MS] [match=TEXT]     status [span=0]    pcap FILE|stop\n"
-"  auto-answer on|off      echo TEXT      quit\n");
+"  auto-answer on|off      echo TEXT      quit\n"
+"  raw [span=0] [ui] HEX   a Q.931 message as an I-frame (ui: UI frame); starts tracing\n"
+"  bad [span=0] KIND [cref=N] [bchan=N] [ui]   malformed Q.931: good ie-overrun cause0\n"
+"       cause0-release number-crlf number-quote number-sip number-long chan0 chan32\n"
+"       chan16 chan globalcr flag missing-bc pd short crlen unknown-mt\n"
+"  trace on|off            report the box's Q.931 messages (q931_rx events)\n");
 }
 
 static int psim_timer_opt(const char *s)
@@ -219,11 +224,14 @@ int main(int argc, char **argv)
 			.pri_debug = psim.verbose >= 2 ? (PRI_DEBUG_Q921_STATE | PRI_DEBUG_Q931_DUMP |
 							  PRI_DEBUG_Q931_STATE) : 0,
 			.event = psim_call_event,
+			.l3_rx = psim_raw_l3_rx,
+			.l3_tx = psim_raw_l3_tx,
 			.arg = sp,
 		};
 
 		sp->nr = i;
 		sp->crc4 = crc4;
+		sp->raw.ns = -1;
 		snprintf(sp->name, sizeof(sp->name), "S%u:T16", i);
 		dcfg.name = sp->name;
 		dchan_init(&sp->dc, &dcfg);

@@ -21,6 +21,15 @@
 
 struct psim_media;
 
+/* A raw Q.931 message to send in place of libpri's placeholder SETUP (raw.c). */
+struct psim_raw {
+	bool pending;	  /* the next SETUP libpri sends carries msg instead */
+	int ns;		  /* N(S) of the I-frame it went in (-1: none yet) */
+	uint16_t cref;	  /* the placeholder's call reference (retransmissions) */
+	uint8_t msg[DCHAN_MAX_FRAME];
+	unsigned int len;
+};
+
 struct psim_span {
 	unsigned int nr;
 	const char *path;
@@ -36,6 +45,7 @@ struct psim_span {
 	/* faults towards the box */
 	bool los;		/* send all zeros */
 	bool lfa_hold;		/* keep corrupting FAS words */
+	struct psim_raw raw;	/* raw Q.931 on its way out */
 	uint64_t blocks_tx, blocks_rx, tx_dropped;
 };
 
@@ -75,6 +85,7 @@ struct psim {
 	struct dchan_pcap pcap;
 	bool pcap_on;
 	bool auto_answer; /* answer calls from the box */
+	bool trace_q931;  /* report every Q.931 message from the box (q931_rx) */
 	const struct dchan_timer *timers;
 	unsigned int n_timers;
 };
@@ -125,6 +136,17 @@ void psim_cmd_poll(void); /* run queued commands whose wait is over */
 uint32_t psim_cmd_next_ms(void);
 int psim_cmd_queue_file(const char *path);
 void psim_cmd_queue(const char *line);
+
+/* raw.c: raw/malformed Q.931 towards the box, the box's Q.931 as JSON */
+int psim_raw_l3_rx(struct dchan *dc, const uint8_t *msg, unsigned int len, bool fresh,
+		   uint8_t *out, unsigned int max, void *arg);
+int psim_raw_l3_tx(struct dchan *dc, const uint8_t *msg, unsigned int len, int ns, uint8_t *out,
+		   unsigned int max, void *arg);
+/* Send a Q.931 message as an I-frame (ui: a UI frame). 0, -1 link not up, < -1 failed. */
+int psim_raw_send(struct psim_span *sp, const uint8_t *msg, unsigned int len, bool ui);
+/* One of the hostile-line test's messages (see cmd usage); -1 for an unknown kind. */
+int psim_raw_bad(struct psim_span *sp, const char *kind, long cref, long bchan, bool ui);
+int psim_raw_hex(uint8_t *buf, unsigned int max, const char *s);
 
 /* line.c */
 int psim_span_listen(struct psim_span *sp);

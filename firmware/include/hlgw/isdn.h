@@ -22,6 +22,30 @@ enum isdn_l2_state {
 	ISDN_L2_TIMER_RECOVERY,	    /* enquiry (P=1) sent, waiting for the F=1 response */
 };
 
+/* Why the Q.931 guard (firmware/isdn/q931_guard.h) did not hand a message over as it came. */
+enum isdn_guard_kind {
+	ISDN_GUARD_OK,
+	ISDN_GUARD_SHORT,	/* shorter than its header, or longer than N201 */
+	ISDN_GUARD_PD,		/* protocol discriminator is not Q.931 (0x08) */
+	ISDN_GUARD_CREF,	/* call reference length not 2, SETUP with the flag set, ... */
+	ISDN_GUARD_GLOBAL_CREF, /* global call reference with a message that may not use it */
+	ISDN_GUARD_MSG_TYPE,	/* unknown message type */
+	ISDN_GUARD_IE_OVERRUN,	/* an IE runs past the message end */
+	ISDN_GUARD_IE_MISSING,	/* a mandatory IE is missing */
+	ISDN_GUARD_IE_CONTENT,	/* invalid IE contents */
+	ISDN_GUARD_NUMBER,	/* a number with other than digits * # and a leading +, or too long */
+	ISDN_GUARD_CHANNEL,	/* channel out of range or not configured */
+	ISDN_GUARD__NUM
+};
+
+/* The Q.931 guard's counters of one D-channel. */
+struct isdn_guard_stats {
+	uint32_t checked;   /* messages checked (retransmitted I-frames not counted) */
+	uint32_t passed, sanitised, discarded, refused;
+	uint32_t answers;   /* libpri answers rewritten for a refusal */
+	uint32_t kind[ISDN_GUARD__NUM]; /* by reason (kind[ISDN_GUARD_OK]: accepted) */
+};
+
 struct isdn_status {
 	bool configured;
 	bool l1_up;
@@ -34,6 +58,7 @@ struct isdn_status {
 	uint32_t l2_up_count;	/* times the link became MULTIPLE_FRAME_ESTABLISHED */
 	unsigned int active_calls;
 	uint32_t setups_rx, setups_rejected; /* incoming SETUPs and how many the box refused */
+	struct isdn_guard_stats guard; /* Q.931 from the line: what the guard refused (show isdn rejects) */
 };
 
 /* "MULTIPLE_FRAME_ESTABLISHED"...; "UNKNOWN" for values out of range. */
