@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* firmware/sip internals: transport, UA, SDP, digest. */
+#ifndef HLGW_SIP_INT_H
+#define HLGW_SIP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sys/time.h> /* osip.h uses struct timeval and time_t without including them */
+#include <time.h>
+
+#include <osip2/osip.h>
+#include <osipparser2/sdp_message.h>
+
+#include <hlgw/sip.h>
+
+/* Largest datagram taken: oSIP copies and re-copies messages, and nothing the box talks to
+ * sends more than a few kilobytes; anything bigger is dropped and counted. */
+#define SIP_MAX_MSG 8192
+#define SIP_USER_AGENT "hlgw/0.1"
+#define SIP_ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS"
+
+struct sip_glob {
+	osip_t *osip;
+	struct sip_cfg cfg;
+	struct sip_counters ctr;
+	bool started;	/* start() ran: bind and send */
+};
+extern struct sip_glob sip_g;
+
+/* ---- sip.c ---- */
+/* The box's own address (host order) or 0. */
+uint32_t sip_local_addr(void);
+/* "A.B.C.D" -> host order; 0 or -EINVAL. */
+int sip_parse_ipv4(uint32_t *ip, const char *s);
+/* Dotted quad into buf (16 octets). */
+const char *sip_ip_str(char *buf, uint32_t ip);
+
+/* One turn of oSIP: timers, transaction events, then free what ended (the subsystem's
+ * work(); tests call it directly). */
+void sip_run(void);
+
+/* ---- sip_transport.c ---- */
+int sip_transport_open(uint16_t port);
+void sip_transport_close(void);
+bool sip_transport_bound(void);
+/* One received datagram (addresses host order): check, parse, hand to oSIP or answer. */
+void sip_transport_rx(const char *buf, size_t len, uint32_t src, uint16_t sport);
+/* Send text to dst:port; returns 0 or a negative errno. */
+int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port);
+/* Test backdoor: when set, every datagram goes here instead of lwIP. */
+extern int (*sip_transport_tx_hook)(const char *buf, size_t len, uint32_t dst, uint16_t port);
+/* oSIP's send callback. */
+int sip_transport_cb_send(osip_transaction_t *tr, osip_message_t *msg, char *host, int port,
+			  int sock);
+/* Serialise and send a message outside any transaction; counts it. 0 or negative errno. */
+int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port);
+
+/* Framing (RFC 3261 section 18.3 for datagrams): skips leading CRLFs, finds the header end,
+ * checks Content-Length. *off and *msg_len: where the message starts and how long it is with the
+ * body cut to Content-Length. Returns 0, -ENODATA (only CRLF keep-alives), -EBADMSG (no header
+ * end, binary junk), -EINVAL (Content-Length not a number or given twice differently),
+ * -EPROTO (the datagram ends before Content-Length octets of body). */
+int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len);
+/* Mandatory headers after parsing: 0, or the status to answer a request with (400) and
+ * *why a reason phrase; responses get -1 (drop). */
+int sip_msg_check(const osip_message_t *msg, const char **why);
+
+/* A response for req (Via, From, To (+tag when given and To has none), Call-ID, CSeq
+ * copied). Returns 0 or a negative errno. */
+int sip_response_new(osip_message_t **resp, const osip_message_t *req, int code,
+		     const char *to_tag);
+
+/* ---- sip_ua.c ---- */
+/* What a transaction's "your instance" points at: a call or a keep-alive target. */
+enum sip_owner_kind {
+	SIP_OWNER_CALL = 1,
+	SIP_OWNER_KA,
+};
+struct sip_owner {
+	enum sip_owner_kind kind;
+};
+
+/* An out-of-dialog or in-dialog request as text fields (sip_request_build). */
+struct sip_req {
+	const char *method, *ruri, *branch;
+	const char *from, *to; /* header values, tags included */
+	const char *call_id;
+	uint32_t cseq;
+	const char *routes; /* "Route: ...\r\n" lines or NULL */
+	const char *extra;  /* more header lines or NULL */
+	const char *ctype, *body;
+};
+/* Build a request (Via from the box's address and port). 0, -ENOSPC, -EINVAL, -ENOMEM. */
+int sip_request_build(osip_message_t **msg, const struct sip_req *r);
+/* Host/port of a sip: URI with an IPv4 host: 0 or -EINVAL. */
+int sip_uri_dest(uint32_t *ip, uint16_t *port, const char *uri);
+/* A URI fit for a request line: 0 or -EINVAL. */
+int sip_uri_check(const char *uri);
+/* Next hop for an out-of-dialog request: the outbound proxy (routes gets its Route line) or
+ * the URI's host. 0 or -EINVAL. */
+int sip_request_route(uint32_t *ip, uint16_t *port, char *routes, size_t size, const char *uri);
+/* Start a client transaction for msg (taken over, also on error) towards ip:port, owned by
+ * owner. 0 or -ENOMEM. */
+int sip_request_send(osip_transaction_t **tr, osip_message_t *msg, struct sip_owner *owner,
+		     uint32_t ip, uint16_t port);
+const char *sip_call_state_name(const struct sip_call *c);
+
+int sip_ua_init(void);
+void sip_ua_shutdown(void);
+/* Install oSIP callbacks. */
+void sip_ua_set_callbacks(osip_t *osip);
+/* A response oSIP found no transaction for (retransmitted 2xx for INVITE: re-ACK). */
+void sip_ua_stray_response(osip_message_t *resp);
+/* Free transactions that ended (never inside oSIP's kill callback). */
+void sip_ua_reap(void);
+unsigned int sip_ua_call_count(void);
+unsigned int sip_ua_transaction_count(void);
+/* ---- sip_ka.c ---- */
+/* An OPTIONS transaction of target o ended with status (timeout: no answer at all). */
+void sip_ka_answer(struct sip_owner *o, osip_transaction_t *tr, int status, bool timeout);
+/* oSIP killed the transaction tr of target o. */
+void sip_ka_killed(struct sip_owner *o, osip_transaction_t *tr);
+void sip_ka_init(void);
+void sip_ka_shutdown(void);
+/* The proxy setting changed: keep the keep-alive target list in step. */
+void sip_ka_proxy_changed(void);
+/* New interval: re-arm the probes. */
+void sip_ka_interval_changed(void);
+/* Random token of hex digits (tags, branches, Call-ID). */
+void sip_random_token(char *buf, size_t size);
+
+/* ---- sip_sdp.c ---- */
+/* The offer (or a hold offer, a=sendonly) into buf. Returns its length or -ENOSPC. */
+int sip_sdp_offer(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
+		  uint32_t sess_version, bool hold);
+/* Parse an answer. Returns 0, -EINVAL (not SDP), -ENOENT (no usable audio stream, no
+ * address), -EPROTO (no PCMA: the call fails with 488 semantics). */
+int sip_sdp_answer_parse(struct sip_media *m, const char *body, size_t len);
+
+/* ---- sip_md5.c ---- */
+struct sip_md5 {
+	uint32_t h[4];
+	uint64_t len;
+	uint8_t buf[64];
+};
+void sip_md5_init(struct sip_md5 *c);
+void sip_md5_update(struct sip_md5 *c, const void *data, size_t len);
+void sip_md5_final(uint8_t out[16], struct sip_md5 *c);
+void sip_md5_hex(char out[33], const void *data, size_t len);
+
+struct sip_digest {
+	const char *username, *realm, *password, *nonce, *method, *uri;
+	const char *qop; /* NULL/"" or "auth" */
+	const char *cnonce, *nc;
+};
+/* The 32-hex-digit request-digest (RFC 2617 3.2.2.1, MD5). Returns 0, -EINVAL, -ENOTSUP
+ * (qop other than auth). */
+int sip_digest_response(char out[33], const struct sip_digest *d);
+
+#endif

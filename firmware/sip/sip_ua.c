@@ -1,0 +1,907 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The user agent on oSIP's transactions. UAC: INVITE with the SDP offer, 1xx/2xx/3xx-6xx,
+ * ACK for 2xx sent here and re-sent for retransmitted 2xx (oSIP's INVITE client transaction
+ * ends on 2xx; it ACKs 3xx-6xx itself), CANCEL while ringing, BYE, digest authentication on
+ * 401/407. UAS: OPTIONS 200, BYE in a dialog 200 (481 outside), CANCEL 481 (the box accepts no
+ * INVITE), 405 for known methods it does not do, 501 for the rest.
+ * oSIP calls back from the subsystem's work(); transactions that ended are freed afterwards
+ * (sip_ua_reap), never inside oSIP's kill callback.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include <hlgw/log.h>
+
+#include "sip_int.h"
+
+enum sip_call_state {
+	SIP_CS_CALLING,	  /* INVITE sent, nothing back */
+	SIP_CS_EARLY,	  /* 1xx seen */
+	SIP_CS_CONFIRMED, /* 2xx, ACK sent */
+	SIP_CS_ENDING,	  /* BYE sent */
+	SIP_CS_DONE,	  /* final event reported; freed when no transaction refers to it */
+};
+
+static const char *const sip_cs_names[] = { "calling", "early", "confirmed", "ending", "done" };
+
+struct sip_call {
+	struct sip_owner owner;
+	struct llist_head list;
+	enum sip_call_state state;
+	sip_call_cb cb;
+	void *arg;
+	unsigned int refs;	/* transactions whose instance this is */
+	char uri[SIP_URI_MAX];	/* Request-URI of the INVITE */
+	char from[SIP_URI_MAX + 16];
+	char local_tag[16], remote_tag[64];
+	char call_id[48];
+	char branch[32];	/* the INVITE's (a CANCEL reuses it) */
+	uint32_t cseq, invite_cseq;
+	char remote_target[SIP_URI_MAX];
+	char route_set[512];	/* "Route: ...\r\n" lines from Record-Route, reversed */
+	uint32_t dst_ip, dlg_ip;
+	uint16_t dst_port, dlg_port;
+	char *ack;		/* the ACK for the 2xx, re-sent when the 2xx is */
+	size_t ack_len;
+	char *invite_auth;	/* credentials line of the current INVITE */
+	uint16_t rtp_port;
+	uint32_t sdp_id;
+	unsigned int auth_tries;
+	bool provisional;	/* some 1xx seen: CANCEL may go */
+	bool cancel_wanted;	/* hangup before any 1xx */
+	bool cancelled;		/* CANCEL sent */
+	bool ringing_told, early_told;
+	struct sip_media media;
+};
+
+static LLIST_HEAD(sip_calls);
+static osip_list_t sip_dead; /* transactions killed, to free after execution */
+
+static const char *sip_hval_ok_chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+*#._-";
+
+void sip_random_token(char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (!size)
+		return;
+	for (i = 0; i + 1 < size; i += 8) {
+		unsigned int r = osip_build_random_number();
+		size_t j;
+
+		for (j = 0; j < 8 && i + j + 1 < size; j++, r >>= 4)
+			buf[i + j] = hex[r & 15];
+	}
+	buf[size - 1] = 0;
+}
+
+/* ---- requests ---- */
+
+int sip_request_build(osip_message_t **out, const struct sip_req *r)
+{
+	static char buf[SIP_MAX_MSG]; /* one thread: no need for 8 KB of stack */
+	char ip[16];
+	osip_message_t *msg;
+	size_t body_len = r->body ? strlen(r->body) : 0;
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+		     "%s %s SIP/2.0\r\n"
+		     "Via: SIP/2.0/UDP %s:%u;rport;branch=%s\r\n"
+		     "Max-Forwards: 70\r\n"
+		     "%s"
+		     "From: %s\r\n"
+		     "To: %s\r\n"
+		     "Call-ID: %s\r\n"
+		     "CSeq: %u %s\r\n"
+		     "%s"
+		     "User-Agent: " SIP_USER_AGENT "\r\n"
+		     "%s%s%s"
+		     "Content-Length: %zu\r\n\r\n%s",
+		     r->method, r->ruri, sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port,
+		     r->branch, r->routes ? r->routes : "", r->from, r->to, r->call_id, r->cseq,
+		     r->method, r->extra ? r->extra : "",
+		     r->body ? "Content-Type: " : "", r->body ? r->ctype : "", r->body ? "\r\n" : "",
+		     body_len, r->body ? r->body : "");
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -ENOSPC;
+	if (osip_message_init(&msg) != 0)
+		return -ENOMEM;
+	if (osip_message_parse(msg, buf, (size_t)n) != 0) {
+		osip_message_free(msg);
+		return -EINVAL;
+	}
+	*out = msg;
+	return 0;
+}
+
+/* host and port of a sip: URI with an IPv4 host */
+int sip_uri_dest(uint32_t *ip, uint16_t *port, const char *uri)
+{
+	osip_uri_t *u;
+	int rc = -EINVAL;
+
+	if (osip_uri_init(&u) != 0)
+		return -ENOMEM;
+	if (osip_uri_parse(u, uri) == 0 && u->scheme && !strcasecmp(u->scheme, "sip") &&
+	    u->host && sip_parse_ipv4(ip, u->host) == 0) {
+		int p = u->port ? atoi(u->port) : SIP_DEFAULT_PORT;
+
+		if (p > 0 && p < 65536) {
+			*port = (uint16_t)p;
+			rc = 0;
+		}
+	}
+	osip_uri_free(u);
+	return rc;
+}
+
+/* A URI the box may put on a request line: sip:, parseable, no blanks or controls. */
+int sip_uri_check(const char *uri)
+{
+	osip_uri_t *u;
+	const char *p;
+	int rc = -EINVAL;
+
+	if (!uri || strlen(uri) >= SIP_URI_MAX || strncasecmp(uri, "sip:", 4))
+		return -EINVAL;
+	for (p = uri; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == 0x7f)
+			return -EINVAL;
+	if (osip_uri_init(&u) != 0)
+		return -ENOMEM;
+	if (osip_uri_parse(u, uri) == 0 && u->host && *u->host)
+		rc = 0;
+	osip_uri_free(u);
+	return rc;
+}
+
+/* Where an out-of-dialog request for uri goes: the outbound proxy when set, else the URI. */
+int sip_request_route(uint32_t *ip, uint16_t *port, char *routes, size_t size, const char *uri)
+{
+	char a[16];
+
+	if (routes && size)
+		routes[0] = 0;
+	if (sip_g.cfg.proxy_addr) {
+		*ip = sip_g.cfg.proxy_addr;
+		*port = sip_g.cfg.proxy_port ? sip_g.cfg.proxy_port : SIP_DEFAULT_PORT;
+		if (routes)
+			snprintf(routes, size, "Route: <sip:%s:%u;lr>\r\n", sip_ip_str(a, *ip), *port);
+		return 0;
+	}
+	return sip_uri_dest(ip, port, uri);
+}
+
+int sip_request_send(osip_transaction_t **out, osip_message_t *msg, struct sip_owner *owner,
+		     uint32_t ip, uint16_t port)
+{
+	osip_fsm_type_t type = MSG_IS_INVITE(msg) ? ICT : NICT;
+	osip_transaction_t *tr;
+	osip_event_t *evt;
+	char a[16];
+
+	if (osip_transaction_init(&tr, type, sip_g.osip, msg) != 0) {
+		osip_message_free(msg);
+		return -ENOMEM;
+	}
+	sip_ip_str(a, ip);
+	if (type == ICT)
+		osip_ict_set_destination(tr->ict_context, osip_strdup(a), port);
+	else
+		osip_nict_set_destination(tr->nict_context, osip_strdup(a), port);
+	osip_transaction_set_your_instance(tr, owner);
+	evt = osip_new_outgoing_sipmessage(msg);
+	if (!evt) {
+		osip_transaction_set_your_instance(tr, NULL);
+		osip_list_add(&sip_dead, tr, -1);
+		return -ENOMEM;
+	}
+	evt->transactionid = tr->transactionid;
+	if (owner && owner->kind == SIP_OWNER_CALL)
+		container_of(owner, struct sip_call, owner)->refs++;
+	osip_transaction_add_event(tr, evt);
+	if (out)
+		*out = tr;
+	return 0;
+}
+
+/* Digest credentials for a 401/407 challenge: the whole header line into out. */
+static int sip_auth_line(char *out, size_t size, const osip_message_t *resp, const char *method,
+			 const char *uri)
+{
+	bool proxy = resp->status_code == 407;
+	osip_www_authenticate_t *wa = NULL;
+	char *realm = NULL, *nonce = NULL, *opaque = NULL, *qops = NULL, *alg = NULL;
+	char resp_hex[33], cnonce[17], extra[160] = "";
+	bool qop_auth = false;
+	int rc = -ENOTSUP, n;
+
+	if (proxy)
+		osip_message_get_proxy_authenticate(resp, 0, &wa);
+	else
+		osip_message_get_www_authenticate(resp, 0, &wa);
+	if (!wa || !wa->auth_type || strcasecmp(wa->auth_type, "Digest") || !wa->realm ||
+	    !wa->nonce)
+		return -EINVAL;
+	realm = osip_strdup_without_quote(wa->realm);
+	nonce = osip_strdup_without_quote(wa->nonce);
+	if (wa->opaque)
+		opaque = osip_strdup_without_quote(wa->opaque);
+	if (wa->algorithm)
+		alg = osip_strdup_without_quote(wa->algorithm);
+	if (wa->qop_options) {
+		char *t, *save = NULL;
+
+		qops = osip_strdup_without_quote(wa->qop_options);
+		for (t = strtok_r(qops, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save))
+			if (!strcasecmp(t, "auth"))
+				qop_auth = true;
+		if (!qop_auth)
+			goto out; /* auth-int only */
+	}
+	if (!realm || !nonce || (alg && strcasecmp(alg, "MD5")))
+		goto out; /* MD5-sess, SHA-256: not done */
+	sip_random_token(cnonce, sizeof(cnonce));
+	rc = sip_digest_response(resp_hex, &(struct sip_digest){
+		.username = sip_g.cfg.username, .realm = realm, .password = sip_g.cfg.password,
+		.nonce = nonce, .method = method, .uri = uri, .qop = qop_auth ? "auth" : NULL,
+		.cnonce = cnonce, .nc = "00000001" });
+	if (rc < 0)
+		goto out;
+	if (qop_auth)
+		snprintf(extra, sizeof(extra), ", qop=auth, cnonce=\"%s\", nc=00000001", cnonce);
+	n = snprintf(out, size,
+		     "%s: Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", "
+		     "response=\"%s\", algorithm=MD5%s%s%s%s\r\n",
+		     proxy ? "Proxy-Authorization" : "Authorization", sip_g.cfg.username, realm,
+		     nonce, uri, resp_hex, extra, opaque ? ", opaque=\"" : "", opaque ? opaque : "",
+		     opaque ? "\"" : "");
+	rc = n > 0 && (size_t)n < size ? 0 : -ENOSPC;
+out:
+	osip_free(realm);
+	osip_free(nonce);
+	osip_free(opaque);
+	osip_free(qops);
+	osip_free(alg);
+	return rc;
+}
+
+/* ---- calls ---- */
+
+static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
+			   bool by_remote, const struct sip_media *media)
+{
+	struct sip_call_info info = { .ev = ev, .status = status, .by_remote = by_remote,
+				      .media = media };
+
+	if (c->state == SIP_CS_DONE)
+		return;
+	if (ev == SIP_CALL_FAILED || ev == SIP_CALL_ENDED)
+		c->state = SIP_CS_DONE;
+	LOGP(DSIP, LOGL_INFO, "call %s: event %d status %d\n", c->call_id, ev, status);
+	if (c->cb)
+		c->cb(c, &info, c->arg);
+}
+
+static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
+{
+	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[768], ip[16];
+	osip_message_t *msg;
+	int rc;
+
+	rc = sip_sdp_offer(sdp, sizeof(sdp), sip_local_addr(), c->rtp_port, c->sdp_id, 1, false);
+	if (rc < 0)
+		return rc;
+	rc = sip_request_route(&c->dst_ip, &c->dst_port, routes, sizeof(routes), c->uri);
+	if (rc < 0)
+		return rc;
+	c->cseq++;
+	c->invite_cseq = c->cseq;
+	osip_free(c->invite_auth);
+	c->invite_auth = auth_line ? osip_strdup(auth_line) : NULL;
+	sip_random_token(c->branch + 7, sizeof(c->branch) - 7);
+	snprintf(to, sizeof(to), "<%s>", c->uri);
+	snprintf(extra, sizeof(extra),
+		 "Contact: <sip:hlgw@%s:%u>\r\nAllow: " SIP_ALLOW "\r\n%s",
+		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port, auth_line ? auth_line : "");
+	rc = sip_request_build(&msg, &(struct sip_req){
+		.method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
+		.call_id = c->call_id, .cseq = c->cseq, .routes = routes, .extra = extra,
+		.ctype = "application/sdp", .body = sdp });
+	if (rc < 0)
+		return rc;
+	return sip_request_send(NULL, msg, &c->owner, c->dst_ip, c->dst_port);
+}
+
+int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip_call_cb cb,
+		    void *arg)
+{
+	struct sip_call *c;
+	const char *domain;
+	char ip[16];
+	int rc;
+
+	if (!call || !p || !p->uri || !p->from_user || !p->rtp_port || (p->rtp_port & 1))
+		return -EINVAL;
+	if (!*p->from_user || strlen(p->from_user) > 32 ||
+	    strspn(p->from_user, sip_hval_ok_chars) != strlen(p->from_user))
+		return -EINVAL;
+	if (sip_uri_check(p->uri) < 0)
+		return -EINVAL;
+	if (!sip_g.cfg.proxy_addr) {
+		uint32_t a;
+		uint16_t port;
+
+		if (sip_uri_dest(&a, &port, p->uri) < 0)
+			return -EINVAL; /* no DNS: direct calls need an IPv4 host */
+	}
+	if (!sip_local_addr() || !sip_transport_bound() || !sip_g.osip)
+		return -ENETDOWN;
+	c = talloc_zero(hlgw_ctx, struct sip_call);
+	if (!c)
+		return -ENOMEM;
+	c->owner.kind = SIP_OWNER_CALL;
+	c->cb = cb;
+	c->arg = arg;
+	c->rtp_port = p->rtp_port;
+	c->sdp_id = osip_build_random_number() & 0x7fffffff;
+	osmo_strlcpy(c->uri, p->uri, sizeof(c->uri));
+	sip_random_token(c->local_tag, sizeof(c->local_tag));
+	sip_random_token(c->call_id, 25);
+	snprintf(c->call_id + strlen(c->call_id), sizeof(c->call_id) - strlen(c->call_id), "@%s",
+		 sip_ip_str(ip, sip_local_addr()));
+	domain = *sip_g.cfg.domain ? sip_g.cfg.domain : ip;
+	snprintf(c->from, sizeof(c->from), "<sip:%s@%s>;tag=%s", p->from_user, domain,
+		 c->local_tag);
+	strcpy(c->branch, "z9hG4bK");
+	c->cseq = osip_build_random_number() % 10000;
+	llist_add_tail(&c->list, &sip_calls);
+	rc = sip_call_invite_send(c, NULL);
+	if (rc < 0) {
+		llist_del(&c->list);
+		osip_free(c->invite_auth);
+		talloc_free(c);
+		return rc;
+	}
+	LOGP(DSIP, LOGL_INFO, "call %s: INVITE %s\n", c->call_id, c->uri);
+	*call = c;
+	return 0;
+}
+
+/* CANCEL for the pending INVITE (RFC 3261 9.1: same branch, CSeq number, Route). */
+static void sip_call_cancel_send(struct sip_call *c)
+{
+	char to[SIP_URI_MAX + 4], routes[96];
+	osip_message_t *msg;
+	uint32_t ip;
+	uint16_t port;
+
+	c->cancelled = true;
+	snprintf(to, sizeof(to), "<%s>", c->uri);
+	if (sip_request_route(&ip, &port, routes, sizeof(routes), c->uri) < 0)
+		return;
+	if (sip_request_build(&msg, &(struct sip_req){
+		    .method = "CANCEL", .ruri = c->uri, .branch = c->branch, .from = c->from,
+		    .to = to, .call_id = c->call_id, .cseq = c->invite_cseq, .routes = routes }) < 0)
+		return;
+	sip_request_send(NULL, msg, &c->owner, c->dst_ip, c->dst_port);
+}
+
+static void sip_call_to(char *to, size_t size, const struct sip_call *c)
+{
+	snprintf(to, size, "<%s>%s%s", c->uri, *c->remote_tag ? ";tag=" : "", c->remote_tag);
+}
+
+static int sip_call_bye_send(struct sip_call *c, const char *auth_line)
+{
+	char to[SIP_URI_MAX + 80], branch[32] = "z9hG4bK";
+	osip_message_t *msg;
+	int rc;
+
+	sip_random_token(branch + 7, sizeof(branch) - 7);
+	sip_call_to(to, sizeof(to), c);
+	c->cseq++;
+	rc = sip_request_build(&msg, &(struct sip_req){
+		.method = "BYE", .ruri = *c->remote_target ? c->remote_target : c->uri,
+		.branch = branch, .from = c->from, .to = to, .call_id = c->call_id, .cseq = c->cseq,
+		.routes = c->route_set, .extra = auth_line });
+	if (rc < 0)
+		return rc;
+	c->state = c->state == SIP_CS_DONE ? SIP_CS_DONE : SIP_CS_ENDING;
+	return sip_request_send(NULL, msg, &c->owner, c->dlg_ip, c->dlg_port);
+}
+
+int sip_call_hangup(struct sip_call *c)
+{
+	if (!c)
+		return -EINVAL;
+	switch (c->state) {
+	case SIP_CS_CALLING:
+	case SIP_CS_EARLY:
+		if (c->cancelled || c->cancel_wanted)
+			return -EALREADY;
+		if (c->provisional)
+			sip_call_cancel_send(c);
+		else
+			c->cancel_wanted = true; /* CANCEL goes once a 1xx arrived */
+		LOGP(DSIP, LOGL_INFO, "call %s: cancelling\n", c->call_id);
+		return 0;
+	case SIP_CS_CONFIRMED:
+		LOGP(DSIP, LOGL_INFO, "call %s: BYE\n", c->call_id);
+		if (sip_call_bye_send(c, NULL) < 0)
+			sip_call_event(c, SIP_CALL_ENDED, 0, false, NULL);
+		return 0;
+	default:
+		return -EALREADY;
+	}
+}
+
+static struct sip_call *sip_call_of(osip_transaction_t *tr)
+{
+	struct sip_owner *o = tr ? osip_transaction_get_your_instance(tr) : NULL;
+
+	return o && o->kind == SIP_OWNER_CALL ? container_of(o, struct sip_call, owner) : NULL;
+}
+
+static const char *sip_tag_of(osip_to_t *h)
+{
+	osip_generic_param_t *tag = NULL;
+
+	if (h && osip_to_get_tag(h, &tag) == 0 && tag && tag->gvalue)
+		return tag->gvalue;
+	return NULL;
+}
+
+/* Remote tag, remote target and route set from a response that makes a dialog (RFC 3261
+ * 12.1.2), and where in-dialog requests go. */
+static void sip_call_dialog(struct sip_call *c, osip_message_t *resp)
+{
+	osip_contact_t *ct = NULL;
+	osip_record_route_t *rr;
+	const char *tag = sip_tag_of(resp->to);
+	char *s = NULL;
+	int i, n;
+
+	if (tag)
+		osmo_strlcpy(c->remote_tag, tag, sizeof(c->remote_tag));
+	if (osip_message_get_contact(resp, 0, &ct) >= 0 && ct && ct->url &&
+	    osip_uri_to_str(ct->url, &s) == 0 && s) {
+		if (sip_uri_check(s) == 0)
+			osmo_strlcpy(c->remote_target, s, sizeof(c->remote_target));
+		osip_free(s);
+	}
+	c->route_set[0] = 0;
+	n = osip_list_size(&resp->record_routes);
+	for (i = n - 1; i >= 0; i--) {
+		size_t used = strlen(c->route_set);
+
+		rr = osip_list_get(&resp->record_routes, i);
+		s = NULL;
+		if (rr && osip_record_route_to_str(rr, &s) == 0 && s)
+			snprintf(c->route_set + used, sizeof(c->route_set) - used, "Route: %s\r\n", s);
+		osip_free(s);
+	}
+	c->dlg_ip = c->dst_ip;
+	c->dlg_port = c->dst_port;
+	if (!sip_g.cfg.proxy_addr) {
+		rr = osip_list_get(&resp->record_routes, n - 1);
+		if (rr && rr->url && rr->url->host && sip_parse_ipv4(&c->dlg_ip, rr->url->host) == 0)
+			c->dlg_port = rr->url->port ? (uint16_t)atoi(rr->url->port) : SIP_DEFAULT_PORT;
+		else if (*c->remote_target)
+			sip_uri_dest(&c->dlg_ip, &c->dlg_port, c->remote_target);
+	}
+}
+
+static void sip_call_ack_send(struct sip_call *c)
+{
+	char to[SIP_URI_MAX + 80], branch[32] = "z9hG4bK";
+	osip_message_t *msg;
+	char *text = NULL;
+	size_t len = 0;
+
+	sip_random_token(branch + 7, sizeof(branch) - 7);
+	sip_call_to(to, sizeof(to), c);
+	if (sip_request_build(&msg, &(struct sip_req){
+		    .method = "ACK", .ruri = *c->remote_target ? c->remote_target : c->uri,
+		    .branch = branch, .from = c->from, .to = to, .call_id = c->call_id,
+		    .cseq = c->invite_cseq, .routes = c->route_set, .extra = c->invite_auth }) < 0)
+		return;
+	if (osip_message_to_str(msg, &text, &len) == 0 && text) {
+		osip_free(c->ack);
+		c->ack = text;
+		c->ack_len = len;
+	}
+	osip_message_free(msg);
+	if (c->ack && sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port) == 0)
+		sip_g.ctr.req_tx++;
+	else
+		sip_g.ctr.tx_errors++;
+}
+
+/* First SDP body of msg, or NULL */
+static const osip_body_t *sip_sdp_body(osip_message_t *msg)
+{
+	osip_body_t *b = NULL;
+
+	if (osip_message_get_body(msg, 0, &b) < 0 || !b || !b->body || !b->length)
+		return NULL;
+	if (msg->content_type && msg->content_type->type && msg->content_type->subtype &&
+	    (strcasecmp(msg->content_type->type, "application") ||
+	     strcasecmp(msg->content_type->subtype, "sdp")))
+		return NULL;
+	return b;
+}
+
+static void sip_ict_1xx(int type, osip_transaction_t *tr, osip_message_t *msg)
+{
+	struct sip_call *c = sip_call_of(tr);
+	const osip_body_t *b;
+	struct sip_media m;
+
+	if (!c || c->state >= SIP_CS_CONFIRMED)
+		return;
+	c->provisional = true;
+	if (c->cancel_wanted && !c->cancelled) {
+		sip_call_cancel_send(c);
+		return;
+	}
+	if (msg->status_code == 100 || c->cancelled)
+		return;
+	c->state = SIP_CS_EARLY;
+	if (sip_tag_of(msg->to))
+		osmo_strlcpy(c->remote_tag, sip_tag_of(msg->to), sizeof(c->remote_tag));
+	b = sip_sdp_body(msg);
+	if (b && !c->early_told && sip_sdp_answer_parse(&m, b->body, b->length) == 0) {
+		c->early_told = true;
+		c->media = m;
+		sip_call_event(c, SIP_CALL_EARLY_MEDIA, msg->status_code, false, &c->media);
+	} else if (!c->ringing_told && !c->early_told) {
+		c->ringing_told = true;
+		sip_call_event(c, SIP_CALL_RINGING, msg->status_code, false, NULL);
+	}
+}
+
+static void sip_ict_2xx(int type, osip_transaction_t *tr, osip_message_t *msg)
+{
+	struct sip_call *c = sip_call_of(tr);
+	const osip_body_t *b;
+	int rc = -ENOENT;
+
+	if (!c)
+		return;
+	sip_call_dialog(c, msg);
+	sip_call_ack_send(c);
+	if (c->state >= SIP_CS_CONFIRMED)
+		return;
+	if (c->cancelled || c->cancel_wanted) {
+		/* the 2xx crossed our CANCEL: the call is up, end it */
+		sip_call_bye_send(c, NULL);
+		sip_call_event(c, SIP_CALL_FAILED, 487, false, NULL);
+		return;
+	}
+	b = sip_sdp_body(msg);
+	if (b)
+		rc = sip_sdp_answer_parse(&c->media, b->body, b->length);
+	if (rc < 0) {
+		LOGP(DSIP, LOGL_NOTICE, "call %s: %d answer without %s: BYE\n", c->call_id,
+		     msg->status_code, rc == -EPROTO ? "PCMA" : "usable SDP");
+		c->state = SIP_CS_CONFIRMED;
+		sip_call_bye_send(c, NULL);
+		sip_call_event(c, SIP_CALL_FAILED, 488, false, NULL);
+		return;
+	}
+	c->state = SIP_CS_CONFIRMED;
+	sip_call_event(c, SIP_CALL_ANSWERED, msg->status_code, false, &c->media);
+}
+
+static bool sip_auth_retry_ok(struct sip_call *c, osip_message_t *msg)
+{
+	return (msg->status_code == 401 || msg->status_code == 407) && *sip_g.cfg.username &&
+	       c->auth_tries < 2;
+}
+
+static void sip_ict_final(int type, osip_transaction_t *tr, osip_message_t *msg)
+{
+	struct sip_call *c = sip_call_of(tr);
+	char line[600];
+
+	if (!c || c->state >= SIP_CS_CONFIRMED)
+		return;
+	if (!c->cancelled && !c->cancel_wanted && sip_auth_retry_ok(c, msg) &&
+	    sip_auth_line(line, sizeof(line), msg, "INVITE", c->uri) == 0) {
+		c->auth_tries++;
+		sip_g.ctr.auth_retries++;
+		LOGP(DSIP, LOGL_INFO, "call %s: %d, INVITE again with credentials\n", c->call_id,
+		     msg->status_code);
+		if (sip_call_invite_send(c, line) == 0)
+			return;
+	}
+	LOGP(DSIP, LOGL_INFO, "call %s: failed %d\n", c->call_id, msg->status_code);
+	sip_call_event(c, SIP_CALL_FAILED, msg->status_code, false, NULL);
+}
+
+static void sip_ict_timeout(int type, osip_transaction_t *tr, osip_message_t *msg)
+{
+	struct sip_call *c = sip_call_of(tr);
+
+	if (c && c->state < SIP_CS_CONFIRMED)
+		sip_call_event(c, SIP_CALL_FAILED, 408, false, NULL);
+}
+
+/* BYE/CANCEL (calls) and OPTIONS (keep-alive) answered or timed out */
+static void sip_nict_done(int type, osip_transaction_t *tr, osip_message_t *msg)
+{
+	struct sip_owner *o = osip_transaction_get_your_instance(tr);
+	struct sip_call *c = sip_call_of(tr);
+	const char *method = tr->orig_request ? tr->orig_request->sip_method : "";
+	int status = type == OSIP_NICT_STATUS_TIMEOUT ? 408 : msg ? msg->status_code : 0;
+	char line[600];
+
+	if (o && o->kind == SIP_OWNER_KA) {
+		sip_ka_answer(o, tr, status, type == OSIP_NICT_STATUS_TIMEOUT);
+		return;
+	}
+	if (!c || strcmp(method, "BYE"))
+		return; /* CANCEL's own answer tells nothing: the INVITE's does */
+	if (msg && sip_auth_retry_ok(c, msg) &&
+	    sip_auth_line(line, sizeof(line), msg, "BYE",
+			  *c->remote_target ? c->remote_target : c->uri) == 0) {
+		c->auth_tries++;
+		sip_g.ctr.auth_retries++;
+		if (sip_call_bye_send(c, line) == 0)
+			return;
+	}
+	sip_call_event(c, SIP_CALL_ENDED, status, false, NULL);
+}
+
+static void sip_transport_err(int type, osip_transaction_t *tr, int error)
+{
+	struct sip_owner *o = osip_transaction_get_your_instance(tr);
+	struct sip_call *c = sip_call_of(tr);
+
+	LOGP(DSIP, LOGL_NOTICE, "transaction %d: transport error %d\n", tr->transactionid, error);
+	if (o && o->kind == SIP_OWNER_KA)
+		sip_ka_answer(o, tr, 503, true);
+	else if (c && type == OSIP_ICT_TRANSPORT_ERROR && c->state < SIP_CS_CONFIRMED)
+		sip_call_event(c, SIP_CALL_FAILED, 503, false, NULL);
+	else if (c && type == OSIP_NICT_TRANSPORT_ERROR && c->state == SIP_CS_ENDING)
+		sip_call_event(c, SIP_CALL_ENDED, 503, false, NULL);
+}
+
+static bool sip_callid_is(const osip_call_id_t *id, const char *ours);
+
+/* A 2xx for our INVITE after its transaction ended: the ACK got lost, send it again. */
+void sip_ua_stray_response(osip_message_t *resp)
+{
+	const char *ftag = sip_tag_of(resp->from);
+	struct sip_call *c;
+
+	if (MSG_IS_STATUS_2XX(resp) && resp->cseq && resp->cseq->method &&
+	    !strcmp(resp->cseq->method, "INVITE") && ftag) {
+		llist_for_each_entry(c, &sip_calls, list) {
+			if (!sip_callid_is(resp->call_id, c->call_id) || strcmp(c->local_tag, ftag) ||
+			    strtoul(resp->cseq->number, NULL, 10) != c->invite_cseq || !c->ack)
+				continue;
+			if (sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port) == 0) {
+				sip_g.ctr.reacks++;
+				sip_g.ctr.req_tx++;
+			}
+			LOGP(DSIP, LOGL_INFO, "call %s: 2xx again, ACK again\n", c->call_id);
+			return;
+		}
+	}
+	sip_g.ctr.stray_responses++;
+	LOGP(DSIP, LOGL_INFO, "response %d %s matches no transaction\n", resp->status_code,
+	     resp->cseq && resp->cseq->method ? resp->cseq->method : "?");
+}
+
+/* oSIP splits Call-ID at '@': compare both parts with ours */
+static bool sip_callid_is(const osip_call_id_t *id, const char *ours)
+{
+	const char *at = strchr(ours, '@');
+	size_t n = at ? (size_t)(at - ours) : strlen(ours);
+
+	if (!id || !id->number || strlen(id->number) != n || strncmp(id->number, ours, n))
+		return false;
+	if (!at)
+		return !id->host;
+	return id->host && !strcmp(id->host, at + 1);
+}
+
+/* ---- UAS ---- */
+
+static struct sip_call *sip_dialog_find(osip_message_t *req)
+{
+	const char *ftag = sip_tag_of(req->from), *ttag = sip_tag_of(req->to);
+	struct sip_call *c;
+
+	if (!ftag || !ttag)
+		return NULL;
+	llist_for_each_entry(c, &sip_calls, list)
+		if (sip_callid_is(req->call_id, c->call_id) && !strcmp(c->local_tag, ttag) &&
+		    !strcmp(c->remote_tag, ftag))
+			return c;
+	return NULL;
+}
+
+static void sip_uas_respond(osip_transaction_t *tr, osip_message_t *req, int code)
+{
+	osip_message_t *resp;
+	osip_event_t *evt;
+	char tag[12];
+
+	sip_random_token(tag, sizeof(tag));
+	if (sip_response_new(&resp, req, code, tag) < 0)
+		return;
+	if (code == 405 || (code == 200 && MSG_IS_OPTIONS(req)))
+		osip_message_set_allow(resp, SIP_ALLOW);
+	if (code == 200 && MSG_IS_OPTIONS(req)) {
+		osip_message_set_accept(resp, "application/sdp");
+		osip_message_set_header(resp, "Accept-Language", "en");
+	}
+	evt = osip_new_outgoing_sipmessage(resp);
+	if (!evt) {
+		osip_message_free(resp);
+		return;
+	}
+	evt->transactionid = tr->transactionid;
+	osip_transaction_add_event(tr, evt);
+}
+
+static bool sip_method_known(const char *m)
+{
+	static const char *const known[] = { "REGISTER", "SUBSCRIBE", "NOTIFY", "INFO", "PRACK",
+					     "UPDATE", "MESSAGE", "REFER", "PUBLISH" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(m, known[i]))
+			return true;
+	return false;
+}
+
+static void sip_nist_request(int type, osip_transaction_t *tr, osip_message_t *req)
+{
+	struct sip_call *c;
+	int code;
+
+	if (MSG_IS_OPTIONS(req)) {
+		code = 200;
+	} else if (MSG_IS_BYE(req)) {
+		c = sip_dialog_find(req);
+		code = c && c->state >= SIP_CS_EARLY ? 200 : 481;
+		sip_uas_respond(tr, req, code);
+		if (code == 200) {
+			LOGP(DSIP, LOGL_INFO, "call %s: BYE from the far end\n", c->call_id);
+			sip_call_event(c, SIP_CALL_ENDED, 0, true, NULL);
+		}
+		return;
+	} else if (MSG_IS_CANCEL(req)) {
+		code = 481; /* the box has no INVITE server transaction to cancel */
+	} else if (sip_method_known(req->sip_method)) {
+		code = 405;
+	} else {
+		code = 501;
+	}
+	sip_uas_respond(tr, req, code);
+}
+
+static void sip_ist_invite(int type, osip_transaction_t *tr, osip_message_t *req)
+{
+	/* re-INVITE (hold) from the far end is not done yet: refuse it, the call goes on
+	 * (RFC 3261 14.2); new calls from SIP are not part of the product */
+	if (sip_tag_of(req->to))
+		sip_uas_respond(tr, req, sip_dialog_find(req) ? 488 : 481);
+	else
+		sip_uas_respond(tr, req, 403);
+}
+
+/* ---- transaction life ---- */
+
+static void sip_kill(int type, osip_transaction_t *tr)
+{
+	struct sip_call *c = sip_call_of(tr);
+	struct sip_owner *o = osip_transaction_get_your_instance(tr);
+
+	if (c && c->refs)
+		c->refs--;
+	if (o && o->kind == SIP_OWNER_KA)
+		sip_ka_killed(o, tr);
+	osip_transaction_set_your_instance(tr, NULL);
+	osip_list_add(&sip_dead, tr, -1);
+}
+
+static void sip_call_free(struct sip_call *c)
+{
+	llist_del(&c->list);
+	osip_free(c->ack);
+	osip_free(c->invite_auth);
+	talloc_free(c);
+}
+
+void sip_ua_reap(void)
+{
+	struct sip_call *c, *n;
+	osip_transaction_t *tr;
+
+	while ((tr = osip_list_get(&sip_dead, 0))) {
+		osip_list_remove(&sip_dead, 0);
+		osip_remove_transaction(sip_g.osip, tr);
+		osip_transaction_free2(tr);
+	}
+	llist_for_each_entry_safe(c, n, &sip_calls, list)
+		if (c->state == SIP_CS_DONE && !c->refs)
+			sip_call_free(c);
+}
+
+unsigned int sip_ua_call_count(void)
+{
+	return llist_count(&sip_calls);
+}
+
+unsigned int sip_ua_transaction_count(void)
+{
+	osip_t *o = sip_g.osip;
+
+	if (!o)
+		return 0;
+	return osip_list_size(&o->osip_ict_transactions) + osip_list_size(&o->osip_ist_transactions) +
+	       osip_list_size(&o->osip_nict_transactions) + osip_list_size(&o->osip_nist_transactions);
+}
+
+const char *sip_call_state_name(const struct sip_call *c)
+{
+	return c ? sip_cs_names[c->state] : "none";
+}
+
+void sip_ua_set_callbacks(osip_t *osip)
+{
+	static const int nist[] = {
+		OSIP_NIST_REGISTER_RECEIVED, OSIP_NIST_BYE_RECEIVED, OSIP_NIST_OPTIONS_RECEIVED,
+		OSIP_NIST_INFO_RECEIVED, OSIP_NIST_CANCEL_RECEIVED, OSIP_NIST_NOTIFY_RECEIVED,
+		OSIP_NIST_SUBSCRIBE_RECEIVED, OSIP_NIST_UNKNOWN_REQUEST_RECEIVED,
+	};
+	unsigned int i;
+
+	osip_set_cb_send_message(osip, sip_transport_cb_send);
+	osip_set_message_callback(osip, OSIP_ICT_STATUS_1XX_RECEIVED, sip_ict_1xx);
+	osip_set_message_callback(osip, OSIP_ICT_STATUS_2XX_RECEIVED, sip_ict_2xx);
+	for (i = OSIP_ICT_STATUS_3XX_RECEIVED; i <= OSIP_ICT_STATUS_6XX_RECEIVED; i++)
+		osip_set_message_callback(osip, i, sip_ict_final);
+	osip_set_message_callback(osip, OSIP_ICT_STATUS_TIMEOUT, sip_ict_timeout);
+	for (i = OSIP_NICT_STATUS_2XX_RECEIVED; i <= OSIP_NICT_STATUS_6XX_RECEIVED; i++)
+		osip_set_message_callback(osip, i, sip_nict_done);
+	osip_set_message_callback(osip, OSIP_NICT_STATUS_TIMEOUT, sip_nict_done);
+	osip_set_message_callback(osip, OSIP_IST_INVITE_RECEIVED, sip_ist_invite);
+	for (i = 0; i < sizeof(nist) / sizeof(nist[0]); i++)
+		osip_set_message_callback(osip, nist[i], sip_nist_request);
+	for (i = OSIP_ICT_KILL_TRANSACTION; i <= OSIP_NIST_KILL_TRANSACTION; i++)
+		osip_set_kill_transaction_callback(osip, i, sip_kill);
+	for (i = OSIP_ICT_TRANSPORT_ERROR; i <= OSIP_NIST_TRANSPORT_ERROR; i++)
+		osip_set_transport_error_callback(osip, i, sip_transport_err);
+}
+
+int sip_ua_init(void)
+{
+	osip_list_init(&sip_dead);
+	return 0;
+}
+
+/* Stop: calls end without signalling (the box goes down); oSIP is released by sip.c. */
+void sip_ua_shutdown(void)
+{
+	struct sip_call *c, *n;
+
+	llist_for_each_entry_safe(c, n, &sip_calls, list)
+		sip_call_free(c);
+}
