@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Adaptive jitter buffer holding the received pbufs: see jbuf.h for the rules. */
+#include <errno.h>
+#include <string.h>
+
+#include "lwip/pbuf.h"
+
+#include "jbuf.h"
+#include "rtp_rx.h"
+
+const char *const jbuf_ctr_names[JBUF_CTR_NUM] = {
+	[JBUF_CTR_RECEIVED] = "rx:packets",
+	[JBUF_CTR_PLAYED] = "play:packets",
+	[JBUF_CTR_LATE] = "drop:late",
+	[JBUF_CTR_LATE_PLAYED] = "late:played",
+	[JBUF_CTR_LOST] = "lost",
+	[JBUF_CTR_DUPLICATE] = "drop:duplicate",
+	[JBUF_CTR_REORDERED] = "rx:reordered",
+	[JBUF_CTR_OVERFLOW] = "drop:overflow",
+	[JBUF_CTR_INVALID] = "drop:invalid",
+	[JBUF_CTR_RESYNC] = "resync",
+	[JBUF_CTR_CONCEALED] = "conceal:samples",
+	[JBUF_CTR_INSERTED] = "adapt:inserted",
+	[JBUF_CTR_DROPPED] = "adapt:dropped",
+};
+
+#define MAX_DROPOUT 3000 /* RFC 3550 A.1 */
+#define SEEN_BITS 64
+
+static const uint8_t silence[JBUF_GEN_MAX] = {
+	[0 ... JBUF_GEN_MAX - 1] = JBUF_SILENCE,
+};
+
+/* ---- G.711 A-law (only for the concealment fade; the audio path never transcodes) ------- */
+int16_t jbuf_alaw_to_lin(uint8_t a)
+{
+	int t, seg;
+
+	a ^= 0x55;
+	t = (a & 0x0f) << 4;
+	seg = (a & 0x70) >> 4;
+	if (seg == 0)
+		t += 8;
+	else
+		t = (t + 0x108) << (seg - 1);
+	return (int16_t)((a & 0x80) ? t : -t);
+}
+
+uint8_t jbuf_lin_to_alaw(int lin)
+{
+	static const int16_t seg_end[8] = { 0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff };
+	int mask, seg;
+	uint8_t aval;
+
+	if (lin > 32767)
+		lin = 32767;
+	if (lin < -32768)
+		lin = -32768;
+	lin >>= 3;
+	if (lin >= 0) {
+		mask = 0xd5;
+	} else {
+		mask = 0x55;
+		lin = -lin - 1;
+	}
+	for (seg = 0; seg < 8 && lin > seg_end[seg]; seg++)
+		;
+	if (seg >= 8)
+		return (uint8_t)(0x7f ^ mask);
+	aval = (uint8_t)(seg << 4);
+	aval |= (seg < 2 ? (lin >> 1) : (lin >> seg)) & 0x0f;
+	return (uint8_t)(aval ^ mask);
+}
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+static inline int32_t tsd(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+static inline struct jbuf_slot *slot_at(struct jbuf *jb, unsigned i)
+{
+	i += jb->head;
+	if (i >= JBUF_MAX_PKTS)
+		i -= JBUF_MAX_PKTS;
+	return &jb->slot[i];
+}
+
+static inline int32_t tmin_win(const struct jbuf *jb)
+{
+	return jb->tmin[0] < jb->tmin[1] ? jb->tmin[0] : jb->tmin[1];
+}
+
+/* How long the earliest-arriving packets wait now (samples). */
+static inline int32_t cur_delay(const struct jbuf *jb)
+{
+	return tsd(jb->clock - jb->play_ts, jb->tbase) - tmin_win(jb);
+}
+
+static void pop_head(struct jbuf *jb)
+{
+	struct jbuf_slot *s = &jb->slot[jb->head];
+
+	pbuf_free(s->p);
+	s->p = NULL;
+	if (++jb->head == JBUF_MAX_PKTS)
+		jb->head = 0;
+	jb->n--;
+}
+
+static bool seq_seen(const struct jbuf *jb, uint16_t seq)
+{
+	uint16_t back = (uint16_t)(jb->hi_seq - seq);
+
+	return back < SEEN_BITS && (jb->seen >> back & 1);
+}
+
+static void seq_mark(struct jbuf *jb, uint16_t seq)
+{
+	uint16_t d = (uint16_t)(seq - jb->hi_seq);
+
+	if (d && d < 0x8000) {
+		jb->seen = d >= SEEN_BITS ? 1 : (jb->seen << d) | 1;
+		jb->hi_seq = seq;
+	} else if ((uint16_t)-d < SEEN_BITS) {
+		jb->seen |= 1ull << (uint16_t)-d;
+	}
+}
+
+/* Playout reached packet seq: the numbers between the last one and it never came. */
+static void count_lost(struct jbuf *jb, uint16_t seq)
+{
+	if (jb->have_last) {
+		uint16_t gap = (uint16_t)(seq - jb->last_seq - 1);
+
+		if (gap < MAX_DROPOUT) {
+			for (uint16_t s = (uint16_t)(jb->last_seq + 1); s != seq; s++)
+				if (!seq_seen(jb, s))
+					jb->ctr[JBUF_CTR_LOST]++;
+		}
+	}
+	jb->last_seq = seq;
+	jb->have_last = true;
+}
+
+/* Transit of a packet into the min/max windows; the target follows the spread. */
+static void stats_add(struct jbuf *jb, uint32_t ts)
+{
+	int32_t t = tsd(jb->clock - ts, jb->tbase);
+	uint32_t age = jb->clock - jb->win_start;
+	int32_t hi, lo, spread;
+
+	if (age >= JBUF_WIN) {
+		if (age >= 2 * JBUF_WIN) {
+			jb->tmin[1] = jb->tmax[1] = t;
+		} else {
+			jb->tmin[1] = jb->tmin[0];
+			jb->tmax[1] = jb->tmax[0];
+		}
+		jb->tmin[0] = jb->tmax[0] = t;
+		jb->win_start = jb->clock;
+	} else {
+		if (t < jb->tmin[0])
+			jb->tmin[0] = t;
+		if (t > jb->tmax[0])
+			jb->tmax[0] = t;
+	}
+	hi = jb->tmax[0] > jb->tmax[1] ? jb->tmax[0] : jb->tmax[1];
+	lo = tmin_win(jb);
+	spread = hi - lo + JBUF_SAFETY;
+	jb->target = spread < jb->min ? jb->min : spread > jb->max ? jb->max : spread;
+}
+
+/* Start a new timeline with h at the current target: new SSRC, timestamp or sequence jump. */
+static void sync_new(struct jbuf *jb, const struct rtp_rx_hdr *h, bool count)
+{
+	int32_t keep = jb->target - JBUF_SAFETY;
+
+	jbuf_flush(jb);
+	jb->synced = true;
+	jb->ssrc = h->ssrc;
+	jb->hi_seq = h->seq;
+	jb->seen = 1;
+	jb->play_ts = h->ts - (uint32_t)jb->target;
+	jb->real_end = jb->play_ts;
+	jb->tbase = jb->clock - h->ts;
+	/* the path's jitter does not change with the stream: carry the spread over one window */
+	jb->tmin[0] = jb->tmax[0] = 0;
+	jb->tmin[1] = 0;
+	jb->tmax[1] = keep > 0 ? keep : 0;
+	jb->win_start = jb->clock;
+	jb->next_adapt = jb->clock;
+	if (count)
+		jb->ctr[JBUF_CTR_RESYNC]++;
+}
+
+/* Same timeline, buffer empty (talkspurt start, or back after running dry): re-place the
+ * play position at the target delay. */
+static void realign(struct jbuf *jb)
+{
+	jb->play_ts = jb->clock - jb->tbase - (uint32_t)tmin_win(jb) - (uint32_t)jb->target;
+	jb->real_end = jb->play_ts;
+	jb->started = false;
+	jb->dry = false;
+	jb->insert = 0;
+	jb->gap = 0;
+	jb->ctr[JBUF_CTR_RESYNC]++;
+}
+
+/* Insert h sorted by timestamp, then bound the buffer. */
+static int keep(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
+{
+	struct jbuf_slot *s;
+	unsigned i = jb->n;
+
+	while (i > 0 && tsd(slot_at(jb, i - 1)->ts, h->ts) > 0)
+		i--;
+	if (i > 0 && slot_at(jb, i - 1)->ts == h->ts) {
+		jb->ctr[JBUF_CTR_DUPLICATE]++;
+		return -EALREADY;
+	}
+	if (jb->n >= jb->max_pkts) {
+		if (i == 0) { /* older than everything held in a full buffer */
+			jb->ctr[JBUF_CTR_OVERFLOW]++;
+			return -ENOBUFS;
+		}
+		if (tsd(jb->play_ts, jb->slot[jb->head].ts + jb->slot[jb->head].len) < 0)
+			jb->play_ts = jb->slot[jb->head].ts + jb->slot[jb->head].len;
+		pop_head(jb);
+		jb->ctr[JBUF_CTR_OVERFLOW]++;
+		i--;
+	}
+	for (unsigned j = jb->n; j > i; j--)
+		*slot_at(jb, j) = *slot_at(jb, j - 1);
+	s = slot_at(jb, i);
+	pbuf_ref(p);
+	s->p = p;
+	s->ts = h->ts;
+	s->seq = h->seq;
+	s->off = h->off;
+	s->len = h->len;
+	jb->n++;
+	jb->dry = false;
+
+	/* a burst beyond max: drop the oldest audio so that at most max stays buffered */
+	s = slot_at(jb, jb->n - 1);
+	if (tsd(s->ts + s->len, jb->play_ts) > jb->max) {
+		jb->play_ts = s->ts + s->len - (uint32_t)jb->max;
+		jb->insert = 0;
+		while (jb->n > 1 && tsd(jb->slot[jb->head].ts + jb->slot[jb->head].len,
+					jb->play_ts) <= 0) {
+			pop_head(jb);
+			jb->ctr[JBUF_CTR_OVERFLOW]++;
+		}
+	}
+	return 0;
+}
+
+/* ---- API --------------------------------------------------------------------------------- */
+int jbuf_init(struct jbuf *jb, const struct jbuf_cfg *cfg)
+{
+	struct jbuf_cfg c = { 20, 200, 0, JBUF_MAX_PKTS };
+
+	if (!jb)
+		return -EINVAL;
+	if (cfg) {
+		if (cfg->min_ms)
+			c.min_ms = cfg->min_ms;
+		if (cfg->max_ms)
+			c.max_ms = cfg->max_ms;
+		c.init_ms = cfg->init_ms;
+		if (cfg->max_pkts)
+			c.max_pkts = cfg->max_pkts;
+	}
+	if (!c.init_ms)
+		c.init_ms = c.min_ms;
+	if (c.max_ms < c.min_ms || c.max_ms > 1000 || c.init_ms < c.min_ms ||
+	    c.init_ms > c.max_ms || c.max_pkts < 2 || c.max_pkts > JBUF_MAX_PKTS)
+		return -EINVAL;
+	memset(jb, 0, sizeof(*jb));
+	jb->min = c.min_ms * JBUF_RATE;
+	jb->max = c.max_ms * JBUF_RATE;
+	jb->init = c.init_ms * JBUF_RATE;
+	jb->max_pkts = c.max_pkts;
+	jb->target = jb->init;
+	memset(jb->hist, JBUF_SILENCE, sizeof(jb->hist));
+	return 0;
+}
+
+void jbuf_flush(struct jbuf *jb)
+{
+	while (jb->n)
+		pop_head(jb);
+	jb->head = 0;
+	jb->synced = jb->started = jb->dry = jb->have_last = false;
+	jb->insert = 0;
+	jb->gap = 0;
+	jb->shrink_tick = 0;
+}
+
+void jbuf_note_seq(struct jbuf *jb, uint16_t seq, uint32_t ssrc)
+{
+	if (jb->synced && ssrc == jb->ssrc && (uint16_t)(seq - jb->hi_seq) < MAX_DROPOUT)
+		seq_mark(jb, seq);
+}
+
+int jbuf_put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
+{
+	uint16_t ud;
+	int32_t margin, len;
+	bool newer;
+
+	if (!jb || !p || !h)
+		return -EINVAL;
+	len = h->len;
+	if (!len || len > jb->max || (uint32_t)h->off + h->len > p->tot_len) {
+		jb->ctr[JBUF_CTR_INVALID]++;
+		return -EINVAL;
+	}
+	jb->ctr[JBUF_CTR_RECEIVED]++;
+	if (!jb->synced || h->ssrc != jb->ssrc) {
+		sync_new(jb, h, jb->synced);
+		return keep(jb, p, h);
+	}
+	ud = (uint16_t)(h->seq - jb->hi_seq);
+	newer = ud && ud < 0x8000;
+	if (!newer && seq_seen(jb, h->seq)) {
+		jb->ctr[JBUF_CTR_DUPLICATE]++;
+		return -EALREADY;
+	}
+	margin = tsd(h->ts, jb->play_ts);
+	if (newer) {
+		if (ud >= MAX_DROPOUT || margin > 2 * jb->max || margin + len < -jb->max) {
+			sync_new(jb, h, true);
+			return keep(jb, p, h);
+		}
+	} else {
+		jb->ctr[JBUF_CTR_REORDERED]++;
+		if ((uint16_t)-ud >= SEEN_BITS || margin > 2 * jb->max || margin + len < -jb->max) {
+			jb->ctr[JBUF_CTR_LATE]++;
+			return -ETIME;
+		}
+	}
+	seq_mark(jb, h->seq);
+	stats_add(jb, h->ts);
+	if (newer && !jb->n && (jb->dry || (h->marker && h->ts != jb->real_end))) {
+		realign(jb);
+		margin = tsd(h->ts, jb->play_ts);
+	}
+	if (margin < 0) {
+		/* due already: rewind over what was only concealed, if the delay allows */
+		uint32_t from = tsd(h->ts, jb->real_end) >= 0 ? h->ts : jb->real_end;
+		int32_t grow = tsd(jb->play_ts, from);
+
+		if (tsd(from, h->ts + (uint32_t)len) >= 0) {
+			jb->ctr[JBUF_CTR_LATE]++;
+			return -ETIME;
+		}
+		if (grow > 0 && cur_delay(jb) + grow <= jb->max) {
+			jb->play_ts = from;
+			jb->insert = 0;
+			jb->ctr[JBUF_CTR_LATE_PLAYED]++;
+		} else if (margin + len <= 0) {
+			jb->ctr[JBUF_CTR_LATE]++;
+			return -ETIME;
+		}
+	}
+	return keep(jb, p, h);
+}
+
+/* Concealment: the last 10 ms once more, faded to zero over them, then silence. */
+static void conceal(struct jbuf *jb, unsigned k)
+{
+	for (unsigned i = 0; i < k; i++) {
+		uint32_t g = jb->gap + i;
+		unsigned h;
+
+		if (!jb->started || g >= JBUF_HIST) {
+			jb->gen[i] = JBUF_SILENCE;
+			continue;
+		}
+		h = jb->hist_pos + g;
+		if (h >= JBUF_HIST)
+			h -= JBUF_HIST;
+		jb->gen[i] = jbuf_lin_to_alaw(jbuf_alaw_to_lin(jb->hist[h]) *
+					      (int)(JBUF_HIST - g) / JBUF_HIST);
+	}
+}
+
+static void hist_put(struct jbuf *jb, const uint8_t *s, unsigned k)
+{
+	unsigned room;
+
+	if (k >= JBUF_HIST) {
+		memcpy(jb->hist, s + k - JBUF_HIST, JBUF_HIST);
+		jb->hist_pos = 0;
+		return;
+	}
+	room = JBUF_HIST - jb->hist_pos;
+	if (k < room) {
+		memcpy(jb->hist + jb->hist_pos, s, k);
+		jb->hist_pos += k;
+	} else {
+		memcpy(jb->hist + jb->hist_pos, s, room);
+		memcpy(jb->hist, s + room, k - room);
+		jb->hist_pos = (uint8_t)(k - room);
+	}
+}
+
+/* Pointer to sample idx of a held packet; *avail is cut to what is contiguous there. */
+static const uint8_t *pkt_ptr(const struct jbuf_slot *s, unsigned idx, unsigned *avail)
+{
+	const struct pbuf *q = s->p;
+	unsigned o = s->off + idx;
+
+	while (o >= q->len) {
+		o -= q->len;
+		q = q->next;
+	}
+	if (*avail > q->len - o)
+		*avail = q->len - o;
+	return (const uint8_t *)q->payload + o;
+}
+
+/* Are the next 8 samples quiet or missing (a whole ms may be dropped there)? */
+static bool quiet_next(struct jbuf *jb)
+{
+	const struct jbuf_slot *s;
+	const uint8_t *p;
+	unsigned avail = JBUF_RATE;
+	int32_t idx;
+
+	if (!jb->n)
+		return true;
+	s = &jb->slot[jb->head];
+	idx = tsd(jb->play_ts, s->ts);
+	if (idx <= -JBUF_RATE)
+		return true;
+	if (idx < 0 || idx + JBUF_RATE > s->len)
+		return false;
+	p = pkt_ptr(s, (unsigned)idx, &avail);
+	if (avail < JBUF_RATE)
+		return false;
+	for (unsigned i = 0; i < JBUF_RATE; i++)
+		if ((p[i] ^ 0x55) & 0x70)
+			return false;
+	return true;
+}
+
+/* Once per ms: grow at once below target, shrink slowly a ms or more above it. */
+static void adapt(struct jbuf *jb)
+{
+	int32_t ex;
+	unsigned k;
+
+	jb->next_adapt = jb->clock + JBUF_RATE;
+	if (jb->insert > 0)
+		return;
+	ex = cur_delay(jb) - jb->target;
+	if (ex < 0) {
+		jb->insert = -ex;
+		return;
+	}
+	if (ex < JBUF_RATE) {
+		jb->shrink_tick = 0;
+		return;
+	}
+	if (quiet_next(jb)) {
+		k = JBUF_RATE;
+	} else if (++jb->shrink_tick >= 10) {
+		jb->shrink_tick = 0;
+		k = 1;
+	} else {
+		return;
+	}
+	jb->play_ts += k;
+	jb->ctr[JBUF_CTR_DROPPED] += k;
+}
+
+const uint8_t *jbuf_peek(struct jbuf *jb, unsigned *n)
+{
+	struct jbuf_slot *s;
+	unsigned k = *n;
+	int32_t idx;
+
+	if (!jb->synced || jb->dry) {
+		jb->src = JBUF_SRC_SILENCE;
+		goto gen_silence;
+	}
+	if (tsd(jb->clock, jb->next_adapt) >= 0)
+		adapt(jb);
+	if (jb->insert > 0) {
+		if (k > (unsigned)jb->insert)
+			k = (unsigned)jb->insert;
+		if (k > JBUF_GEN_MAX)
+			k = JBUF_GEN_MAX;
+		conceal(jb, k);
+		jb->src = JBUF_SRC_INSERT;
+		*n = jb->src_n = k;
+		return jb->gen;
+	}
+	while (jb->n) {
+		s = &jb->slot[jb->head];
+		if (tsd(s->ts + s->len, jb->play_ts) > 0)
+			break;
+		pop_head(jb); /* passed over by a shrink or overlapped by its successor */
+	}
+	if (jb->n) {
+		s = &jb->slot[jb->head];
+		idx = tsd(jb->play_ts, s->ts);
+		if (idx >= 0) {
+			if (k > s->len - (unsigned)idx)
+				k = s->len - (unsigned)idx;
+			jb->src_ptr = pkt_ptr(s, (unsigned)idx, &k);
+			jb->src = JBUF_SRC_PKT;
+			*n = jb->src_n = k;
+			return jb->src_ptr;
+		}
+		if (k > (unsigned)-idx)
+			k = (unsigned)-idx;
+	}
+	if (k > JBUF_GEN_MAX)
+		k = JBUF_GEN_MAX;
+	if (jb->started) {
+		conceal(jb, k);
+		jb->src = JBUF_SRC_CONCEAL;
+		*n = jb->src_n = k;
+		return jb->gen;
+	}
+	jb->src = JBUF_SRC_PREFILL;
+gen_silence:
+	if (k > JBUF_GEN_MAX)
+		k = JBUF_GEN_MAX;
+	*n = jb->src_n = k;
+	return silence;
+}
+
+void jbuf_advance(struct jbuf *jb, unsigned k)
+{
+	struct jbuf_slot *s;
+
+	if (k > jb->src_n)
+		k = jb->src_n;
+	jb->src_n -= k;
+	jb->clock += k;
+	switch (jb->src) {
+	case JBUF_SRC_SILENCE:
+		break;
+	case JBUF_SRC_PREFILL:
+		jb->play_ts += k;
+		break;
+	case JBUF_SRC_INSERT:
+		jb->insert -= (int32_t)k;
+		jb->gap += k;
+		jb->ctr[JBUF_CTR_INSERTED] += k;
+		break;
+	case JBUF_SRC_CONCEAL:
+		jb->play_ts += k;
+		jb->gap += k;
+		jb->ctr[JBUF_CTR_CONCEALED] += k;
+		if (jb->gap > (uint32_t)jb->max && !jb->n)
+			jb->dry = true;
+		break;
+	case JBUF_SRC_PKT:
+		s = &jb->slot[jb->head];
+		if (!jb->have_last || jb->last_seq != s->seq) {
+			count_lost(jb, s->seq);
+			jb->ctr[JBUF_CTR_PLAYED]++;
+		}
+		hist_put(jb, jb->src_ptr, k);
+		jb->play_ts += k;
+		jb->real_end = jb->play_ts;
+		jb->gap = 0;
+		jb->started = true;
+		if (tsd(s->ts + s->len, jb->play_ts) <= 0)
+			pop_head(jb);
+		break;
+	}
+}
+
+int jbuf_read(struct jbuf *jb, uint8_t *dst, unsigned n)
+{
+	if (!jb || (!dst && n))
+		return -EINVAL;
+	while (n) {
+		unsigned k = n;
+		const uint8_t *src = jbuf_peek(jb, &k);
+
+		memcpy(dst, src, k);
+		jbuf_advance(jb, k);
+		dst += k;
+		n -= k;
+	}
+	return 0;
+}
+
+unsigned jbuf_delay_ms(const struct jbuf *jb)
+{
+	int32_t d;
+
+	if (!jb->synced)
+		return 0;
+	d = cur_delay(jb);
+	return d > 0 ? (unsigned)d / JBUF_RATE : 0;
+}
+
+unsigned jbuf_target_ms(const struct jbuf *jb)
+{
+	return (unsigned)jb->target / JBUF_RATE;
+}
+
+unsigned jbuf_held(const struct jbuf *jb)
+{
+	return jb->n;
+}
