@@ -378,13 +378,15 @@ static void test_validation(void **state)
 		  "Call-ID: nope%u\r\nCSeq: 1 OPTIONS\r\n\r\n", 0 },
 		{ REQ_HDRS("ACK", "To: <sip:box@198.18.0.2>;tag=x\r\nCSeq: 1 ACK\r\n\r\n"), 0 },
 	};
-	char buf[1024], v[256];
+	char buf[1024], v[256], to403[256] = "";
 	unsigned int i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		n_tx = 0;
 		snprintf(buf, sizeof(buf), t[i].fmt, i, i);
 		rx(buf);
+		if (t[i].status == 403)
+			hdr(to403, sizeof(to403), tx[0].text, "To");
 		print_message("  request %u: %s\n", i, n_tx ? tx[0].text : "(no answer)");
 		if (!t[i].status) {
 			assert_int_equal(n_tx, 0);
@@ -404,6 +406,16 @@ static void test_validation(void **state)
 		if (t[i].status == 405)
 			assert_non_null(hdr(v, sizeof(v), tx[0].text, "Allow"));
 	}
+	/* ACK the 403 so that its server transaction stops retransmitting it (timer G) */
+	assert_non_null(strstr(to403, "tag="));
+	n_tx = 0;
+	snprintf(buf, sizeof(buf),
+		 "ACK sip:box@198.18.0.2 SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 198.18.0.1:5070;branch=z9hG4bK-INVITE-5\r\n"
+		 "From: <sip:peer@198.18.0.1>;tag=f1\r\nTo: %s\r\nCall-ID: cid-5@198.18.0.1\r\n"
+		 "CSeq: 1 ACK\r\n\r\n", to403);
+	rx(buf);
+	assert_int_equal(n_tx, 0);
 	assert_int_equal(sip_g.ctr.bad_requests, 5);
 	assert_true(sip_g.ctr.parse_errors >= 4);
 	assert_int_equal(sip_g.ctr.stray_responses, 1);

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The box's SIP user agent against sipp (Debian sip-tester) in a private network namespace:
+#   answer   `test sip invite` -> sipp checks the SDP offer, 180, 200 (SDP), ACK; the 200 again
+#            -> the box ACKs again; `test sip bye` -> BYE, 200
+#   busy     486 -> the transaction ACKs it, the box reports "failed 486"
+#   auth     401 (qop=auth) -> INVITE again with Authorization, verified by sipp's verifyauth
+#   probe    OPTIONS -> 200 (Allow, Accept); FOO 501, INFO/MESSAGE 405, BYE/CANCEL 481,
+#            bad Content-Length and CSeq 400
+#   garbage  non-SIP, binary, cut, oversized (9 KB, fragmented), stray 2xx, no Via: no answer,
+#            counted; the box answers OPTIONS afterwards
+#   keepalive  outbound-proxy on a sipp answering OPTIONS -> up; sipp gone -> down
+# tshark decodes the capture (SIP, SDP) without malformed packets except the hostile ones.
+# Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
+#   HLGW_BUILD  build dir holding hlgw (default build/sim);  HLGW_BIN overrides the binary.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+build=${HLGW_BUILD:-$top/build/sim}
+bin=${HLGW_BIN:-$build/hlgw}
+ns=hlgw-sip-$$
+tap=hlgw0
+host_ip=198.18.0.1
+box_ip=198.18.0.2
+work=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-sip.XXXXXX")
+box_pid=
+box_log=$work/box.log
+con_out=$work/console
+cap=$work/sip.pcapng
+cap_pid=
+sipp_pids=()
+
+log() { echo "sip: $*"; }
+fail() {
+	echo "sip: FAIL: $*" >&2
+	if [ -f "$box_log" ]; then
+		echo "--- box log (last 30 lines)" >&2
+		tail -n 30 "$box_log" >&2
+	fi
+	for f in "$work"/*errors.log "$work"/*.out; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 15 lines)" >&2
+		tail -n 15 "$f" >&2
+	done
+	exit 1
+}
+
+stop_box() {
+	box_rc=0
+	[ -n "$box_pid" ] || return 0
+	kill -TERM "$box_pid" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "$box_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$box_pid" 2>/dev/null || true
+	wait "$box_pid" || box_rc=$?
+	box_pid=
+	exec 3>&- || true
+}
+
+cleanup() {
+	local p
+	for p in "${sipp_pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	[ -z "$cap_pid" ] || kill "$cap_pid" 2>/dev/null || true
+	stop_box || true
+	ip netns del "$ns" 2>/dev/null || true
+	[ -n "${KEEP:-}" ] && echo "work dir kept: $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+[ -x "$bin" ] || fail "no box binary at $bin (build first)"
+command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
+command -v tshark >/dev/null || fail "tshark missing"
+
+console() {
+	printf '%s\r\n' "$1" >&3
+	sleep 0.3
+}
+
+# wait_log PATTERN WHAT [seconds]: the box log gets a line matching PATTERN
+wait_log() {
+	local n=$((${3:-5} * 10))
+	for _ in $(seq "$n"); do
+		grep -qE -- "$1" "$box_log" && return 0
+		kill -0 "$box_pid" 2>/dev/null || fail "box died waiting for: $2"
+		sleep 0.1
+	done
+	fail "$2 (no '$1' in the box log)"
+}
+
+# sipp in the namespace, in the background; its pid in sipp_pid
+sipp_bg() { # name, sipp args...
+	local name=$1
+	shift
+	(cd "$work" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 20s \
+		-timeout_error "$@") >"$work/$name.out" 2>&1 &
+	sipp_pid=$!
+	sipp_pids+=("$sipp_pid")
+}
+
+sipp_wait() { # name, seconds
+	local rc=0
+	for _ in $(seq $((${2:-10} * 10))); do
+		kill -0 "$sipp_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$sipp_pid" 2>/dev/null && fail "$1: sipp still running"
+	wait "$sipp_pid" || rc=$?
+	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
+}
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || true # quiet capture
+
+cat >"$work/factory.cfg" <<EOF
+interface ethernet 0
+ ip address $box_ip 255.255.255.0
+sip
+ username box
+ password s3cret
+ options-interval 5
+EOF
+mkfifo "$work/con"
+ip netns exec "$ns" "$bin" --tap "$tap" --factory "$work/factory.cfg" --console - \
+	<"$work/con" >"$con_out" 2>"$box_log" &
+box_pid=$!
+exec 3>"$work/con"
+for _ in $(seq 50); do
+	ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break
+	kill -0 "$box_pid" 2>/dev/null || fail "box exited during start"
+	sleep 0.1
+done
+ip -n "$ns" addr add "$host_ip/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+wait_log 'listening on UDP port 5060' "SIP port bound"
+console "enable"
+
+ip netns exec "$ns" tshark -i "$tap" -w "$cap" -q >"$work/tshark.out" 2>&1 &
+cap_pid=$!
+for _ in $(seq 50); do
+	grep -q 'Capturing on' "$work/tshark.out" 2>/dev/null && break
+	sleep 0.1
+done
+
+# ---- answer, re-ACK, BYE -------------------------------------------------------------------
+sipp_bg answer -sf "$here/uas_answer.xml" -i "$host_ip" -p 5070 -m 1 -nr
+sleep 0.3
+console "test sip invite sip:advisor@$host_ip:5070"
+wait_log 'test call: ringing 180' "answer: ringing"
+wait_log 'test call: answered 200: remote 198\.18\.0\.1:6000 PCMA/8 telephone-event/101 ptime 20' \
+	"answer: answered with the SDP answer learnt"
+sleep 0.5 # the 200 again and its second ACK
+console "test sip bye"
+wait_log 'test call: ended by local 200' "answer: BYE answered"
+sipp_wait answer
+log "answer: offer checked by sipp, 180, 200, ACK, ACK again for the repeated 200, BYE 200"
+
+# ---- busy ------------------------------------------------------------------------------------
+sipp_bg busy -sf "$here/uas_busy.xml" -i "$host_ip" -p 5070 -m 1
+sleep 0.3
+console "test sip invite sip:advisor@$host_ip:5070"
+wait_log 'test call: failed 486' "busy: failure reported"
+sipp_wait busy
+log "busy: 486 ACKed, reported as failed 486"
+
+# ---- digest authentication -------------------------------------------------------------------
+sipp_bg auth -sf "$here/uas_auth.xml" -i "$host_ip" -p 5070 -m 1
+sleep 0.3
+console "test sip invite sip:advisor@$host_ip:5070"
+wait_log 'test call: answered 200: remote 198\.18\.0\.1:6002 PCMA/8 telephone-event/-1' \
+	"auth: answered after the challenge"
+console "test sip bye"
+wait_log 'test call: ended by local 200' "auth: BYE answered"
+sipp_wait auth
+log "auth: 401 -> INVITE with Authorization (sipp verifyauth: valid) -> 200"
+
+# ---- OPTIONS and hostile requests from sipp ------------------------------------------------
+sipp_bg probe -sf "$here/uac_probe.xml" -i "$host_ip" -p 5080 -m 1 "$box_ip:5060"
+sipp_wait probe 15
+log "probe: OPTIONS 200, FOO 501, INFO 405, BYE 481, CANCEL 481, bad Content-Length 400, no To 400, MESSAGE 405"
+
+# ---- garbage -------------------------------------------------------------------------------
+ip netns exec "$ns" python3 "$here/garbage.py" "$box_ip" 5060 "$host_ip" 5081 >"$work/garbage.out" 2>&1 ||
+	fail "garbage: the box answered something it should drop: $(cat "$work/garbage.out")"
+sipp_bg probe2 -sf "$here/uac_probe.xml" -i "$host_ip" -p 5080 -m 1 "$box_ip:5060"
+sipp_wait probe2 15
+: >"$con_out"
+console "show sip"
+grep -q 'listening' "$con_out" || fail "show sip: $(cat "$con_out")"
+pe=$(sed -n 's/^ *\([0-9]*\) parse errors, \([0-9]*\) dropped, \([0-9]*\) bad requests.*/\1 \2 \3/p' "$con_out")
+read -r parse_errors dropped bad_requests <<<"$pe"
+[ "${parse_errors:-0}" -ge 4 ] && [ "${dropped:-0}" -ge 5 ] && [ "${bad_requests:-0}" -ge 4 ] ||
+	fail "garbage: counters: $(cat "$con_out")"
+grep -qE '^ *[0-9]+ stray responses, [1-9][0-9]* ACKs re-sent, [1-9][0-9]* authentication retries' \
+	"$con_out" || fail "show sip: re-ACK/auth counters: $(cat "$con_out")"
+log "garbage: no answers; box up; counters: $parse_errors parse errors, $dropped dropped, $bad_requests bad requests"
+
+# ---- keep-alive towards the outbound proxy ---------------------------------------------------
+sipp_bg proxy -sf "$here/uas_options.xml" -i "$host_ip" -p 5072 -m 100
+console "configure terminal"
+console "sip"
+console "outbound-proxy $host_ip:5072"
+console "end"
+for _ in $(seq 40); do
+	: >"$con_out"
+	console "show sip"
+	grep -q 'Keep-alive sip:198.18.0.1:5072 (proxy): up' "$con_out" && break
+done
+grep -q 'Keep-alive sip:198.18.0.1:5072 (proxy): up' "$con_out" ||
+	fail "keepalive: proxy not up: $(cat "$con_out")"
+kill "$sipp_pid" 2>/dev/null || true
+wait "$sipp_pid" 2>/dev/null || true
+wait_log 'keep-alive sip:198\.18\.0\.1:5072: down' "keepalive: failure detected" 15
+console "show running-config"
+grep -q '^ outbound-proxy 198.18.0.1:5072' "$con_out" || fail "running-config: $(cat "$con_out")"
+grep -q '^ options-interval 5' "$con_out" || fail "running-config: options-interval"
+console "configure terminal"
+console "sip"
+console "no outbound-proxy"
+console "end"
+log "keepalive: proxy up on OPTIONS 200, down when it stopped answering"
+
+# ---- capture ----------------------------------------------------------------------------------
+sleep 0.3
+kill -INT "$cap_pid"
+wait "$cap_pid" || true
+cap_pid=
+decode=(-d udp.port==5070,sip -d udp.port==5072,sip -d udp.port==5080,sip)
+malformed=$(tshark -r "$cap" "${decode[@]}" \
+	-Y '_ws.malformed && !(udp.srcport == 5080) && !(udp.srcport == 5081)' 2>/dev/null | wc -l)
+[ "$malformed" = 0 ] || fail "tshark: $malformed malformed packets: $(tshark -r "$cap" \
+	"${decode[@]}" -Y '_ws.malformed && !(udp.srcport == 5080) && !(udp.srcport == 5081)')"
+n_sip=$(tshark -r "$cap" "${decode[@]}" -Y sip 2>/dev/null | wc -l)
+offers=$(tshark -r "$cap" "${decode[@]}" -Y "sdp && ip.src == $box_ip" -T fields -e sdp.media 2>/dev/null)
+[ "$(grep -c '^audio 40000 RTP/AVP 8 101$' <<<"$offers")" -ge 4 ] ||
+	fail "tshark: the box's SDP offers: $offers"
+log "tshark: $n_sip SIP packets decoded, offers 'audio 40000 RTP/AVP 8 101', none malformed"
+
+kill -0 "$box_pid" 2>/dev/null || fail "box is not running"
+if grep -E 'ERROR|FATAL' "$box_log" >/dev/null; then
+	fail "box logged errors: $(grep -E 'ERROR|FATAL' "$box_log" | head -n 3)"
+fi
+stop_box
+[ "$box_rc" = 0 ] || fail "box exit status $box_rc after SIGTERM"
+log "PASS"
