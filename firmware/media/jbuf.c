@@ -97,10 +97,34 @@ static inline int32_t cur_delay(const struct jbuf *jb)
 	return tsd(jb->clock - jb->play_ts, jb->tbase) - tmin_win(jb);
 }
 
+/* Steady: at target (within 1 ms above it), nothing to insert: jbuf_read's fast path may
+ * skip the adaptation step. Whatever moves play_ts against the clock calls this. */
+static void reeval(struct jbuf *jb)
+{
+	int32_t ex = cur_delay(jb) - jb->target;
+
+	jb->steady = jb->synced && !jb->insert && ex >= 0 && ex < JBUF_RATE;
+	if (!jb->steady)
+		jb->fast_left = 0;
+}
+
+/* A played packet: it stays held as prev (the concealment history) until the next one is. */
+static void retire_head(struct jbuf *jb)
+{
+	if (jb->prev.p)
+		pbuf_free(jb->prev.p);
+	jb->prev = jb->slot[jb->head];
+	jb->slot[jb->head].p = NULL;
+	if (++jb->head == JBUF_MAX_PKTS)
+		jb->head = 0;
+	jb->n--;
+}
+
 static void pop_head(struct jbuf *jb)
 {
 	struct jbuf_slot *s = &jb->slot[jb->head];
 
+	jb->fast_left = 0;
 	pbuf_free(s->p);
 	s->p = NULL;
 	if (++jb->head == JBUF_MAX_PKTS)
@@ -159,11 +183,12 @@ static void stats_add(struct jbuf *jb, uint32_t ts)
 		}
 		jb->tmin[0] = jb->tmax[0] = t;
 		jb->win_start = jb->clock;
+	} else if (t < jb->tmin[0]) {
+		jb->tmin[0] = t;
+	} else if (t > jb->tmax[0]) {
+		jb->tmax[0] = t;
 	} else {
-		if (t < jb->tmin[0])
-			jb->tmin[0] = t;
-		if (t > jb->tmax[0])
-			jb->tmax[0] = t;
+		return; /* within the window's range: the target stays */
 	}
 	hi = jb->tmax[0] > jb->tmax[1] ? jb->tmax[0] : jb->tmax[1];
 	lo = tmin_win(jb);
@@ -199,6 +224,7 @@ static void sync_new(struct jbuf *jb, const struct rtp_rx_hdr *h, bool count)
 static void realign(struct jbuf *jb)
 {
 	jb->play_ts = jb->clock - jb->tbase - (uint32_t)tmin_win(jb) - (uint32_t)jb->target;
+	jb->fast_left = 0;
 	jb->real_end = jb->play_ts;
 	jb->started = false;
 	jb->dry = false;
@@ -213,6 +239,8 @@ static int keep(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
 	struct jbuf_slot *s;
 	unsigned i = jb->n;
 
+	if (i && i < jb->max_pkts && tsd(h->ts, slot_at(jb, i - 1)->ts) > 0)
+		goto insert; /* the usual case: after everything held, room left */
 	while (i > 0 && tsd(slot_at(jb, i - 1)->ts, h->ts) > 0)
 		i--;
 	if (i > 0 && slot_at(jb, i - 1)->ts == h->ts) {
@@ -230,6 +258,9 @@ static int keep(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
 		jb->ctr[JBUF_CTR_OVERFLOW]++;
 		i--;
 	}
+	if (i == 0)
+		jb->fast_left = 0; /* a new head: not the packet the fast path plays */
+insert:
 	for (unsigned j = jb->n; j > i; j--)
 		*slot_at(jb, j) = *slot_at(jb, j - 1);
 	s = slot_at(jb, i);
@@ -246,6 +277,7 @@ static int keep(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
 	s = slot_at(jb, jb->n - 1);
 	if (tsd(s->ts + s->len, jb->play_ts) > jb->max) {
 		jb->play_ts = s->ts + s->len - (uint32_t)jb->max;
+		jb->fast_left = 0;
 		jb->insert = 0;
 		while (jb->n > 1 && tsd(jb->slot[jb->head].ts + jb->slot[jb->head].len,
 					jb->play_ts) <= 0) {
@@ -291,8 +323,13 @@ void jbuf_flush(struct jbuf *jb)
 {
 	while (jb->n)
 		pop_head(jb);
+	if (jb->prev.p)
+		pbuf_free(jb->prev.p);
+	jb->prev.p = NULL;
+	jb->hist_valid = false;
 	jb->head = 0;
-	jb->synced = jb->started = jb->dry = jb->have_last = false;
+	jb->synced = jb->started = jb->dry = jb->have_last = jb->steady = false;
+	jb->fast_left = 0;
 	jb->insert = 0;
 	jb->gap = 0;
 	jb->shrink_tick = 0;
@@ -304,14 +341,27 @@ void jbuf_note_seq(struct jbuf *jb, uint16_t seq, uint32_t ssrc)
 		seq_mark(jb, seq);
 }
 
+static int put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h);
+
 int jbuf_put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
+{
+	int r;
+
+	if (!jb || !p || !h)
+		return -EINVAL;
+	/* whatever moves the play position or the head here clears fast_left (the fast path's
+	 * pointer holds only while the same packet plays on at the same place) */
+	r = put(jb, p, h);
+	reeval(jb);
+	return r;
+}
+
+static int put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
 {
 	uint16_t ud;
 	int32_t margin, len;
 	bool newer;
 
-	if (!jb || !p || !h)
-		return -EINVAL;
 	len = h->len;
 	if (!len || len > jb->max || (uint32_t)h->off + h->len > p->tot_len) {
 		jb->ctr[JBUF_CTR_INVALID]++;
@@ -358,6 +408,7 @@ int jbuf_put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
 		}
 		if (grow > 0 && cur_delay(jb) + grow <= jb->max) {
 			jb->play_ts = from;
+			jb->fast_left = 0;
 			jb->insert = 0;
 			jb->ctr[JBUF_CTR_LATE_PLAYED]++;
 		} else if (margin + len <= 0) {
@@ -366,45 +417,6 @@ int jbuf_put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
 		}
 	}
 	return keep(jb, p, h);
-}
-
-/* Concealment: the last 10 ms once more, faded to zero over them, then silence. */
-static void conceal(struct jbuf *jb, unsigned k)
-{
-	for (unsigned i = 0; i < k; i++) {
-		uint32_t g = jb->gap + i;
-		unsigned h;
-
-		if (!jb->started || g >= JBUF_HIST) {
-			jb->gen[i] = JBUF_SILENCE;
-			continue;
-		}
-		h = jb->hist_pos + g;
-		if (h >= JBUF_HIST)
-			h -= JBUF_HIST;
-		jb->gen[i] = jbuf_lin_to_alaw(jbuf_alaw_to_lin(jb->hist[h]) *
-					      (int)(JBUF_HIST - g) / JBUF_HIST);
-	}
-}
-
-static void hist_put(struct jbuf *jb, const uint8_t *s, unsigned k)
-{
-	unsigned room;
-
-	if (k >= JBUF_HIST) {
-		memcpy(jb->hist, s + k - JBUF_HIST, JBUF_HIST);
-		jb->hist_pos = 0;
-		return;
-	}
-	room = JBUF_HIST - jb->hist_pos;
-	if (k < room) {
-		memcpy(jb->hist + jb->hist_pos, s, k);
-		jb->hist_pos += k;
-	} else {
-		memcpy(jb->hist + jb->hist_pos, s, room);
-		memcpy(jb->hist, s + room, k - room);
-		jb->hist_pos = (uint8_t)(k - room);
-	}
 }
 
 /* Pointer to sample idx of a held packet; *avail is cut to what is contiguous there. */
@@ -420,6 +432,54 @@ static const uint8_t *pkt_ptr(const struct jbuf_slot *s, unsigned idx, unsigned 
 	if (*avail > q->len - o)
 		*avail = q->len - o;
 	return (const uint8_t *)q->payload + o;
+}
+
+/*
+ * The last 10 ms played, taken from the packet playing and the one before it (kept as prev
+ * for this: the read path copies nothing); samples neither holds (packets shorter than 5 ms,
+ * a skip) count as silence.
+ */
+static void hist_snapshot(struct jbuf *jb)
+{
+	const struct jbuf_slot *cand[2] = { jb->n ? &jb->slot[jb->head] : NULL,
+					    jb->prev.p ? &jb->prev : NULL };
+
+	for (unsigned i = 0; i < JBUF_HIST; i++) {
+		uint32_t t = jb->real_end - JBUF_HIST + i;
+
+		jb->hist[i] = JBUF_SILENCE;
+		for (unsigned c = 0; c < 2; c++) {
+			uint32_t idx;
+			unsigned one = 1;
+
+			if (!cand[c])
+				continue;
+			idx = t - cand[c]->ts;
+			if (idx < cand[c]->len) {
+				jb->hist[i] = *pkt_ptr(cand[c], idx, &one);
+				break;
+			}
+		}
+	}
+	jb->hist_end = jb->real_end;
+	jb->hist_valid = true;
+}
+
+/* Concealment: the last 10 ms once more, faded to zero over them, then silence. */
+static void conceal(struct jbuf *jb, unsigned k)
+{
+	if (jb->started && jb->gap < JBUF_HIST && (!jb->hist_valid || jb->hist_end != jb->real_end))
+		hist_snapshot(jb);
+	for (unsigned i = 0; i < k; i++) {
+		uint32_t g = jb->gap + i;
+
+		if (!jb->started || g >= JBUF_HIST) {
+			jb->gen[i] = JBUF_SILENCE;
+			continue;
+		}
+		jb->gen[i] = jbuf_lin_to_alaw(jbuf_alaw_to_lin(jb->hist[g]) *
+					      (int)(JBUF_HIST - g) / JBUF_HIST);
+	}
 }
 
 /* Are the next 8 samples quiet or missing (a whole ms may be dropped there)? */
@@ -451,7 +511,7 @@ static bool quiet_next(struct jbuf *jb)
 static void adapt(struct jbuf *jb)
 {
 	int32_t ex;
-	unsigned k;
+	unsigned k = 0;
 
 	jb->next_adapt = jb->clock + JBUF_RATE;
 	if (jb->insert > 0)
@@ -459,22 +519,19 @@ static void adapt(struct jbuf *jb)
 	ex = cur_delay(jb) - jb->target;
 	if (ex < 0) {
 		jb->insert = -ex;
-		return;
-	}
-	if (ex < JBUF_RATE) {
+	} else if (ex < JBUF_RATE) {
 		jb->shrink_tick = 0;
-		return;
-	}
-	if (quiet_next(jb)) {
+	} else if (quiet_next(jb)) {
 		k = JBUF_RATE;
 	} else if (++jb->shrink_tick >= 10) {
 		jb->shrink_tick = 0;
 		k = 1;
-	} else {
-		return;
 	}
-	jb->play_ts += k;
-	jb->ctr[JBUF_CTR_DROPPED] += k;
+	if (k) {
+		jb->play_ts += k;
+		jb->ctr[JBUF_CTR_DROPPED] += k;
+	}
+	reeval(jb);
 }
 
 const uint8_t *jbuf_peek(struct jbuf *jb, unsigned *n)
@@ -503,15 +560,18 @@ const uint8_t *jbuf_peek(struct jbuf *jb, unsigned *n)
 		s = &jb->slot[jb->head];
 		if (tsd(s->ts + s->len, jb->play_ts) > 0)
 			break;
-		pop_head(jb); /* passed over by a shrink or overlapped by its successor */
+		retire_head(jb); /* passed over by a shrink or overlapped by its successor */
 	}
 	if (jb->n) {
 		s = &jb->slot[jb->head];
 		idx = tsd(jb->play_ts, s->ts);
 		if (idx >= 0) {
-			if (k > s->len - (unsigned)idx)
-				k = s->len - (unsigned)idx;
-			jb->src_ptr = pkt_ptr(s, (unsigned)idx, &k);
+			unsigned left = s->len - (unsigned)idx;
+
+			jb->src_ptr = pkt_ptr(s, (unsigned)idx, &left);
+			jb->seg_left = left;
+			if (k > left)
+				k = left;
 			jb->src = JBUF_SRC_PKT;
 			*n = jb->src_n = k;
 			return jb->src_ptr;
@@ -543,6 +603,7 @@ void jbuf_advance(struct jbuf *jb, unsigned k)
 		k = jb->src_n;
 	jb->src_n -= k;
 	jb->clock += k;
+	jb->fast_left = 0;
 	switch (jb->src) {
 	case JBUF_SRC_SILENCE:
 		break;
@@ -553,6 +614,8 @@ void jbuf_advance(struct jbuf *jb, unsigned k)
 		jb->insert -= (int32_t)k;
 		jb->gap += k;
 		jb->ctr[JBUF_CTR_INSERTED] += k;
+		if (!jb->insert)
+			reeval(jb);
 		break;
 	case JBUF_SRC_CONCEAL:
 		jb->play_ts += k;
@@ -567,21 +630,22 @@ void jbuf_advance(struct jbuf *jb, unsigned k)
 			count_lost(jb, s->seq);
 			jb->ctr[JBUF_CTR_PLAYED]++;
 		}
-		hist_put(jb, jb->src_ptr, k);
 		jb->play_ts += k;
 		jb->real_end = jb->play_ts;
 		jb->gap = 0;
 		jb->started = true;
-		if (tsd(s->ts + s->len, jb->play_ts) <= 0)
-			pop_head(jb);
+		if (tsd(s->ts + s->len, jb->play_ts) <= 0) {
+			retire_head(jb);
+		} else if (jb->steady) { /* the next reads may take the fast path */
+			jb->fast_ptr = jb->src_ptr + k;
+			jb->fast_left = jb->seg_left - k;
+		}
 		break;
 	}
 }
 
-int jbuf_read(struct jbuf *jb, uint8_t *dst, unsigned n)
+static __attribute__((noinline)) int read_slow(struct jbuf *jb, uint8_t *dst, unsigned n)
 {
-	if (!jb || (!dst && n))
-		return -EINVAL;
 	while (n) {
 		unsigned k = n;
 		const uint8_t *src = jbuf_peek(jb, &k);
@@ -591,6 +655,47 @@ int jbuf_read(struct jbuf *jb, uint8_t *dst, unsigned n)
 		dst += k;
 		n -= k;
 	}
+	return 0;
+}
+
+int jbuf_read(struct jbuf *jb, uint8_t *dst, unsigned n)
+{
+	const uint8_t *src;
+
+	if (!jb || !dst)
+		return -EINVAL;
+	/* fast path, the 1 ms chunk in steady state: 8 samples further into the packet that
+	 * plays, or from the start of the next one when it follows on (fast_left is 0 whenever
+	 * anything but this path moved the play position; steady: nothing to adapt) */
+	if (n != JBUF_RATE)
+		return read_slow(jb, dst, n);
+	if (jb->fast_left < JBUF_RATE) {
+		const struct jbuf_slot *s = &jb->slot[jb->head];
+
+		if (jb->fast_left || !jb->steady || !jb->n || s->ts != jb->play_ts ||
+		    (uint16_t)(s->seq - jb->last_seq) != 1 || s->off + s->len > s->p->len)
+			return read_slow(jb, dst, n);
+		jb->fast_ptr = (const uint8_t *)s->p->payload + s->off;
+		jb->fast_left = s->len;
+		jb->last_seq = s->seq;
+		jb->ctr[JBUF_CTR_PLAYED]++;
+		if (s->len < JBUF_RATE) { /* undo: a tiny packet goes the slow way */
+			jb->fast_left = 0;
+			jb->last_seq--;
+			jb->ctr[JBUF_CTR_PLAYED]--;
+			return read_slow(jb, dst, n);
+		}
+	}
+	src = jb->fast_ptr;
+	memcpy(dst, src, JBUF_RATE);
+	jb->fast_ptr = src + JBUF_RATE;
+	jb->fast_left -= JBUF_RATE;
+	jb->play_ts += JBUF_RATE;
+	jb->real_end = jb->play_ts;
+	jb->clock += JBUF_RATE;
+	if (!jb->fast_left && tsd(jb->slot[jb->head].ts + jb->slot[jb->head].len,
+				  jb->play_ts) <= 0)
+		retire_head(jb);
 	return 0;
 }
 

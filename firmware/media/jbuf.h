@@ -7,6 +7,10 @@
  * them. The E1 side pulls 8 samples each 1 ms with jbuf_read(); jbuf_peek()/jbuf_advance()
  * are the same thing without the copy (a pointer into the held pbuf), for a zero-copy TX.
  *
+ * Cost: jbuf_read of 8 samples in steady state takes a fast path (a pointer kept into the
+ * packet playing, no copy besides dst); the first read of a packet, adaptation, concealment
+ * and everything else go through jbuf_peek/jbuf_advance. tools/bench/bench_jbuf measures it.
+ *
  * Clock: the buffer counts the samples read (jb->clock). That count is the local 8 kHz clock
  * (the E1 line's) and is what arrival times are measured against: a packet put between two
  * reads arrived "at" the current count. Tests drive it by reading, as the framer does.
@@ -27,7 +31,8 @@
  *    next 8 samples are quiet (A-law segment 0, |x| < 256/32768, about -39 dBm0) or concealed,
  *    otherwise one sample per 10 ms in speech (1.25 %, 12.5 ms of delay per second).
  *
- * Loss concealment: the last 10 ms played are kept; a gap replays them once, faded linearly
+ * Loss concealment: the last 10 ms played (from the packet playing and the one before it,
+ * which stays held for this: at most max_pkts + 1 pbufs) are replayed once, faded linearly
  * (in the linear domain, A-law decoded and re-encoded) from full level to zero over those
  * 10 ms, then A-law silence 0xd5. Before the first packet of a stream plays, and after the
  * buffer ran dry for longer than max, the output is plain silence, not counted as concealed.
@@ -112,6 +117,7 @@ struct jbuf {
 	bool started;     /* real audio played since the last resync */
 	bool dry;         /* ran dry for longer than max: output silence, stop counting */
 	bool have_last;   /* last_seq is valid */
+	bool steady;      /* at target, nothing to adapt: jbuf_read's fast path */
 	uint32_t ssrc;
 	uint32_t clock;    /* samples read since init */
 	uint32_t play_ts;  /* RTP timestamp of the next sample to play */
@@ -128,13 +134,19 @@ struct jbuf {
 	int32_t insert;      /* samples still to insert */
 	uint8_t shrink_tick;
 	/* concealment */
-	uint8_t hist[JBUF_HIST];
-	uint8_t hist_pos; /* oldest sample, next to be overwritten */
+	struct jbuf_slot prev;  /* the packet played last, still held (pbuf NULL: none) */
+	uint8_t hist[JBUF_HIST]; /* snapshot of the last 10 ms played, oldest first */
+	bool hist_valid;
+	uint32_t hist_end;       /* real_end when it was taken */
 	uint32_t gap;     /* samples generated since the last real one */
 	/* last peek */
 	enum jbuf_src src;
 	const uint8_t *src_ptr;
 	unsigned src_n;
+	unsigned seg_left;        /* samples contiguous at src_ptr in the packet */
+	/* jbuf_read's fast path: the next samples of the packet playing, contiguous */
+	const uint8_t *fast_ptr;
+	unsigned fast_left;
 	uint8_t gen[JBUF_GEN_MAX];
 	uint32_t ctr[JBUF_CTR_NUM];
 };
@@ -172,7 +184,8 @@ void jbuf_advance(struct jbuf *jb, unsigned k);
  */
 void jbuf_note_seq(struct jbuf *jb, uint16_t seq, uint32_t ssrc);
 
-/* Current and target delay in ms (see above); held pbufs. */
+/* Current and target delay in ms (see above); packets waiting (the one played last is held
+ * besides, for concealment: at most max_pkts + 1 pbufs per stream). */
 unsigned jbuf_delay_ms(const struct jbuf *jb);
 unsigned jbuf_target_ms(const struct jbuf *jb);
 unsigned jbuf_held(const struct jbuf *jb);

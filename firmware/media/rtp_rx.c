@@ -43,6 +43,18 @@ static inline uint32_t at32(const struct pbuf *p, unsigned off)
 	return (uint32_t)at16(p, off) << 16 | at16(p, off + 2);
 }
 
+/* Big-endian 32 bits from any alignment (one load and a byte swap where the compiler can). */
+static inline uint32_t be32(const uint8_t *b)
+{
+	uint32_t v;
+
+	memcpy(&v, b, 4);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
 int rtp_rx_parse(struct rtp_rx_hdr *h, const struct pbuf *p, enum rtp_rx_ctr *why)
 {
 	const uint8_t *b = p->payload;
@@ -54,12 +66,14 @@ int rtp_rx_parse(struct rtp_rx_hdr *h, const struct pbuf *p, enum rtp_rx_ctr *wh
 		return -EINVAL;
 	}
 	if (p->len >= RTP_HDR_LEN) { /* the usual case: one pool pbuf */
-		b0 = b[0];
-		h->marker = b[1] >> 7;
-		h->pt = b[1] & 0x7f;
-		h->seq = (uint16_t)(b[2] << 8 | b[3]);
-		h->ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
-		h->ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
+		uint32_t w0 = be32(b);
+
+		b0 = (uint8_t)(w0 >> 24);
+		h->marker = (w0 >> 23) & 1;
+		h->pt = (w0 >> 16) & 0x7f;
+		h->seq = (uint16_t)w0;
+		h->ts = be32(b + 4);
+		h->ssrc = be32(b + 8);
 	} else {
 		b0 = at(p, 0);
 		h->marker = at(p, 1) >> 7;
