@@ -4,6 +4,7 @@
 #   answer   `test sip invite` -> sipp checks the SDP offer, 180, 200 (SDP), ACK; the 200 again
 #            -> the box ACKs again; `test sip bye` -> BYE, 200
 #   busy     486 -> the transaction ACKs it, the box reports "failed 486"
+#   cancel   180, `test sip bye` -> CANCEL (200), 487 ACKed, "failed 487"
 #   auth     401 (qop=auth) -> INVITE again with Authorization, verified by sipp's verifyauth
 #   probe    OPTIONS -> 200 (Allow, Accept); FOO 501, INFO/MESSAGE 405, BYE/CANCEL 481,
 #            bad Content-Length and CSeq 400
@@ -82,11 +83,15 @@ console() {
 	sleep 0.3
 }
 
-# wait_log PATTERN WHAT [seconds]: the box log gets a line matching PATTERN
+# mark: later wait_log calls look only at log lines written after it
+log_mark=0
+mark() { log_mark=$(wc -l <"$box_log"); }
+
+# wait_log PATTERN WHAT [seconds]: the box log gets a line matching PATTERN (after the mark)
 wait_log() {
 	local n=$((${3:-5} * 10))
 	for _ in $(seq "$n"); do
-		grep -qE -- "$1" "$box_log" && return 0
+		tail -n +$((log_mark + 1)) "$box_log" | grep -qE -- "$1" && return 0
 		kill -0 "$box_pid" 2>/dev/null || fail "box died waiting for: $2"
 		sleep 0.1
 	done
@@ -149,6 +154,7 @@ for _ in $(seq 50); do
 done
 
 # ---- answer, re-ACK, BYE -------------------------------------------------------------------
+mark
 sipp_bg answer -sf "$here/uas_answer.xml" -i "$host_ip" -p 5070 -m 1 -nr
 sleep 0.3
 console "test sip invite sip:advisor@$host_ip:5070"
@@ -162,6 +168,7 @@ sipp_wait answer
 log "answer: offer checked by sipp, 180, 200, ACK, ACK again for the repeated 200, BYE 200"
 
 # ---- busy ------------------------------------------------------------------------------------
+mark
 sipp_bg busy -sf "$here/uas_busy.xml" -i "$host_ip" -p 5070 -m 1
 sleep 0.3
 console "test sip invite sip:advisor@$host_ip:5070"
@@ -169,7 +176,19 @@ wait_log 'test call: failed 486' "busy: failure reported"
 sipp_wait busy
 log "busy: 486 ACKed, reported as failed 486"
 
+# ---- CANCEL while ringing --------------------------------------------------------------------
+mark
+sipp_bg cancel -sf "$here/uas_cancel.xml" -i "$host_ip" -p 5070 -m 1
+sleep 0.3
+console "test sip invite sip:advisor@$host_ip:5070"
+wait_log 'test call: ringing 180' "cancel: ringing"
+console "test sip bye"
+wait_log 'test call: failed 487' "cancel: 487 reported"
+sipp_wait cancel
+log "cancel: 180, CANCEL -> 200, 487 ACKed, reported as failed 487"
+
 # ---- digest authentication -------------------------------------------------------------------
+mark
 sipp_bg auth -sf "$here/uas_auth.xml" -i "$host_ip" -p 5070 -m 1
 sleep 0.3
 console "test sip invite sip:advisor@$host_ip:5070"
@@ -202,6 +221,7 @@ grep -qE '^ *[0-9]+ stray responses, [1-9][0-9]* ACKs re-sent, [1-9][0-9]* authe
 log "garbage: no answers; box up; counters: $parse_errors parse errors, $dropped dropped, $bad_requests bad requests"
 
 # ---- keep-alive towards the outbound proxy ---------------------------------------------------
+mark
 sipp_bg proxy -sf "$here/uas_options.xml" -i "$host_ip" -p 5072 -m 100
 console "configure terminal"
 console "sip"
@@ -238,7 +258,7 @@ malformed=$(tshark -r "$cap" "${decode[@]}" \
 	"${decode[@]}" -Y '_ws.malformed && !(udp.srcport == 5080) && !(udp.srcport == 5081)')"
 n_sip=$(tshark -r "$cap" "${decode[@]}" -Y sip 2>/dev/null | wc -l)
 offers=$(tshark -r "$cap" "${decode[@]}" -Y "sdp && ip.src == $box_ip" -T fields -e sdp.media 2>/dev/null)
-[ "$(grep -c '^audio 40000 RTP/AVP 8 101$' <<<"$offers")" -ge 4 ] ||
+[ "$(grep -c '^audio 40000 RTP/AVP 8 101$' <<<"$offers")" -ge 5 ] ||
 	fail "tshark: the box's SDP offers: $offers"
 log "tshark: $n_sip SIP packets decoded, offers 'audio 40000 RTP/AVP 8 101', none malformed"
 
