@@ -72,7 +72,7 @@ int sip_msg_check(const osip_message_t *msg, const char **why);
 int sip_response_new(osip_message_t **resp, const osip_message_t *req, int code,
 		     const char *to_tag);
 
-/* ---- sip_ua.c ---- */
+/* ---- sip_ua.c (calls, UAS, oSIP callbacks) and sip_msg.c (request text, URIs) ---- */
 /* What a transaction's "your instance" points at: a call or a keep-alive target. */
 enum sip_owner_kind {
 	SIP_OWNER_CALL = 1,
