@@ -2,7 +2,8 @@
 /*
  * E1 spans: configuration, alarm state, G.826 accounting and the per-1 ms chunk work. The
  * chunk callback runs in the framer's context (on the sim: inside board_wait); it hands the
- * D-channel timeslot to the span's D-channel user and fills idle on the rest for now.
+ * D-channel timeslot to the span's D-channel user and fills idle on the rest for now. Media
+ * moves B-channel samples through the framer's TDM routing (span_get_channel), not here.
  */
 #include <errno.h>
 #include <string.h>
@@ -250,6 +251,19 @@ int span_set_dchan(unsigned int nr, const struct span_dchan_ops *ops, void *arg)
 		return -ENODEV;
 	spans[nr].dops = ops;
 	spans[nr].darg = arg;
+	return 0;
+}
+
+int span_get_channel(struct span_chan *ch, unsigned int nr, unsigned int ts)
+{
+	if (!ch)
+		return -EINVAL;
+	if (nr >= span_num || !spans[nr].dev)
+		return -ENODEV;
+	if (ts >= E1_TIMESLOTS || !(spans[nr].cfg.bchan_mask & (1u << ts)))
+		return -EINVAL;
+	ch->dev = spans[nr].dev;
+	ch->ts = ts;
 	return 0;
 }
 

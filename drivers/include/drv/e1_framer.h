@@ -3,6 +3,17 @@
  * E1 framer device class. A real framer+LIU chip driver (drivers/e1/<chip>.c) and the sim
  * back-end (drivers/e1/e1_sim.c, a software G.704 framer on a SOCK_SEQPACKET line) implement
  * the same ops. The firmware sees 1 ms chunks: 8 frames of 32 octets in each direction.
+ *
+ * TDM routing (optional ops tdm_rx_arm/tdm_tx_arm), programmed as a framer's TDM DMA is: per
+ * timeslot and direction one buffer descriptor (address, length). While armed, the driver
+ * moves the timeslot's 8 samples of every chunk between the line and the buffer, frame 0's
+ * sample first, and advances through it by itself: RX stores them before the chunk callback
+ * runs, TX takes them after it (so TX arming from the chunk callback applies to this chunk).
+ * When a buffer is used up its descriptor disarms and its done callback runs, after the chunk
+ * callback, once per buffer (the DMA's end-of-buffer interrupt): arm the next buffer from
+ * there and no sample is lost. Unarmed timeslots: RX samples are only in the chunk callback's
+ * rx; TX sends what the chunk callback left in tx. Media buffers are filled in place this way
+ * (design.md section 3): no per-sample work on the CPU on a real framer.
  */
 #ifndef DRV_E1_FRAMER_H
 #define DRV_E1_FRAMER_H
@@ -52,6 +63,9 @@ struct e1_counters {
 
 struct e1_framer_dev;
 
+/* A TDM buffer of timeslot ts was used up (see the top of this file); arg as given to arm. */
+typedef void (*e1_tdm_done_cb)(void *arg, unsigned int ts);
+
 struct e1_framer_cbs {
 	/* Every 1 ms: rx holds 8 aligned frames (TS0 as received, all ones while not aligned);
 	 * fill tx's TS1..31 (TS0 belongs to the framer). */
@@ -72,6 +86,13 @@ struct e1_framer_ops {
 	/* Send RAI (A-bit) on our own initiative; the driver sends it anyway while it has a
 	 * red alarm. */
 	int (*force_rai)(const struct e1_framer_dev *dev, bool on);
+	/* Arm timeslot ts (1..31) with buf of len octets (a multiple of 8: whole chunks):
+	 * RX stores received samples there, TX sends from there. Replaces an armed buffer;
+	 * buf NULL and len 0 disarm. done (may be NULL) runs when the buffer is used up. */
+	int (*tdm_rx_arm)(const struct e1_framer_dev *dev, unsigned int ts, uint8_t *buf,
+			  size_t len, e1_tdm_done_cb done, void *arg);
+	int (*tdm_tx_arm)(const struct e1_framer_dev *dev, unsigned int ts, const uint8_t *buf,
+			  size_t len, e1_tdm_done_cb done, void *arg);
 };
 
 struct e1_framer_dev {
@@ -111,6 +132,20 @@ static inline int e1_framer_set_loopback(const struct e1_framer_dev *dev, enum e
 static inline int e1_framer_force_rai(const struct e1_framer_dev *dev, bool on)
 {
 	return E1_OP(dev, force_rai, on);
+}
+/* Returns 0, -EINVAL (ts 0 or > 31, len not a positive multiple of 8 or longer than the
+ * driver's descriptors count (the sim: 2048), buf NULL with len) or -ENOTSUP (a framer
+ * without TDM routing). */
+static inline int e1_framer_tdm_rx_arm(const struct e1_framer_dev *dev, unsigned int ts,
+				       uint8_t *buf, size_t len, e1_tdm_done_cb done, void *arg)
+{
+	return E1_OP(dev, tdm_rx_arm, ts, buf, len, done, arg);
+}
+static inline int e1_framer_tdm_tx_arm(const struct e1_framer_dev *dev, unsigned int ts,
+				       const uint8_t *buf, size_t len, e1_tdm_done_cb done,
+				       void *arg)
+{
+	return E1_OP(dev, tdm_tx_arm, ts, buf, len, done, arg);
 }
 
 #endif

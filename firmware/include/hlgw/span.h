@@ -45,6 +45,13 @@ struct span_dchan_ops {
 
 struct g826_interval;
 
+/* A B-channel as media sees it: the framer device whose TDM routing carries the channel's
+ * samples (e1_framer_tdm_rx_arm/e1_framer_tdm_tx_arm) and its timeslot. */
+struct span_chan {
+	const struct e1_framer_dev *dev;
+	unsigned int ts;
+};
+
 struct span_status {
 	bool present;  /* a framer device exists for this span */
 	bool l1_up;    /* no LOS/AIS/LFA/LMFA */
@@ -61,6 +68,9 @@ const struct span_cfg *span_get_cfg(unsigned int nr);
 int span_set_cfg(unsigned int nr, const struct span_cfg *cfg);
 int span_get_status(unsigned int nr, struct span_status *st);
 int span_set_dchan(unsigned int nr, const struct span_dchan_ops *ops, void *arg);
+/* B-channel ts of span nr for media. Returns 0, -ENODEV (no such span, or no framer device)
+ * or -EINVAL (ts is not one of the span's B-channels). */
+int span_get_channel(struct span_chan *ch, unsigned int nr, unsigned int ts);
 /* G.826 figures: current 15-minute interval and the last 24 h (g826.h). */
 const struct g826 *span_get_g826(unsigned int nr);
 
