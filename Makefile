@@ -115,6 +115,12 @@ deps:
 
 # Benchmarks print figures beside their anchors; they are not timed tests.
 BENCH_BINS := $(O)/bench/bench_g704
+include tools/bench/bench.mk
+BENCH_BINS += $(O)/bench/bench_jbuf
+$(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
+		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^
 $(O)/bench/bench_g704: $(call obj,tools/bench/bench_g704.c drivers/e1/g704.c)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^
@@ -122,6 +128,12 @@ bench: $(BENCH_BINS)
 	@echo "software E1 framer, ns per 1 ms block (anchor: 1 ms per block per span at 8 spans"
 	@echo "leaves 125,000 ns; a framer chip does this in hardware):"
 	$(Q)$(O)/bench/bench_g704
+	@echo
+	$(Q)tools/bench/media_tx.sh $(O)
+	@echo
+	@echo "advisor->caller RX: RTP checks + jitter buffer, instructions per 20 ms packet by"
+	@echo "callgrind (anchor: <= 1,200 per packet including the jitter buffer):"
+	$(Q)$(O)/bench/bench_jbuf
 
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-tests.sh unit $(O) $(UNIT_TESTS)

@@ -411,6 +411,7 @@ static void e1_sim_readable(int fd, short revents, void *arg)
 static int e1_sim_connect(struct e1_sim *s)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int sndbuf = 1 << 20;
 	int fd, rc;
 
 	if (strlen(s->path) >= sizeof(sa.sun_path))
@@ -424,6 +425,10 @@ static int e1_sim_connect(struct e1_sim *s)
 		close(fd);
 		return rc;
 	}
+	/* room for about a second of blocks (each costs ~1.3 KB of truesize): a telco side held
+	 * up for a moment gets our blocks late, never loses some */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	rc = sim_poll_add(fd, POLLIN, e1_sim_readable, s);
 	if (rc < 0) {
 		close(fd);

@@ -97,13 +97,17 @@ void psim_span_close(struct psim_span *sp, const char *why)
 void psim_span_accept(struct psim_span *sp)
 {
 	int fd = accept4(sp->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	int sz = 64 * E1_CHUNK_OCTETS;
+	/* A SEQPACKET message costs its truesize (~1.3 KB for 256 octets) against the send buffer:
+	 * leave room for about a second of blocks so that a box held up for a moment (a loaded
+	 * machine) gets every block late rather than some never, which a line cannot do. */
+	int sz = 1 << 20;
 
 	if (fd < 0)
 		return;
 	if (sp->cfd >= 0)
 		psim_span_close(sp, "replaced by a new connection");
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	sp->cfd = fd;
 	g704_rx_init(&sp->grx, sp->crc4);
 	psim_ev("connected", "\"span\":%u", sp->nr);
