@@ -27,6 +27,7 @@
 #include "g704.h"
 
 #define E1_SIM_RETRY_MS 200
+#define E1_SIM_WATCH_MS 250
 #define E1_SIM_MAX_SPANS 8
 
 /* One direction of the TDM routing. All armed buffers advance 8 octets per chunk together, so
@@ -60,6 +61,8 @@ struct e1_sim {
 	struct g704_rx rx;
 	struct g704_tx tx;
 	struct osmo_timer_list retry;
+	struct osmo_timer_list watch;	/* no blocks for a while: the line clock is gone */
+	uint32_t watch_blocks;		/* rx_blocks at the last watch */
 	uint32_t rx_blocks, tx_blocks, bad_msgs;
 	struct e1_sim_tdm tdm_rx, tdm_tx;
 	/* the chunk transposed: cols[ts * 8 + frame] */
@@ -436,7 +439,27 @@ static int e1_sim_connect(struct e1_sim *s)
 	}
 	s->fd = fd;
 	LOGP(DE1, LOGL_NOTICE, "(S%u) line connected to %s\n", s->nr, s->path);
+	s->watch_blocks = s->rx_blocks;
+	osmo_timer_schedule(&s->watch, 0, E1_SIM_WATCH_MS * 1000);
 	return 0;
+}
+
+/* A connected telco side that sends nothing is a line without signal: a real LIU sees no
+ * pulses. E1_SIM_WATCH_MS is generous because a loaded host can hold either process up for a
+ * while without the line being down (the blocks then arrive late, all of them). */
+
+static void e1_sim_watch(void *arg)
+{
+	struct e1_sim *s = arg;
+
+	if (!s->started || s->fd < 0)
+		return;
+	if (s->rx_blocks == s->watch_blocks && !(s->alarms & E1_ALARM_LOS)) {
+		LOGP(DE1, LOGL_NOTICE, "(S%u) no line clock for %u ms\n", s->nr, E1_SIM_WATCH_MS);
+		e1_sim_set_alarms(s, g704_rx_los(&s->rx));
+	}
+	s->watch_blocks = s->rx_blocks;
+	osmo_timer_schedule(&s->watch, 0, E1_SIM_WATCH_MS * 1000);
 }
 
 static void e1_sim_retry(void *arg)
@@ -476,7 +499,8 @@ static int e1_sim_start(const struct e1_framer_dev *dev)
 	s->started = true;
 	g704_rx_init(&s->rx, s->cfg.crc4);
 	g704_tx_init(&s->tx, s->cfg.crc4);
-	s->alarms = 0;
+	/* no signal until the framer has seen some: connecting is not a line coming up */
+	s->alarms = s->rx.alarms;
 	if (e1_sim_connect(s) < 0)
 		e1_sim_lost(s);
 	return 0;
@@ -488,6 +512,7 @@ static int e1_sim_stop(const struct e1_framer_dev *dev)
 
 	s->started = false;
 	osmo_timer_del(&s->retry);
+	osmo_timer_del(&s->watch);
 	e1_sim_close(s);
 	e1_sim_set_alarms(s, E1_ALARM_LOS);
 	return 0;
@@ -567,6 +592,7 @@ int e1_sim_init(struct e1_framer_dev *dev, unsigned int nr, const char *path)
 				       .clock = E1_CLOCK_LINE };
 	s->alarms = E1_ALARM_LOS;
 	osmo_timer_setup(&s->retry, e1_sim_retry, s);
+	osmo_timer_setup(&s->watch, e1_sim_watch, s);
 	dev->name = "e1-sim";
 	dev->ops = &e1_sim_ops;
 	dev->cfg = NULL;

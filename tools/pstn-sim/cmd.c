@@ -264,13 +264,14 @@ static void cmd_status(const struct cmd_args *a)
 	psim_ev("status", "\"span\":%u,\"connected\":%s,\"l1\":%s,\"alarms\":%s,\"l2\":\"%s\","
 		"\"sabme_tx\":%u,\"sabme_rx\":%u,\"ua_tx\":%u,\"ua_rx\":%u,\"frames_tx\":%u,"
 		"\"frames_rx\":%u,\"iframes_tx\":%u,\"iframes_rx\":%u,\"hdlc_crc_err\":%u,"
-		"\"crc4_err\":%u,\"ebit\":%u,\"slips\":%u,\"blocks_tx\":%llu,\"blocks_rx\":%llu",
+		"\"crc4_err\":%u,\"ebit\":%u,\"slips\":%u,\"blocks_tx\":%llu,\"blocks_rx\":%llu,"
+		"\"tx_dropped\":%llu",
 		sp->nr, sp->cfd >= 0 ? "true" : "false", sp->l1_up ? "true" : "false",
 		psim_alarm_list(al, sizeof(al), sp->rx_alarms), isdn_l2_state_name(sp->dc.l2),
 		c->sabme_tx, c->sabme_rx, c->ua_tx, c->ua_rx, c->frames_tx, c->frames_rx,
 		c->iframes_tx, c->iframes_rx, c->hdlc_crc_err, sp->grx.ctr.crc4, sp->grx.ctr.ebit,
 		sp->grx.ctr.slips, (unsigned long long)sp->blocks_tx,
-		(unsigned long long)sp->blocks_rx);
+		(unsigned long long)sp->blocks_rx, (unsigned long long)sp->tx_dropped);
 }
 
 /*
