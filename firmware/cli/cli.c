@@ -294,7 +294,7 @@ static int cli_init(struct board *b)
 	cli_span_init();
 	cli_isdn_init();
 	cli_ip_init();
-	{ void cli_sip_init(void); cli_sip_init(); } /* firmware/cli/cli_sip.c */
+	cli_sip_init();
 	return 0;
 }
 

@@ -3,8 +3,6 @@
  * SIP commands: the `sip` node (listen port, domain, outbound proxy, credentials, OPTIONS
  * interval), `show sip`, and the diagnostics `test sip invite URI` / `test sip bye` that place
  * a call without ISDN (like `ping` on other gateways: for commissioning and tests).
- * The SIP module is referenced weakly: the console's unit test links firmware/cli without
- * firmware/sip, and a build without SIP shows "% SIP is not in this build".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,31 +17,13 @@
 
 #include "cli_int.h"
 
-#pragma weak sip_get_cfg
-#pragma weak sip_set_cfg
-#pragma weak sip_get_status
-#pragma weak sip_ka_get
-#pragma weak sip_ka_state_name
-#pragma weak sip_test_invite
-#pragma weak sip_test_bye
-#pragma weak sip_test_state
 
 /* Far above cli_int.h's nodes so that a node added there does not collide with this one. */
 #define CLI_SIP_NODE (_LAST_OSMOVTY_NODE + 32)
 
 #define SIP_STR "Session Initiation Protocol (advisor side)\n"
 
-void cli_sip_init(void); /* called by cli.c */
-
 static struct cmd_node cli_sip_node = { CLI_SIP_NODE, "%s(config-sip)# ", 1 };
-
-static bool cli_sip_present(struct vty *vty)
-{
-	if (sip_get_cfg && sip_set_cfg && sip_get_status)
-		return true;
-	vty_out(vty, "%% SIP is not in this build%s", VTY_NEWLINE);
-	return false;
-}
 
 static int cli_sip_apply(struct vty *vty, const struct sip_cfg *cfg)
 {
@@ -67,8 +47,6 @@ static int cli_sip_str(struct vty *vty, size_t off, size_t size, const char *val
 {
 	struct sip_cfg cfg;
 
-	if (!cli_sip_present(vty))
-		return CMD_WARNING;
 	sip_get_cfg(&cfg);
 	if (strlen(val) >= size) {
 		vty_out(vty, "%% %s too long (at most %zu characters)%s", what, size - 1,
@@ -81,8 +59,6 @@ static int cli_sip_str(struct vty *vty, size_t off, size_t size, const char *val
 
 DEFUN(cfg_sip, cfg_sip_cmd, "sip", SIP_STR)
 {
-	if (!cli_sip_present(vty))
-		return CMD_WARNING;
 	vty->node = CLI_SIP_NODE;
 	vty->index = NULL;
 	return CMD_SUCCESS;
@@ -93,8 +69,6 @@ DEFUN(cfg_sip_port, cfg_sip_port_cmd, "listen port <1-65535>",
 {
 	struct sip_cfg cfg;
 
-	if (!cli_sip_present(vty))
-		return CMD_WARNING;
 	sip_get_cfg(&cfg);
 	cfg.listen_port = (uint16_t)atoi(argv[0]);
 	return cli_sip_apply(vty, &cfg);
@@ -121,8 +95,6 @@ DEFUN(cfg_sip_proxy, cfg_sip_proxy_cmd, "outbound-proxy ADDR",
 	unsigned int addr;
 	long port = 5060;
 
-	if (!cli_sip_present(vty))
-		return CMD_WARNING;
 	sip_get_cfg(&cfg);
 	colon = strchr(argv[0], ':');
 	if (colon) {
@@ -153,8 +125,6 @@ DEFUN(cfg_sip_no_proxy, cfg_sip_no_proxy_cmd, "no outbound-proxy",
 {
 	struct sip_cfg cfg;
 
-	if (!cli_sip_present(vty))
-		return CMD_WARNING;
 	sip_get_cfg(&cfg);
 	cfg.proxy_addr = 0;
 	cfg.proxy_port = 0;
@@ -192,8 +162,6 @@ DEFUN(cfg_sip_opt, cfg_sip_opt_cmd, "options-interval <5-3600>",
 {
 	struct sip_cfg cfg;
 
-	if (!cli_sip_present(vty))
-		return CMD_WARNING;
 	sip_get_cfg(&cfg);
 	cfg.options_interval_s = (uint16_t)atoi(argv[0]);
 	return cli_sip_apply(vty, &cfg);
@@ -208,8 +176,6 @@ DEFUN(show_sip, show_sip_cmd, "show sip",
 	char a[16];
 	unsigned int i;
 
-	if (!cli_sip_present(vty))
-		return CMD_WARNING;
 	sip_get_cfg(&cfg);
 	sip_get_status(&st);
 	vty_out(vty, "SIP user agent: transport UDP, %s%s",
@@ -234,12 +200,11 @@ DEFUN(show_sip, show_sip_cmd, "show sip",
 		st.ctr.parse_errors, st.ctr.dropped, st.ctr.bad_requests, VTY_NEWLINE);
 	vty_out(vty, "  %u stray responses, %u ACKs re-sent, %u authentication retries%s",
 		st.ctr.stray_responses, st.ctr.reacks, st.ctr.auth_retries, VTY_NEWLINE);
-	for (i = 0; sip_ka_get && sip_ka_get(i, &ka) == 0; i++)
+	for (i = 0; sip_ka_get(i, &ka) == 0; i++)
 		vty_out(vty, "  Keep-alive %s%s: %s, %u sent, %u answered, %u timeouts, last %d%s",
 			ka.target, ka.is_proxy ? " (proxy)" : "", sip_ka_state_name(ka.state),
 			ka.sent, ka.answered, ka.timeouts, ka.last_status, VTY_NEWLINE);
-	if (sip_test_state)
-		vty_out(vty, "  Test call: %s%s", sip_test_state(), VTY_NEWLINE);
+	vty_out(vty, "  Test call: %s%s", sip_test_state(), VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -249,8 +214,6 @@ DEFUN(test_sip_invite, test_sip_invite_cmd, "test sip invite URI",
 {
 	int rc;
 
-	if (!cli_sip_present(vty) || !sip_test_invite)
-		return CMD_WARNING;
 	rc = sip_test_invite(argv[0]);
 	switch (rc) {
 	case 0:
@@ -272,8 +235,6 @@ DEFUN(test_sip_invite, test_sip_invite_cmd, "test sip invite URI",
 DEFUN(test_sip_bye, test_sip_bye_cmd, "test sip bye",
       "Diagnostics\n" SIP_STR "End the test call (CANCEL while ringing, BYE once answered)\n")
 {
-	if (!cli_sip_present(vty) || !sip_test_bye)
-		return CMD_WARNING;
 	if (sip_test_bye() < 0) {
 		vty_out(vty, "%% No test call%s", VTY_NEWLINE);
 		return CMD_WARNING;
@@ -286,8 +247,6 @@ static int cli_sip_write(struct vty *vty)
 	struct sip_cfg cfg;
 	char a[16];
 
-	if (!sip_get_cfg)
-		return 0;
 	sip_get_cfg(&cfg);
 	vty_out(vty, "sip%s", VTY_NEWLINE);
 	if (cfg.listen_port != SIP_DEFAULT_PORT)

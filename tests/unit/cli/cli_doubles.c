@@ -13,6 +13,7 @@
 #include <hlgw/board.h>
 #include <hlgw/isdn.h>
 #include <hlgw/net.h>
+#include <hlgw/sip.h>
 #include <hlgw/span.h>
 
 #include "../../../firmware/span/g826.h"
@@ -236,3 +237,54 @@ int net_get_status(struct net_status *st)
 
 /* firmware/main.c's, fixed so that transcripts do not depend on the build date */
 const char hlgw_version[] = "hlgw test";
+
+/* ---- SIP (firmware/sip) ---- */
+static struct sip_cfg dbl_sip_cfg = {
+	.listen_port = SIP_DEFAULT_PORT,
+	.options_interval_s = SIP_DEFAULT_OPTIONS_INTERVAL,
+};
+
+void sip_get_cfg(struct sip_cfg *cfg)
+{
+	*cfg = dbl_sip_cfg;
+}
+
+int sip_set_cfg(const struct sip_cfg *cfg)
+{
+	if (!cfg->listen_port || cfg->options_interval_s < 5 || cfg->options_interval_s > 3600)
+		return -EINVAL;
+	dbl_sip_cfg = *cfg;
+	return 0;
+}
+
+int sip_get_status(struct sip_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->port = dbl_sip_cfg.listen_port;
+	return 0;
+}
+
+int sip_ka_get(unsigned int idx, struct sip_ka_info *info)
+{
+	return -ENOENT;
+}
+
+const char *sip_ka_state_name(enum sip_ka_state st)
+{
+	return st == SIP_KA_UP ? "up" : st == SIP_KA_DOWN ? "down" : "unknown";
+}
+
+int sip_test_invite(const char *uri)
+{
+	return -ENOTSUP;
+}
+
+int sip_test_bye(void)
+{
+	return -ENOENT;
+}
+
+const char *sip_test_state(void)
+{
+	return "idle";
+}
