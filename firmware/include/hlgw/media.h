@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A call's media channel: one B-channel timeslot bridged to one RTP session (PCMA).
+ * Caller -> advisor: the framer's TDM routing fills RTP buffers in place (rtp_tx, zero-copy).
+ * Advisor -> caller: RTP from the advisor's address -> jitter buffer -> the timeslot's TX
+ * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. Call control owns the channels;
+ * everything runs in the main loop.
+ */
+#ifndef HLGW_MEDIA_H
+#define HLGW_MEDIA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct media_chan;
+
+/* RFC 4733 event from the advisor (or detected in-band from the caller). */
+typedef void (*media_dtmf_cb)(struct media_chan *mc, char digit, bool end, void *arg);
+
+struct media_params {
+	unsigned int span;     /* 0-based */
+	unsigned int ts;       /* B-channel timeslot 1..31 */
+	uint8_t ptime_ms;      /* 10, 20 or 30 */
+	media_dtmf_cb dtmf_cb; /* may be NULL */
+	void *cb_arg;
+};
+
+struct media_remote {
+	uint32_t addr;	    /* advisor's RTP address, host byte order; 0 = not known yet */
+	uint16_t port;
+	uint8_t pt_pcma;    /* payload type the answer gave PCMA (8) */
+	int te_pt;	    /* telephone-event payload type, -1 none */
+	bool sendonly;	    /* the advisor holds the call: send nothing */
+};
+
+struct media_stats {
+	uint32_t tx_packets, rx_packets;
+	uint32_t rx_lost, rx_late, rx_dup;
+	uint32_t jitter_ms;	 /* RFC 3550 interarrival jitter of the advisor's stream */
+	uint32_t rtt_ms;	 /* from RTCP, 0 until known */
+	uint32_t jbuf_delay_ms;	 /* current playout delay */
+	uint64_t tx_copied;	 /* payload octets copied on the TX path: stays 0 */
+};
+
+/* Take the timeslot and a local RTP port pair (even port: RTP, +1: RTCP), start receiving.
+ * *local_port is the port to put in the SDP. Returns 0, -ENODEV (no such span/timeslot),
+ * -EBUSY (timeslot in use), -ENOSPC (no ports/streams/buffers left). */
+int media_chan_open(struct media_chan **mc, uint16_t *local_port, const struct media_params *p);
+/* The advisor's address and payload types (from the SDP answer, or early media). Starts
+ * sending. May be called again (re-INVITE, hold). Returns 0 or -EINVAL. */
+int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r);
+/* Send an RFC 4733 event to the advisor (digit from the caller). */
+int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duration_ms);
+int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st);
+/* Release the timeslot and the ports (sends RTCP BYE). */
+void media_chan_close(struct media_chan *mc);
+
+#endif
