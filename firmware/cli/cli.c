@@ -295,6 +295,7 @@ static int cli_init(struct board *b)
 	cli_isdn_init();
 	cli_ip_init();
 	cli_sip_init();
+	cli_media_init();
 	return 0;
 }
 

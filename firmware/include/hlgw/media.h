@@ -31,6 +31,7 @@ struct media_remote {
 	uint8_t pt_pcma;    /* payload type the answer gave PCMA (8) */
 	int te_pt;	    /* telephone-event payload type, -1 none */
 	bool sendonly;	    /* the advisor holds the call: send nothing */
+	uint16_t rtcp_port; /* addition: the advisor's RTCP port (a=rtcp); 0: port + 1 */
 };
 
 struct media_stats {
@@ -40,7 +41,25 @@ struct media_stats {
 	uint32_t rtt_ms;	 /* from RTCP, 0 until known */
 	uint32_t jbuf_delay_ms;	 /* current playout delay */
 	uint64_t tx_copied;	 /* payload octets copied on the TX path: stays 0 */
+	/* additions */
+	uint32_t rx_foreign;	 /* RTP/RTCP from other than the advisor's address, dropped */
+	uint32_t rx_dropped;	 /* RTP from the advisor that failed the checks (rtp_rx) */
+	uint32_t tx_overruns;	 /* packet times dropped: no free TX buffer */
+	uint32_t tx_events;	 /* RFC 4733 packets sent */
+	uint32_t rtcp_tx, rtcp_rx; /* RTCP compounds sent, accepted */
 };
+
+/* A channel as the console lists it (media_chan_info_get). */
+struct media_chan_info {
+	unsigned int span, ts;
+	uint16_t local_port;
+	struct media_remote remote;
+	struct media_stats st;
+};
+
+#define MEDIA_PORT_DEFAULT_MIN 16384 /* RTP port range (RTP even, RTCP +1): 256 pairs */
+#define MEDIA_PORT_DEFAULT_MAX 16895
+#define MEDIA_PORT_MAX_PAIRS 1024
 
 /* Take the timeslot and a local RTP port pair (even port: RTP, +1: RTCP), start receiving.
  * *local_port is the port to put in the SDP. Returns 0, -ENODEV (no such span/timeslot),
@@ -49,10 +68,22 @@ int media_chan_open(struct media_chan **mc, uint16_t *local_port, const struct m
 /* The advisor's address and payload types (from the SDP answer, or early media). Starts
  * sending. May be called again (re-INVITE, hold). Returns 0 or -EINVAL. */
 int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r);
-/* Send an RFC 4733 event to the advisor (digit from the caller). */
+/* Send an RFC 4733 event to the advisor (digit from the caller): 0-9 * # A-D, duration_ms
+ * 40..5000 (clamped). The packets follow on the 1 ms line clock (start with the marker,
+ * updates every ptime, three end packets). Returns 0, -EINVAL (bad digit), -ENOTSUP (no
+ * telephone-event negotiated, no remote yet, or sendonly) or -EBUSY (an event is still being
+ * sent: the caller queues). */
 int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duration_ms);
 int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st);
 /* Release the timeslot and the ports (sends RTCP BYE). */
 void media_chan_close(struct media_chan *mc);
+
+/* Channel slot idx (0..): 0, -ENOENT (slot unused: go on) or -ERANGE (no more slots). */
+int media_chan_info_get(unsigned int idx, struct media_chan_info *info);
+
+/* Local RTP port range for new channels: min even, max >= min + 1, at most
+ * MEDIA_PORT_MAX_PAIRS pairs. Returns 0, -EINVAL, or -EBUSY (ports of the old range in use). */
+int media_port_set_range(uint16_t min, uint16_t max);
+void media_port_get_range(uint16_t *min, uint16_t *max);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <hlgw/board.h>
 #include <hlgw/isdn.h>
+#include <hlgw/media.h>
 #include <hlgw/net.h>
 #include <hlgw/sip.h>
 #include <hlgw/span.h>
@@ -287,4 +288,27 @@ int sip_test_bye(void)
 const char *sip_test_state(void)
 {
 	return "idle";
+}
+
+/* ---- media (firmware/media) ---- */
+/* Slot 0: a call on S0:T1 in progress; slot 1 unused; 2 slots. */
+int media_chan_info_get(unsigned int idx, struct media_chan_info *info)
+{
+	if (idx >= 2)
+		return -ERANGE;
+	if (idx == 1)
+		return -ENOENT;
+	*info = (struct media_chan_info){
+		.span = 0, .ts = 1, .local_port = 16384,
+		.remote = { .addr = 0xc6120001u, .port = 20000, .pt_pcma = 8, .te_pt = 101 },
+		.st = { .tx_packets = 1500, .rx_packets = 1497, .rx_lost = 3, .rx_late = 1,
+			.jitter_ms = 2, .jbuf_delay_ms = 24, .rtt_ms = 12 },
+	};
+	return 0;
+}
+
+void media_port_get_range(uint16_t *min, uint16_t *max)
+{
+	*min = MEDIA_PORT_DEFAULT_MIN;
+	*max = MEDIA_PORT_DEFAULT_MAX;
 }

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `show media`: the media channels in use (timeslot <-> RTP), one line each. */
+#include <errno.h>
+#include <stdio.h>
+
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+
+#include <hlgw/media.h>
+
+#include "cli_int.h"
+
+DEFUN(show_media, show_media_cmd, "show media",
+      SHOW_STR "Media channels: timeslot, RTP ports, packets, loss, jitter, delay\n")
+{
+	struct media_chan_info mi;
+	uint16_t lo, hi;
+	unsigned int idx, n = 0;
+	char a[16], rem[24];
+	int rc;
+
+	media_port_get_range(&lo, &hi);
+	for (idx = 0; (rc = media_chan_info_get(idx, &mi)) != -ERANGE; idx++) {
+		if (rc < 0)
+			continue;
+		if (!n++)
+			vty_out(vty, "Span TS Local Remote                Mode     Tx pkts  Rx pkts"
+				"   Lost  Late Jitter  Delay   RTT Tx copied%s", VTY_NEWLINE);
+		if (mi.remote.addr)
+			snprintf(rem, sizeof(rem), "%s:%u", cli_ip_str(a, sizeof(a), mi.remote.addr),
+				 mi.remote.port);
+		else
+			snprintf(rem, sizeof(rem), "(none yet)");
+		vty_out(vty, "%4u %2u %5u %-21s %-8s %7u %8u %6u %5u %3u ms %3u ms %3u ms %9llu%s",
+			mi.span, mi.ts, mi.local_port, rem,
+			!mi.remote.addr ? "recvonly" : mi.remote.sendonly ? "hold" : "sendrecv",
+			mi.st.tx_packets, mi.st.rx_packets, mi.st.rx_lost, mi.st.rx_late,
+			mi.st.jitter_ms, mi.st.jbuf_delay_ms, mi.st.rtt_ms,
+			(unsigned long long)mi.st.tx_copied, VTY_NEWLINE);
+	}
+	vty_out(vty, "%u media channel%s in use, RTP ports %u-%u%s", n, n == 1 ? "" : "s", lo, hi,
+		VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+void cli_media_init(void)
+{
+	install_element_ve(&show_media_cmd);
+}

@@ -1,0 +1,821 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Media channel unit test: firmware/media/media_chan.c with the real rtp_tx/rtp_rx/jbuf/rtcp,
+ * span, sim framer (chunks through the e1_sim_run_chunk backdoor) and lwIP on a fake eth_dev
+ * that records every frame linkoutput hands it. The clock is fake: each chunk is 1 ms of
+ * board_time_us and of libosmocore's timer clock (osmo_gettimeofday_override: RTCP).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <osmocom/core/timer.h>
+
+#include <drv/eth.h>
+#include <hlgw/board.h>
+#include <hlgw/log.h>
+#include <hlgw/media.h>
+#include <hlgw/net.h>
+#include <hlgw/span.h>
+#include <hlgw/subsys.h>
+
+#include "e1/e1_sim.h"
+#include "media/jbuf.h"
+#include "media/media_buf.h"
+#include "media/media_port.h"
+
+#include "lwip/memp.h"
+#include "lwip/stats.h"
+
+#define BOX_IP 0xc6120002u   /* 198.18.0.2 */
+#define PEER_IP 0xc6120001u  /* 198.18.0.1: the advisor, ARP resolved in setup */
+#define OTHER_IP 0xc6120033u /* 198.18.0.51: a stranger */
+#define MASK24 0xffffff00u
+#define HDRS (14 + 20 + 8 + 12)
+#define PEER_PORT 20000
+#define TE_PT 101
+
+static const uint8_t box_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static const uint8_t peer_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+
+/* ---- fake board: clock, log, sim poll --------------------------------------------------- */
+static uint64_t fake_us = 5000000;
+uint64_t board_time_us(void)
+{
+	return fake_us;
+}
+
+static unsigned int log_errors;
+void board_log_write(const char *buf, int len)
+{
+	if (strstr(buf, "ERROR") || strstr(buf, "FATAL"))
+		log_errors++;
+	fprintf(stderr, "log: %.*s", len, buf);
+}
+
+int sim_poll_add(int fd, short events, void (*cb)(int, short, void *), void *arg)
+{
+	return -ENOSYS;
+}
+int sim_poll_set_events(int fd, short events)
+{
+	return -ENOSYS;
+}
+void sim_poll_del(int fd)
+{
+}
+
+/* ---- fake eth_dev ---------------------------------------------------------------------- */
+#define MAX_TX 512
+struct tx_frame {
+	const uint8_t *seg0;
+	bool media_buf_held; /* the segment is a media buffer that a live pbuf covers */
+	size_t len;
+	uint8_t data[400];
+};
+static struct tx_frame tx[MAX_TX];
+static unsigned int ntx;
+static eth_rx_cb fake_rx;
+static void *fake_rx_arg;
+static const uint8_t *pool_lo, *pool_hi; /* where the media buffer pool lies */
+
+static int fake_start(const struct eth_dev *dev, eth_rx_cb rx, void *arg)
+{
+	fake_rx = rx;
+	fake_rx_arg = arg;
+	return 0;
+}
+
+static int fake_send(const struct eth_dev *dev, const void *const *seg, const size_t *seg_len,
+		     unsigned int n)
+{
+	struct tx_frame *f;
+	const uint8_t *s0 = seg[0];
+	unsigned int i;
+
+	assert_true(ntx < MAX_TX);
+	f = &tx[ntx++];
+	f->seg0 = s0;
+	f->len = 0;
+	f->media_buf_held = false;
+	if (n == 1 && s0 >= pool_lo && s0 < pool_hi) {
+		const struct media_buf *mb = (const void *)(s0 + HDRS - MEDIA_BUF_PAYLOAD_OFF -
+							    offsetof(struct media_buf, mem));
+		f->media_buf_held = mb->held && mb->owner;
+	}
+	for (i = 0; i < n; i++) {
+		if (f->len + seg_len[i] > sizeof(f->data))
+			continue; /* not ours to check */
+		memcpy(f->data + f->len, seg[i], seg_len[i]);
+		f->len += seg_len[i];
+	}
+	return 0;
+}
+
+static int fake_get_mac(const struct eth_dev *dev, uint8_t mac[6])
+{
+	memcpy(mac, box_mac, 6);
+	return 0;
+}
+
+static const struct eth_ops fake_ops = {
+	.start = fake_start, .send = fake_send, .get_mac = fake_get_mac,
+};
+static struct eth_dev fake_eth = { .name = "fake0", .ops = &fake_ops };
+static struct e1_framer_dev e1dev;
+static struct board fake_board = { .name = "test", .eth = &fake_eth, .e1 = { &e1dev },
+				   .n_e1 = 1 };
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint16_t csum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (; len > 1; p += 2, len -= 2)
+		sum += get16(p);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void feed_arp_request(uint32_t ip, const uint8_t *mac)
+{
+	uint8_t f[60] = { 0 };
+	uint8_t *a = f + 14;
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0806);
+	put16(a, 1);
+	put16(a + 2, 0x0800);
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, 1);
+	memcpy(a + 8, mac, 6);
+	put32(a + 14, ip);
+	put32(a + 24, BOX_IP);
+	fake_rx(fake_rx_arg, f, sizeof(f));
+}
+
+/* A UDP datagram from ip:sport to the box's dport (UDP checksum 0: none, IPv4 allows it). */
+static void feed_udp(uint32_t ip, uint16_t sport, uint16_t dport, const uint8_t *pl, size_t n)
+{
+	static uint16_t id;
+	uint8_t f[1514] = { 0 };
+	uint8_t *iph = f + 14, *u = iph + 20;
+	size_t len = 14 + 20 + 8 + n;
+
+	assert_true(len <= sizeof(f));
+	memcpy(f, box_mac, 6);
+	memcpy(f + 6, peer_mac, 6);
+	put16(f + 12, 0x0800);
+	iph[0] = 0x45;
+	put16(iph + 2, (uint16_t)(20 + 8 + n));
+	put16(iph + 4, id++);
+	iph[8] = 64;
+	iph[9] = 17;
+	put32(iph + 12, ip);
+	put32(iph + 16, BOX_IP);
+	put16(iph + 10, csum(iph, 20));
+	put16(u, sport);
+	put16(u + 2, dport);
+	put16(u + 4, (uint16_t)(8 + n));
+	memcpy(u + 8, pl, n);
+	fake_rx(fake_rx_arg, f, len < 60 ? 60 : len);
+}
+
+static void feed_rtp(uint32_t ip, uint16_t sport, uint16_t dport, uint8_t pt, bool marker,
+		     uint16_t seq, uint32_t ts, uint32_t ssrc, const uint8_t *pl, size_t n)
+{
+	uint8_t b[12 + 240];
+
+	assert_true(n <= 240);
+	b[0] = 0x80;
+	b[1] = (uint8_t)((marker ? 0x80 : 0) | pt);
+	put16(b + 2, seq);
+	put32(b + 4, ts);
+	put32(b + 8, ssrc);
+	memcpy(b + 12, pl, n);
+	feed_udp(ip, sport, dport, b, 12 + n);
+}
+
+/* The sample the line carries in timeslot ts of frame f of chunk c. */
+static uint8_t sample(uint32_t c, unsigned int f, unsigned int ts)
+{
+	return (uint8_t)((c * 8 + f) * 13 + ts * 29 + (c >> 8) * 7 + 1);
+}
+
+static uint32_t chunk_no;
+/* what the box sent on each timeslot, sample by sample, since the last rec_reset() */
+#define REC_MAX 16000
+static uint8_t rec[E1_TIMESLOTS][REC_MAX];
+static unsigned int nrec;
+
+static void rec_reset(void)
+{
+	nrec = 0;
+}
+
+/* One 1 ms chunk: the line's samples in, the TX timeslots recorded, 1 ms of fake time. */
+static void run_chunk(void)
+{
+	uint8_t rx[E1_CHUNK_OCTETS], out[E1_CHUNK_OCTETS];
+	unsigned int f, ts;
+
+	for (f = 0; f < E1_CHUNK_FRAMES; f++)
+		for (ts = 0; ts < E1_TIMESLOTS; ts++)
+			rx[f * E1_TIMESLOTS + ts] = sample(chunk_no, f, ts);
+	assert_int_equal(e1_sim_run_chunk(&e1dev, rx, out), 0);
+	chunk_no++;
+	if (nrec + 8 <= REC_MAX) {
+		for (f = 0; f < E1_CHUNK_FRAMES; f++)
+			for (ts = 0; ts < E1_TIMESLOTS; ts++)
+				rec[ts][nrec + f] = out[f * E1_TIMESLOTS + ts];
+		nrec += 8;
+	}
+	fake_us += 1000;
+	osmo_gettimeofday_override_add(0, 1000);
+	osmo_timers_prepare();
+	osmo_timers_update();
+}
+
+static void run_chunks(unsigned int n)
+{
+	while (n--)
+		run_chunk();
+}
+
+/* UDP frames the box sent to dport, in order: their indexes in tx[]. */
+static unsigned int frames_to(uint16_t dport, unsigned int *idx, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ntx && n < max; i++) {
+		const uint8_t *d = tx[i].data;
+
+		if (get16(d + 12) != 0x0800 || d[14 + 9] != 17 || get16(d + 14 + 20 + 2) != dport)
+			continue;
+		idx[n++] = i;
+	}
+	return n;
+}
+
+static void check_pools_idle(void)
+{
+	int i;
+
+	for (i = 0; i < MEMP_MAX; i++) {
+		if (i == MEMP_SYS_TIMEOUT)
+			continue;
+		if (lwip_stats.memp[i]->used)
+			fprintf(stderr, "pool %d: %u in use\n", i,
+				lwip_stats.memp[i]->used);
+		assert_int_equal(lwip_stats.memp[i]->used, 0);
+	}
+	assert_int_equal(lwip_stats.mem.used, 0);
+	assert_int_equal(media_buf_available(), MEDIA_BUF_COUNT);
+	assert_int_equal(media_port_in_use(), 0);
+}
+
+static struct media_chan *open_chan(unsigned int ts, uint16_t *port, media_dtmf_cb cb, void *arg)
+{
+	struct media_params p = { .span = 0, .ts = ts, .ptime_ms = 20, .dtmf_cb = cb,
+				  .cb_arg = arg };
+	struct media_chan *mc;
+
+	assert_int_equal(media_chan_open(&mc, port, &p), 0);
+	assert_int_equal(*port % 2, 0);
+	return mc;
+}
+
+static void remote(struct media_chan *mc, uint16_t port, int te_pt, bool sendonly)
+{
+	struct media_remote r = { .addr = PEER_IP, .port = port, .pt_pcma = 8, .te_pt = te_pt,
+				  .sendonly = sendonly };
+
+	assert_int_equal(media_chan_set_remote(mc, &r), 0);
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+static void test_open_errors(void **state)
+{
+	struct media_params p = { .span = 0, .ts = 1, .ptime_ms = 25 };
+	struct media_remote r = { .addr = PEER_IP, .port = PEER_PORT, .pt_pcma = 0, .te_pt = -1 };
+	struct media_chan *mc;
+	uint16_t port;
+
+	assert_int_equal(media_chan_open(&mc, &port, &p), -EINVAL);
+	p.ptime_ms = 20;
+	p.ts = 16; /* the D-channel */
+	assert_int_equal(media_chan_open(&mc, &port, &p), -ENODEV);
+	p.ts = 0;
+	assert_int_equal(media_chan_open(&mc, &port, &p), -ENODEV);
+	p.ts = 1;
+	p.span = 3;
+	assert_int_equal(media_chan_open(&mc, &port, &p), -ENODEV);
+	p.span = 0;
+	assert_int_equal(media_chan_open(NULL, &port, &p), -EINVAL);
+	assert_int_equal(media_chan_open(&mc, &port, &p), 0);
+	assert_int_equal(media_chan_set_remote(mc, &r), -EINVAL); /* PCMA is 8 */
+	r.pt_pcma = 8;
+	r.te_pt = 8;
+	assert_int_equal(media_chan_set_remote(mc, &r), -EINVAL);
+	r.te_pt = -1;
+	r.port = 0;
+	assert_int_equal(media_chan_set_remote(mc, &r), -EINVAL);
+	assert_int_equal(media_chan_send_dtmf(mc, '1', 100), -ENOTSUP); /* no remote */
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+/* Caller -> advisor: 1 s of the timeslot's samples leave as 50 packets from the very buffers
+ * the TDM routing filled (the frame lies in a media buffer a live pbuf covers); nothing copied. */
+static void test_tx_zero_copy(void **state)
+{
+	static unsigned int idx[64];
+	struct media_stats st;
+	struct media_chan *mc;
+	uint16_t port;
+	uint32_t c0, ts0 = 0, ssrc = 0;
+	unsigned int n, i, k;
+	uint16_t seq0 = 0;
+
+	mc = open_chan(1, &port, NULL, NULL);
+	assert_true(port >= MEDIA_PORT_DEFAULT_MIN && port < MEDIA_PORT_DEFAULT_MAX);
+	ntx = 0;
+	run_chunks(40);
+	assert_int_equal(ntx, 0); /* no remote: nothing sent */
+	remote(mc, PEER_PORT, TE_PT, false);
+	c0 = chunk_no;
+	run_chunks(1000);
+	n = frames_to(PEER_PORT, idx, 64);
+	assert_int_equal(n, 50);
+	for (i = 0; i < n; i++) {
+		const struct tx_frame *f = &tx[idx[i]];
+		const uint8_t *u = f->data + 34, *r = u + 8;
+
+		assert_int_equal(f->len, HDRS + 160);
+		assert_true(f->media_buf_held);
+		assert_int_equal(get16(u), port);
+		assert_int_equal(get32(f->data + 14 + 16), PEER_IP);
+		assert_int_equal(r[1] & 0x7f, 8);
+		if (!i) {
+			assert_true(r[1] & 0x80);
+			seq0 = get16(r + 2);
+			ts0 = get32(r + 4);
+			ssrc = get32(r + 8);
+		} else {
+			assert_false(r[1] & 0x80);
+			assert_int_equal(get16(r + 2), (uint16_t)(seq0 + i));
+			assert_int_equal(get32(r + 4), ts0 + 160 * i);
+			assert_int_equal(get32(r + 8), ssrc);
+		}
+		for (k = 0; k < 160; k++)
+			assert_int_equal(r[12 + k], sample(c0 + i * 20 + k / 8, k % 8, 1));
+	}
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.tx_packets, 50);
+	assert_int_equal(st.tx_copied, 0);
+	assert_int_equal(st.tx_overruns, 0);
+
+	/* hold: nothing more; resume: packets again, same SSRC */
+	remote(mc, PEER_PORT, TE_PT, true);
+	ntx = 0;
+	run_chunks(200);
+	assert_int_equal(frames_to(PEER_PORT, idx, 64), 0);
+	remote(mc, PEER_PORT, TE_PT, false);
+	run_chunks(200);
+	assert_int_equal(frames_to(PEER_PORT, idx, 64), 10);
+	assert_int_equal(get32(tx[idx[0]].data + HDRS - 4), ssrc);
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.tx_packets, 60);
+	assert_int_equal(st.tx_copied, 0);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+static uint8_t pat(unsigned int k, unsigned int salt)
+{
+	/* loud A-law (segment 7): never "quiet", so the buffer does not shrink on it */
+	return (uint8_t)((((k * 5 + salt) % 16) | 0x70 | ((k / 16) & 1) << 7) ^ 0x55);
+}
+
+/* Advisor -> caller: the advisor's packets come out on the timeslot exactly, after the
+ * jitter delay; a stranger's and wrong-port packets change nothing and are counted. */
+static void test_rx_pattern(void **state)
+{
+	enum { PKTS = 25 };
+	uint8_t pl[160];
+	struct media_stats st;
+	struct media_chan *mc;
+	uint16_t port;
+	unsigned int i, k, first = 0;
+
+	mc = open_chan(1, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	rec_reset();
+	run_chunks(30);
+	for (i = 0; i < PKTS; i++) {
+		for (k = 0; k < 160; k++)
+			pl[k] = pat(i * 160 + k, 0);
+		feed_rtp(PEER_IP, PEER_PORT, port, 8, !i, (uint16_t)(1000 + i), 5000 + 160 * i,
+			 0x1234, pl, 160);
+		/* the stranger: another SSRC, other audio, right address but wrong port too */
+		for (k = 0; k < 160; k++)
+			pl[k] = pat(i * 160 + k, 3);
+		feed_rtp(OTHER_IP, PEER_PORT, port, 8, false, (uint16_t)(77 + i), 9000 + 160 * i,
+			 0x6666, pl, 160);
+		feed_rtp(PEER_IP, PEER_PORT + 2, port, 8, false, (uint16_t)(5 + i),
+			 9000 + 160 * i, 0x6667, pl, 160);
+		run_chunks(20);
+	}
+	run_chunks(60);
+	/* silence until the first packet's audio, then exactly the advisor's stream */
+	for (k = 0; k < nrec && rec[1][k] == JBUF_SILENCE; k++)
+		;
+	first = k;
+	assert_true(first >= 30 * 8 + 15 * 8);  /* at least the jitter buffer's 20 ms less slack */
+	assert_true(first <= 30 * 8 + 80 * 8);
+	for (k = 0; k < PKTS * 160; k++)
+		assert_int_equal(rec[1][first + k], pat(k, 0));
+	/* the other timeslots stayed idle */
+	for (k = 0; k < nrec; k++)
+		assert_int_equal(rec[2][k], 0xd5);
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.rx_packets, PKTS);
+	assert_int_equal(st.rx_foreign, 2 * PKTS);
+	assert_int_equal(st.rx_lost, 0);
+	assert_int_equal(st.rx_dropped, 0);
+	/* hostile from the right source: dropped and counted by rtp_rx */
+	feed_udp(PEER_IP, PEER_PORT, port, (const uint8_t *)"\x40\x08\0\0", 4);
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.rx_dropped, 1);
+	media_chan_close(mc);
+	check_pools_idle();
+	/* the timeslot is free again */
+	mc = open_chan(1, &port, NULL, NULL);
+	media_chan_close(mc);
+}
+
+/* Two channels: own ports, own samples each way; a taken timeslot is -EBUSY. */
+static void test_two_channels(void **state)
+{
+	static unsigned int idx[64];
+	struct media_params p = { .span = 0, .ts = 1, .ptime_ms = 20 };
+	struct media_chan *a, *b, *c;
+	uint16_t pa, pb, pc;
+	uint8_t pl[160];
+	uint32_t c0;
+	unsigned int n, i, k;
+
+	a = open_chan(1, &pa, NULL, NULL);
+	b = open_chan(30, &pb, NULL, NULL);
+	assert_int_not_equal(pa, pb);
+	assert_int_equal(media_chan_open(&c, &pc, &p), -EBUSY);
+	remote(a, PEER_PORT, -1, false);
+	remote(b, PEER_PORT + 10, -1, false);
+	ntx = 0;
+	rec_reset();
+	c0 = chunk_no;
+	for (i = 0; i < 10; i++) {
+		for (k = 0; k < 160; k++)
+			pl[k] = pat(i * 160 + k, 1);
+		feed_rtp(PEER_IP, PEER_PORT, pa, 8, !i, (uint16_t)i, 160 * i, 0xa, pl, 160);
+		for (k = 0; k < 160; k++)
+			pl[k] = pat(i * 160 + k, 2);
+		feed_rtp(PEER_IP, PEER_PORT + 10, pb, 8, !i, (uint16_t)i, 160 * i, 0xb, pl, 160);
+		run_chunks(20);
+	}
+	run_chunks(60);
+	n = frames_to(PEER_PORT, idx, 64);
+	assert_int_equal(n, 13);
+	for (k = 0; k < 160; k++)
+		assert_int_equal(tx[idx[3]].data[HDRS + k], sample(c0 + 60 + k / 8, k % 8, 1));
+	n = frames_to(PEER_PORT + 10, idx, 64);
+	assert_int_equal(n, 13);
+	for (k = 0; k < 160; k++)
+		assert_int_equal(tx[idx[3]].data[HDRS + k], sample(c0 + 60 + k / 8, k % 8, 30));
+	for (i = 0; i < 2; i++) {
+		unsigned int ts = i ? 30 : 1, f;
+
+		for (f = 0; f < nrec && rec[ts][f] == JBUF_SILENCE; f++)
+			;
+		for (k = 0; k < 1600; k++)
+			assert_int_equal(rec[ts][f + k], pat(k, 1 + i));
+	}
+	media_chan_close(a);
+	assert_int_equal(media_chan_open(&c, &pc, &p), 0); /* TS1 free again */
+	assert_int_not_equal(pc, pa); /* next fit: not the port just freed */
+	media_chan_close(c);
+	media_chan_close(b);
+	check_pools_idle();
+}
+
+/* RFC 4733 to the advisor: start with the marker, updates every ptime with the duration so
+ * far, three ends with the total, one timestamp, consecutive sequence numbers. */
+static void test_dtmf_send(void **state)
+{
+	static unsigned int idx[64];
+	struct media_chan *mc;
+	struct media_stats st;
+	uint16_t port;
+	unsigned int n, i, ev = 0;
+	uint32_t ts = 0, ssrc = 0;
+	uint16_t seq = 0;
+
+	mc = open_chan(5, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	ntx = 0;
+	assert_int_equal(media_chan_send_dtmf(mc, 'x', 100), -EINVAL);
+	assert_int_equal(media_chan_send_dtmf(mc, '#', 100), 0);
+	assert_int_equal(media_chan_send_dtmf(mc, '1', 100), -EBUSY);
+	run_chunks(300);
+	n = frames_to(PEER_PORT, idx, 64);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = tx[idx[i]].data + 42, *e = r + 12;
+		static const uint16_t dur[8] = { 0, 160, 320, 480, 640, 800, 800, 800 };
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		assert_int_equal(tx[idx[i]].len, 42 + 16);
+		if (!ev) {
+			assert_true(r[1] & 0x80);
+			ts = get32(r + 4);
+			seq = get16(r + 2);
+			ssrc = get32(r + 8);
+		} else {
+			assert_false(r[1] & 0x80);
+			assert_int_equal(get32(r + 4), ts);
+			assert_int_equal(get16(r + 2), (uint16_t)(seq + ev));
+			assert_int_equal(get32(r + 8), ssrc);
+		}
+		assert_true(ev < 8);
+		assert_int_equal(e[0], 11); /* # */
+		assert_int_equal(e[1], (ev >= 5 ? 0x80 : 0) | 10);
+		assert_int_equal(get16(e + 2), dur[ev]);
+		ev++;
+	}
+	assert_int_equal(ev, 8);
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.tx_events, 8);
+	/* the next one has a later timestamp */
+	ntx = 0;
+	assert_int_equal(media_chan_send_dtmf(mc, 'd', 40), 0);
+	run_chunks(100);
+	n = frames_to(PEER_PORT, idx, 64);
+	for (i = 0, ev = 0; i < n; i++) {
+		const uint8_t *r = tx[idx[i]].data + 42;
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		assert_int_equal(r[12], 15); /* D */
+		assert_int_equal(get32(r + 4), ts + 300 * 8);
+		ev++;
+	}
+	assert_int_equal(ev, 2 + 3);
+	/* not negotiated: refused */
+	remote(mc, PEER_PORT, -1, false);
+	assert_int_equal(media_chan_send_dtmf(mc, '1', 100), -ENOTSUP);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+struct dtmf_seen {
+	char digit[8];
+	bool end[8];
+	unsigned int n;
+};
+
+static void dtmf_cb(struct media_chan *mc, char digit, bool end, void *arg)
+{
+	struct dtmf_seen *s = arg;
+
+	if (s->n < 8) {
+		s->digit[s->n] = digit;
+		s->end[s->n++] = end;
+	}
+}
+
+/* RFC 4733 from the advisor: the callback once at the start and once at the end (the end's
+ * repeats dropped), and the digit's tones to the caller meanwhile. */
+static void test_dtmf_receive(void **state)
+{
+	struct dtmf_seen seen = { 0 };
+	struct media_chan *mc;
+	uint16_t port;
+	uint8_t ev[4] = { 7, 10, 0, 0 };
+	unsigned int i, k, loud = 0;
+
+	mc = open_chan(3, &port, dtmf_cb, &seen);
+	remote(mc, PEER_PORT, TE_PT, false);
+	run_chunks(10);
+	rec_reset();
+	for (i = 0; i < 8; i++) {
+		put16(ev + 2, (uint16_t)(i * 160));
+		ev[1] = i >= 5 ? 0x80 | 10 : 10;
+		feed_rtp(PEER_IP, PEER_PORT, port, TE_PT, !i, (uint16_t)(300 + i), 7777, 0x99, ev, 4);
+		run_chunks(20);
+	}
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.digit[0], '7');
+	assert_false(seen.end[0]);
+	assert_int_equal(seen.digit[1], '7');
+	assert_true(seen.end[1]);
+	/* 100 ms of tone from the start, then silence */
+	for (k = 0; k < 100 * 8; k++)
+		if (jbuf_alaw_to_lin(rec[3][k]) > 4000 || jbuf_alaw_to_lin(rec[3][k]) < -4000)
+			loud++;
+	assert_true(loud > 200);
+	for (k = 101 * 8; k < nrec; k++)
+		assert_int_equal(rec[3][k], JBUF_SILENCE);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+/* RTCP: an SR with our RTP SSRC after the A.7 interval, the advisor's RR answering it gives
+ * the RTT, and close says BYE. A stranger's RTCP is not taken. */
+static void test_rtcp(void **state)
+{
+	static unsigned int idx[64];
+	struct media_chan *mc;
+	struct media_stats st;
+	uint16_t port;
+	uint8_t pl[160], rr[32];
+	unsigned int n, i, k;
+	uint32_t ssrc, lsr;
+	const uint8_t *c;
+
+	memset(pl, 0xaa, sizeof(pl));
+	mc = open_chan(7, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	ntx = 0;
+	/* audio each way; the first report after the initial A.7 interval (1.03..3.08 s) */
+	for (i = 0; i < 4000 && !frames_to(PEER_PORT + 1, idx, 64); i++) {
+		if (i % 20 == 0) {
+			ntx = 0;
+			feed_rtp(PEER_IP, PEER_PORT, port, 8, !i, (uint16_t)(50 + i / 20), 8 * i,
+				 0x4242, pl, 160);
+		}
+		run_chunk();
+	}
+	assert_true(i >= 1000 && i <= 3100);
+	n = frames_to(PEER_PORT + 1, idx, 64);
+	assert_int_equal(n, 1);
+	c = tx[idx[0]].data + 42;
+	assert_int_equal(get16(tx[idx[0]].data + 34), port + 1); /* from the RTCP port */
+	assert_int_equal(c[0] & 0xc0, 0x80);
+	assert_int_equal(c[1], 200); /* SR: we sent */
+	ssrc = get32(c + 4);
+	assert_true(get32(c + 20) >= 45); /* packets sent */
+	assert_int_equal(c[0] & 0x1f, 1);  /* a report block about the advisor */
+	assert_int_equal(get32(c + 28), 0x4242);
+	lsr = (uint32_t)(((uint64_t)get32(c + 8) << 32 | get32(c + 12)) >> 16);
+
+	/* the advisor's RR 50 ms later, having held it 20 ms: RTT 30 ms */
+	ntx = 0;
+	run_chunks(20);
+	assert_true(frames_to(PEER_PORT, idx, 64) > 0);
+	assert_int_equal(get32(tx[idx[0]].data + HDRS - 4), ssrc); /* the RTP stream's SSRC */
+	run_chunks(30);
+	memset(rr, 0, sizeof(rr));
+	rr[0] = 0x81;
+	rr[1] = 201;
+	put16(rr + 2, 7);
+	put32(rr + 4, 0x4242);
+	put32(rr + 8, ssrc);
+	put32(rr + 24, lsr);
+	put32(rr + 28, 20 * 65536 / 1000);
+	feed_udp(OTHER_IP, PEER_PORT + 1, port + 1, rr, sizeof(rr)); /* a stranger's: ignored */
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.rtt_ms, 0);
+	assert_int_equal(st.rx_foreign, 1);
+	feed_udp(PEER_IP, PEER_PORT + 1, port + 1, rr, sizeof(rr));
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_true(st.rtt_ms >= 29 && st.rtt_ms <= 31);
+	assert_int_equal(st.rtcp_rx, 1);
+	assert_int_equal(st.rtcp_tx, 1);
+	feed_udp(PEER_IP, PEER_PORT + 1, port + 1, rr, 6); /* malformed: dropped, counted */
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.rx_dropped, 1);
+	/* the next reports 2.05..6.16 s apart */
+	for (i = 0; i < 700; i++) {
+		ntx = 0;
+		run_chunks(10);
+		if (frames_to(PEER_PORT + 1, idx, 64))
+			break;
+	}
+	assert_true(i * 10 + 50 >= 2050 && i * 10 <= 6200);
+
+	ntx = 0;
+	media_chan_close(mc);
+	n = frames_to(PEER_PORT + 1, idx, 64);
+	assert_int_equal(n, 1);
+	c = tx[idx[0]].data + 42;
+	for (k = 0, i = 0; k + 4 <= tx[idx[0]].len - 42; k += 4u * (get16(c + k + 2) + 1u))
+		if (c[k + 1] == 203)
+			i++;
+	assert_int_equal(i, 1); /* BYE */
+	check_pools_idle();
+}
+
+/* Every channel slot and the port range: bounded, and all comes back. */
+static void test_exhaust(void **state)
+{
+	static struct media_chan *mc[E1_TIMESLOTS];
+	struct media_params p = { .span = 0, .ts = 1, .ptime_ms = 10 };
+	struct media_chan *x;
+	unsigned int ts, n = 0;
+	uint16_t port;
+
+	assert_int_equal(media_port_set_range(30000, 30009), 0); /* 5 pairs */
+	for (ts = 1; ts < E1_TIMESLOTS; ts++) {
+		if (ts == 16)
+			continue;
+		p.ts = ts;
+		if (n < 5) {
+			assert_int_equal(media_chan_open(&mc[ts], &port, &p), 0);
+			assert_true(port >= 30000 && port <= 30008);
+			n++;
+		} else {
+			assert_int_equal(media_chan_open(&x, &port, &p), -ENOSPC);
+		}
+	}
+	assert_int_equal(media_port_set_range(16384, 16895), -EBUSY);
+	for (ts = 1; ts <= 5; ts++)
+		media_chan_close(mc[ts]);
+	assert_int_equal(media_port_set_range(16383, 16895), -EINVAL);
+	assert_int_equal(media_port_set_range(MEDIA_PORT_DEFAULT_MIN, MEDIA_PORT_DEFAULT_MAX), 0);
+	check_pools_idle();
+	assert_int_equal(log_errors, 0);
+}
+
+static int group_setup(void **state)
+{
+	struct net_cfg cfg = { .addr = BOX_IP, .mask = MASK24 };
+	struct media_buf *mb[MEDIA_BUF_COUNT];
+	unsigned int i;
+
+	if (hlgw_log_init() < 0)
+		return -1;
+	osmo_gettimeofday_override = true; /* libosmocore 1.7's timers run on gettimeofday */
+	if (e1_sim_init(&e1dev, 0, "/nonexistent/e1") < 0)
+		return -1;
+	if (span_subsys.init(&fake_board) < 0 || net_subsys.init(&fake_board) < 0)
+		return -1;
+	if (net_set_cfg(&cfg) < 0 || net_subsys.start() < 0)
+		return -1;
+	/* where the media buffers are, for the zero-copy check */
+	for (i = 0; i < MEDIA_BUF_COUNT; i++) {
+		mb[i] = media_buf_get();
+		if (!pool_lo || (const uint8_t *)mb[i] < pool_lo)
+			pool_lo = (const uint8_t *)mb[i];
+		if ((const uint8_t *)(mb[i] + 1) > pool_hi)
+			pool_hi = (const uint8_t *)(mb[i] + 1);
+	}
+	for (i = 0; i < MEDIA_BUF_COUNT; i++)
+		media_buf_put(mb[i]);
+	feed_arp_request(PEER_IP, peer_mac);
+	ntx = 0;
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_tx_zero_copy),
+		cmocka_unit_test(test_rx_pattern),
+		cmocka_unit_test(test_two_channels),
+		cmocka_unit_test(test_dtmf_send),
+		cmocka_unit_test(test_dtmf_receive),
+		cmocka_unit_test(test_rtcp),
+		cmocka_unit_test(test_exhaust),
+	};
+
+	return cmocka_run_group_tests_name("media_chan", tests, group_setup, NULL);
+}
