@@ -43,14 +43,11 @@
 #define MEDIA_RTCP_MAX 256 /* SR + 1 block + SDES + BYE fit with room */
 #define MEDIA_TONE_MAX_MS 5000 /* an advisor event whose end never comes */
 
-/* RFC 4733 sender: its own SSRC and sequence space (see media_ev_send) */
+/* RFC 4733 sender, on the audio stream (rtp_tx_send_event) */
 struct media_ev {
 	bool active;
 	uint8_t event;
 	uint8_t ends;	   /* end packets still to send */
-	uint16_t seq;
-	uint32_t ssrc;
-	uint32_t base;	   /* the events' RTP time at open */
 	uint32_t ts;	   /* the event's start: its identity */
 	uint32_t elapsed;  /* samples since the start */
 	uint32_t total;	   /* samples the event lasts */
@@ -179,27 +176,18 @@ static void media_tx_track(struct media_chan *mc)
 }
 
 /* ---- RFC 4733 to the advisor ---------------------------------------------------------------- */
-/*
- * One event packet. The events go with an SSRC and sequence numbers of their own: rtp_tx owns
- * the audio stream's sequence counter and has no way yet to slip a packet into it (RFC 4733
- * would rather have them share it; a receiver treats ours as a second source).
- */
+/* One event packet, in the audio stream's SSRC and sequence space (RFC 4733 section 2.1). */
 static void media_ev_send(struct media_chan *mc, bool marker, bool end, uint32_t duration)
 {
-	uint8_t b[RTP_HDR_LEN + 4];
+	uint8_t b[4];
 
-	b[0] = 0x80;
-	b[1] = (uint8_t)((marker ? 0x80 : 0) | (mc->r.te_pt & 0x7f));
-	b[2] = (uint8_t)(mc->ev.seq >> 8);
-	b[3] = (uint8_t)mc->ev.seq;
-	media_put32(b + 4, mc->ev.ts);
-	media_put32(b + 8, mc->ev.ssrc);
-	b[12] = mc->ev.event;
-	b[13] = (uint8_t)((end ? 0x80 : 0) | MEDIA_EV_VOLUME);
-	b[14] = (uint8_t)(duration >> 8);
-	b[15] = (uint8_t)duration;
-	mc->ev.seq++;
-	if (media_send(mc, mc->rtp_pcb, mc->r.port, b, sizeof(b)) == 0)
+	if (!mc->tx)
+		return;
+	b[0] = mc->ev.event;
+	b[1] = (uint8_t)((end ? 0x80 : 0) | MEDIA_EV_VOLUME);
+	b[2] = (uint8_t)(duration >> 8);
+	b[3] = (uint8_t)duration;
+	if (rtp_tx_send_event(mc->tx, (uint8_t)mc->r.te_pt, marker, mc->ev.ts, b, sizeof(b)) == 0)
 		mc->tx_events++;
 }
 
@@ -403,9 +391,6 @@ int media_chan_open(struct media_chan **out, uint16_t *local_port, const struct 
 	mc->r.pt_pcma = RTP_PT_PCMA;
 	while (!mc->ssrc)
 		mc->ssrc = LWIP_RAND();
-	mc->ev.ssrc = mc->ssrc ^ 0x5a5a5a5au;
-	mc->ev.seq = (uint16_t)LWIP_RAND();
-	mc->ev.base = LWIP_RAND();
 
 	net_get_cfg(&ncfg);
 	snprintf(cname, sizeof(cname), "hlgw@%u.%u.%u.%u", ncfg.addr >> 24, (ncfg.addr >> 16) & 255,
@@ -494,7 +479,7 @@ int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duratio
 	k = memchr(media_ev_digits, digit, sizeof(media_ev_digits));
 	if (!k)
 		return -EINVAL;
-	if (!mc->have_remote || mc->r.sendonly || mc->r.te_pt < 0)
+	if (!mc->have_remote || mc->r.sendonly || mc->r.te_pt < 0 || !mc->tx)
 		return -ENOTSUP;
 	if (mc->ev.active)
 		return -EBUSY;
@@ -503,7 +488,7 @@ int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duratio
 	if (duration_ms > MEDIA_EV_MAX_MS)
 		duration_ms = MEDIA_EV_MAX_MS;
 	mc->ev.event = (uint8_t)(k - media_ev_digits);
-	mc->ev.ts = mc->ev.base + mc->clock * E1_CHUNK_FRAMES; /* the line's time now */
+	mc->ev.ts = rtp_tx_timestamp(mc->tx); /* the line's time now, to within a ptime */
 	mc->ev.elapsed = 0;
 	mc->ev.total = duration_ms * JBUF_RATE;
 	mc->ev.next = mc->p.ptime_ms * JBUF_RATE;

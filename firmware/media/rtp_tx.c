@@ -127,6 +127,35 @@ static inline __attribute__((always_inline)) void rtp_tx_send(struct rtp_tx *st,
 	st->st.octets += st->n;
 }
 
+int rtp_tx_send_event(struct rtp_tx *st, uint8_t pt, bool marker, uint32_t ts,
+		      const uint8_t *payload, uint16_t len)
+{
+	struct pbuf *p;
+	uint8_t *h;
+	err_t err;
+
+	if (!st || !st->used || !st->pcb || !payload || !len || len > RTP_TX_EVENT_MAX || pt > 127)
+		return -EINVAL;
+	/* events are a few octets built here, not line samples: an ordinary PBUF_RAM */
+	p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)(MEDIA_BUF_RTP_HLEN + len), PBUF_RAM);
+	if (!p)
+		return -ENOMEM;
+	h = p->payload;
+	rtp_tx_put32(h, 0x80000000u | (marker ? 0x800000u : 0) | (uint32_t)pt << 16 | st->seq);
+	rtp_tx_put32(h + 4, ts);
+	rtp_tx_put32(h + 8, st->st.ssrc);
+	memcpy(h + MEDIA_BUF_RTP_HLEN, payload, len);
+	err = udp_sendto(st->pcb, p, &st->dst, st->dst_port);
+	pbuf_free(p);
+	st->seq++; /* one sequence space with the audio (RFC 4733 section 2.1) */
+	return err == ERR_OK ? 0 : -EIO;
+}
+
+uint32_t rtp_tx_timestamp(const struct rtp_tx *st)
+{
+	return st->ts;
+}
+
 /* TDM end of buffer, in the chunk context: keep the line flowing first, then send. */
 static void rtp_tx_done(void *arg, unsigned int ts)
 {

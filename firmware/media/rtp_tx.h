@@ -17,6 +17,7 @@
 #ifndef HLGW_MEDIA_RTP_TX_H
 #define HLGW_MEDIA_RTP_TX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,13 @@ void rtp_tx_close(struct rtp_tx *st);
  */
 int rtp_tx_feed(struct rtp_tx *st, const uint8_t *samples, size_t n);
 int rtp_tx_get_stats(const struct rtp_tx *st, struct rtp_tx_stats *out);
+/* Send a packet of another payload type (RFC 4733 events) in the stream's SSRC and sequence
+ * space, between the audio packets. Returns 0, -EINVAL, -ENOMEM, -EIO (lwIP refused). */
+#define RTP_TX_EVENT_MAX 64
+int rtp_tx_send_event(struct rtp_tx *st, uint8_t pt, bool marker, uint32_t ts,
+		      const uint8_t *payload, uint16_t len);
+/* RTP timestamp of the first sample of the packet being filled: "now" to within a ptime. */
+uint32_t rtp_tx_timestamp(const struct rtp_tx *st);
 /* Where the buffer being filled starts (its first sample), NULL while overrunning: for
  * tests and the bench to check that the wire sees this very memory. */
 const uint8_t *rtp_tx_filling(const struct rtp_tx *st);
