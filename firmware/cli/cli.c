@@ -296,6 +296,7 @@ static int cli_init(struct board *b)
 	cli_ip_init();
 	cli_sip_init();
 	cli_media_init();
+	cli_call_init();
 	return 0;
 }
 

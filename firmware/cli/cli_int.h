@@ -26,6 +26,7 @@ void cli_ip_init(void);
 void cli_system_init(void);
 void cli_sip_init(void);
 void cli_media_init(void);
+void cli_call_init(void);
 
 /* A DAHDI system.conf line (span=, bchan=, dchan=, hardhdlc=, echocanceller=) applied to the
  * spans; span >= 0 when given inside `span N` (the line must then be about that span), -1 at

@@ -4,8 +4,10 @@
  * span says network. The span calls us every 1 ms with the D-channel timeslot and tells us
  * about layer 1; libpri's events come back here.
  *
- * Incoming calls: the box does not route calls yet. A SETUP is answered with RELEASE COMPLETE,
- * cause ISDN_SETUP_REJECT_CAUSE (34, see hlgw/isdn.h); call control replaces this later.
+ * Incoming calls go to call control (hlgw/call.h): a SETUP for a hotline with advisors becomes
+ * a call (CALL PROCEEDING, then ALERTING/PROGRESS/CONNECT/DISCONNECT as call control says
+ * through isdn_leg_send/isdn_leg_release); other SETUPs get RELEASE COMPLETE with the cause
+ * call control names (1 unknown hotline, 34 no advisor or no routing configured at all).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <osmocom/core/utils.h>
 
 #include <hlgw/board.h>
+#include <hlgw/call.h>
 #include <hlgw/isdn.h>
 #include <hlgw/log.h>
 #include <hlgw/span.h>
@@ -107,15 +110,74 @@ static void isdn_log(const struct dchan *dc, int layer, int level, const char *t
 static void isdn_ring(struct isdn_span *is, pri_event *ev)
 {
 	char called[32], calling[32];
+	int plan = ev->ring.callingplan;
+	struct call_setup cs = {
+		.span = is->nr,
+		.channel = ev->ring.channel,
+		.pcall = ev->ring.call,
+		/* the guard passed only digits * # and a leading + (isdn_printable for the log) */
+		.called = ev->ring.callednum,
+		.calling = ev->ring.callingnum,
+		.ton = (enum call_ton)((plan >> 4) & 7),
+		.restricted = (ev->ring.callingpres & PRI_PRES_RESTRICTION) != PRI_PRES_ALLOWED,
+	};
+	int cause;
 
 	is->setups_rx++;
+	cause = call_isdn_setup(&cs);
+	if (cause == 0)
+		return;
 	LOGP(DQ931, LOGL_NOTICE, "(%s) SETUP cref %d channel %d called '%s' calling '%s': "
-	     "no call routing yet, RELEASE COMPLETE cause %d\n", is->name, ev->ring.cref,
-	     ev->ring.channel & 0xff, isdn_printable(called, sizeof(called), ev->ring.callednum),
-	     isdn_printable(calling, sizeof(calling), ev->ring.callingnum),
-	     ISDN_SETUP_REJECT_CAUSE);
-	if (pri_hangup(dchan_pri(&is->dc), ev->ring.call, ISDN_SETUP_REJECT_CAUSE) == 0)
+	     "RELEASE COMPLETE cause %d\n", is->name, ev->ring.cref, ev->ring.channel & 0xff,
+	     isdn_printable(called, sizeof(called), ev->ring.callednum),
+	     isdn_printable(calling, sizeof(calling), ev->ring.callingnum), cause);
+	if (pri_hangup(dchan_pri(&is->dc), ev->ring.call, cause) == 0)
 		is->setups_rejected++;
+}
+
+/* ---- the call control's ISDN leg (hlgw/call.h) ------------------------------------------ */
+
+static struct pri *isdn_leg_pri(unsigned int span)
+{
+	if (span >= isdn_nspans || !isdn_spans[span].configured)
+		return NULL;
+	return dchan_pri(&isdn_spans[span].dc);
+}
+
+int isdn_leg_send(unsigned int span, void *pcall, int channel, enum isdn_leg_msg msg,
+		  bool inband)
+{
+	struct pri *pri = isdn_leg_pri(span);
+	int rc;
+
+	if (!pri || !pcall)
+		return -ENODEV;
+	switch (msg) {
+	case ISDN_LEG_PROCEEDING:
+		rc = pri_proceeding(pri, pcall, channel, 0);
+		break;
+	case ISDN_LEG_ALERTING: /* info: progress indicator 8, in-band information available */
+		rc = pri_acknowledge(pri, pcall, channel, inband ? 1 : 0);
+		break;
+	case ISDN_LEG_PROGRESS:
+		rc = pri_progress(pri, pcall, channel, inband ? 1 : 0);
+		break;
+	case ISDN_LEG_CONNECT:
+		rc = pri_answer(pri, pcall, channel, 0);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return rc ? -EIO : 0;
+}
+
+int isdn_leg_release(unsigned int span, void *pcall, int cause)
+{
+	struct pri *pri = isdn_leg_pri(span);
+
+	if (!pri || !pcall)
+		return -ENODEV;
+	return pri_hangup(pri, pcall, cause) ? -EIO : 0;
 }
 
 /* ---- the Q.931 guard (q931_guard.h) on dchan's layer 3 hooks ---------------------------- */
@@ -186,6 +248,7 @@ static void isdn_event(struct dchan *dc, pri_event *ev, void *arg)
 		/* design.md 7: both want pri_hangup() to finish the call in libpri */
 		LOGP(DQ931, LOGL_INFO, "(%s) call cref %d cleared, cause %d\n", is->name,
 		     ev->hangup.cref, ev->hangup.cause);
+		call_isdn_hangup(is->nr, ev->hangup.call, ev->hangup.cause);
 		pri_hangup(pri, ev->hangup.call, ev->hangup.cause);
 		break;
 	case PRI_EVENT_HANGUP_ACK:

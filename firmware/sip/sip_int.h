@@ -106,6 +106,12 @@ int sip_request_route(uint32_t *ip, uint16_t *port, char *routes, size_t size, c
 int sip_request_send(osip_transaction_t **tr, osip_message_t *msg, struct sip_owner *owner,
 		     uint32_t ip, uint16_t port);
 const char *sip_call_state_name(const struct sip_call *c);
+/* From (display name and URI, no tag) and the identity headers of a call's INVITE
+ * (P-Asserted-Identity, Privacy, X-Hotline; RFC 3323/3325) from p. 0, -EINVAL, -ENOSPC. */
+int sip_identity_build(char *from, size_t from_size, char *hdrs, size_t hdrs_size,
+		       const struct sip_call_params *p, const char *domain);
+/* The cause of a "Reason: Q.850;cause=N" header (RFC 3326) in msg: 1..127, or 0. */
+int sip_reason_q850(osip_message_t *msg);
 
 int sip_ua_init(void);
 void sip_ua_shutdown(void);

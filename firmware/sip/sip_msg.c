@@ -5,6 +5,7 @@
  * IPv4 addresses unless an outbound proxy routes), and the next hop of a request.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,4 +126,96 @@ int sip_request_route(uint32_t *ip, uint16_t *port, char *routes, size_t size, c
 		return 0;
 	}
 	return sip_uri_dest(ip, port, uri);
+}
+
+/* ---- identity (RFC 3323/3325) and Reason (RFC 3326) ---- */
+
+static bool sip_chars_ok(const char *s, const char *ok, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n && n < max && strspn(s, ok) == n;
+}
+
+static bool sip_display_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= SIP_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || (unsigned char)*s > '~' || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+int sip_identity_build(char *from, size_t from_size, char *hdrs, size_t hdrs_size,
+		       const struct sip_call_params *p, const char *domain)
+{
+	static const char user_ok[] =
+		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+*#._-";
+	char disp[SIP_NAME_MAX + 3] = "";
+	size_t n = 0;
+	int w;
+
+	if ((p->display && !sip_display_ok(p->display)) ||
+	    (p->pai_user && !sip_chars_ok(p->pai_user, user_ok, 33)) ||
+	    (p->hotline && !sip_chars_ok(p->hotline, "0123456789*#+", 33)))
+		return -EINVAL;
+	if (p->display)
+		snprintf(disp, sizeof(disp), "\"%s\" ", p->display);
+	/* RFC 3323 4.1.1.3: an anonymous From; the identity goes in P-Asserted-Identity */
+	if (p->privacy)
+		w = snprintf(from, from_size, "%s<sip:anonymous@anonymous.invalid>",
+			     *disp ? disp : "\"Anonymous\" ");
+	else
+		w = snprintf(from, from_size, "%s<sip:%s@%s>", disp, p->from_user, domain);
+	if (w < 0 || (size_t)w >= from_size)
+		return -ENOSPC;
+	hdrs[0] = 0;
+	/* RFC 3325 5: with Privacy: id the identity leaves the trust domain only through a
+	 * proxy of it (which removes it); a phone reached directly is outside */
+	if (p->pai_user && (!p->privacy || sip_g.cfg.proxy_addr)) {
+		w = snprintf(hdrs + n, hdrs_size - n, "P-Asserted-Identity: <sip:%s@%s>\r\n",
+			     p->pai_user, domain);
+		if (w < 0 || (size_t)w >= hdrs_size - n)
+			return -ENOSPC;
+		n += (size_t)w;
+	}
+	if (p->privacy) {
+		w = snprintf(hdrs + n, hdrs_size - n, "Privacy: id\r\n");
+		if (w < 0 || (size_t)w >= hdrs_size - n)
+			return -ENOSPC;
+		n += (size_t)w;
+	}
+	if (p->hotline) {
+		w = snprintf(hdrs + n, hdrs_size - n, "X-Hotline: %s\r\n", p->hotline);
+		if (w < 0 || (size_t)w >= hdrs_size - n)
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+int sip_reason_q850(osip_message_t *msg)
+{
+	osip_header_t *h = NULL;
+	int pos = 0;
+
+	if (!msg)
+		return 0;
+	while ((pos = osip_message_header_get_byname(msg, "Reason", pos, &h)) >= 0 && h) {
+		const char *v = h->hvalue, *c;
+
+		pos++;
+		if (!v || strncasecmp(v, "Q.850", 5))
+			continue;
+		c = strstr(v, "cause=");
+		if (c) {
+			int cause = atoi(c + 6);
+
+			if (cause >= 1 && cause <= 127)
+				return cause;
+		}
+	}
+	return 0;
 }

@@ -40,7 +40,9 @@ struct sip_call {
 	void *arg;
 	unsigned int refs;	/* transactions whose instance this is */
 	char uri[SIP_URI_MAX];	/* Request-URI of the INVITE */
-	char from[SIP_URI_MAX + 16];
+	char from[SIP_URI_MAX + 96];
+	char ident[320];	/* P-Asserted-Identity, Privacy, X-Hotline lines */
+	int reason_tx, reason_rx; /* Q.850 causes of Reason headers sent / received */
 	char local_tag[16], remote_tag[64];
 	char call_id[48];
 	char branch[32];	/* the INVITE's (a CANCEL reuses it) */
@@ -169,7 +171,7 @@ static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int statu
 			   bool by_remote, const struct sip_media *media)
 {
 	struct sip_call_info info = { .ev = ev, .status = status, .by_remote = by_remote,
-				      .media = media };
+				      .media = media, .q850 = c->reason_rx };
 
 	if (c->state == SIP_CS_DONE)
 		return;
@@ -182,7 +184,7 @@ static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int statu
 
 static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 {
-	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[768], ip[16];
+	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1024], ip[16];
 	osip_message_t *msg;
 	int rc;
 
@@ -199,8 +201,9 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 	sip_random_token(c->branch + 7, sizeof(c->branch) - 7);
 	snprintf(to, sizeof(to), "<%s>", c->uri);
 	snprintf(extra, sizeof(extra),
-		 "Contact: <sip:hlgw@%s:%u>\r\nAllow: " SIP_ALLOW "\r\n%s",
-		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port, auth_line ? auth_line : "");
+		 "Contact: <sip:hlgw@%s:%u>\r\nAllow: " SIP_ALLOW "\r\n%s%s",
+		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port, c->ident,
+		 auth_line ? auth_line : "");
 	rc = sip_request_build(&msg, &(struct sip_req){
 		.method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
 		.call_id = c->call_id, .cseq = c->cseq, .routes = routes, .extra = extra,
@@ -248,8 +251,13 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 	snprintf(c->call_id + strlen(c->call_id), sizeof(c->call_id) - strlen(c->call_id), "@%s",
 		 sip_ip_str(ip, sip_local_addr()));
 	domain = *sip_g.cfg.domain ? sip_g.cfg.domain : ip;
-	snprintf(c->from, sizeof(c->from), "<sip:%s@%s>;tag=%s", p->from_user, domain,
-		 c->local_tag);
+	rc = sip_identity_build(c->from, sizeof(c->from) - 24, c->ident, sizeof(c->ident), p,
+				domain);
+	if (rc < 0) {
+		talloc_free(c);
+		return rc;
+	}
+	snprintf(c->from + strlen(c->from), 24, ";tag=%s", c->local_tag);
 	strcpy(c->branch, "z9hG4bK");
 	c->cseq = osip_build_random_number() % 10000;
 	llist_add_tail(&c->list, &sip_calls);
@@ -273,13 +281,18 @@ static void sip_call_cancel_send(struct sip_call *c)
 	uint32_t ip;
 	uint16_t port;
 
+	char reason[40] = "";
+
 	c->cancelled = true;
+	if (c->reason_tx)
+		snprintf(reason, sizeof(reason), "Reason: Q.850;cause=%d\r\n", c->reason_tx);
 	snprintf(to, sizeof(to), "<%s>", c->uri);
 	if (sip_request_route(&ip, &port, routes, sizeof(routes), c->uri) < 0)
 		return;
 	if (sip_request_build(&msg, &(struct sip_req){
 		    .method = "CANCEL", .ruri = c->uri, .branch = c->branch, .from = c->from,
-		    .to = to, .call_id = c->call_id, .cseq = c->invite_cseq, .routes = routes }) < 0)
+		    .to = to, .call_id = c->call_id, .cseq = c->invite_cseq, .routes = routes,
+		    .extra = reason }) < 0)
 		return;
 	sip_request_send(NULL, msg, &c->owner, c->dst_ip, c->dst_port);
 }
@@ -291,21 +304,32 @@ static void sip_call_to(char *to, size_t size, const struct sip_call *c)
 
 static int sip_call_bye_send(struct sip_call *c, const char *auth_line)
 {
-	char to[SIP_URI_MAX + 80], branch[32] = "z9hG4bK";
+	char to[SIP_URI_MAX + 80], branch[32] = "z9hG4bK", extra[700];
 	osip_message_t *msg;
 	int rc;
 
+	snprintf(extra, sizeof(extra), "%s", auth_line ? auth_line : "");
+	if (c->reason_tx)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 "Reason: Q.850;cause=%d\r\n", c->reason_tx);
 	sip_random_token(branch + 7, sizeof(branch) - 7);
 	sip_call_to(to, sizeof(to), c);
 	c->cseq++;
 	rc = sip_request_build(&msg, &(struct sip_req){
 		.method = "BYE", .ruri = *c->remote_target ? c->remote_target : c->uri,
 		.branch = branch, .from = c->from, .to = to, .call_id = c->call_id, .cseq = c->cseq,
-		.routes = c->route_set, .extra = auth_line });
+		.routes = c->route_set, .extra = extra });
 	if (rc < 0)
 		return rc;
 	c->state = c->state == SIP_CS_DONE ? SIP_CS_DONE : SIP_CS_ENDING;
 	return sip_request_send(NULL, msg, &c->owner, c->dlg_ip, c->dlg_port);
+}
+
+int sip_call_hangup_cause(struct sip_call *c, int q850)
+{
+	if (c && q850 >= 1 && q850 <= 127 && c->state < SIP_CS_ENDING)
+		c->reason_tx = q850;
+	return sip_call_hangup(c);
 }
 
 int sip_call_hangup(struct sip_call *c)
@@ -514,6 +538,7 @@ static void sip_ict_final(int type, osip_transaction_t *tr, osip_message_t *msg)
 			return;
 	}
 	LOGP(DSIP, LOGL_INFO, "call %s: failed %d\n", c->call_id, msg->status_code);
+	c->reason_rx = sip_reason_q850(msg);
 	sip_call_event(c, SIP_CALL_FAILED, msg->status_code, false, NULL);
 }
 
@@ -670,6 +695,7 @@ static void sip_nist_request(int type, osip_transaction_t *tr, osip_message_t *r
 		sip_uas_respond(tr, req, code);
 		if (code == 200) {
 			LOGP(DSIP, LOGL_INFO, "call %s: BYE from the far end\n", c->call_id);
+			c->reason_rx = sip_reason_q850(req);
 			sip_call_event(c, SIP_CALL_ENDED, 0, true, NULL);
 		}
 		return;

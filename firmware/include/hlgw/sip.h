@@ -114,6 +114,8 @@ struct sip_call_info {
 	int status;			/* SIP status that caused the event (0 for local) */
 	bool by_remote;			/* SIP_CALL_ENDED: the far end sent BYE */
 	const struct sip_media *media;	/* EARLY_MEDIA/ANSWERED, else NULL */
+	int q850;			/* FAILED/ENDED: cause of a "Reason: Q.850;cause=N"
+					 * header (RFC 3326) in the response or BYE, 0 none */
 };
 
 /* After SIP_CALL_FAILED or SIP_CALL_ENDED the call handle is gone: do not use it again. */
@@ -124,6 +126,13 @@ struct sip_call_params {
 				* set, which then routes any host name) */
 	const char *from_user; /* calling number / user part of From: [0-9A-Za-z+*#._-]{1,32} */
 	uint16_t rtp_port;     /* the box's RTP port for this call (even, non-zero) */
+	/* what the advisor's phone shows (all optional, NULL/false: left out) */
+	const char *display;   /* From display name: printable, no quote or backslash, < 64 */
+	const char *pai_user;  /* P-Asserted-Identity (RFC 3325) user, as from_user */
+	bool privacy;	       /* presentation restricted: Privacy: id (RFC 3323), From
+				* anonymous; P-Asserted-Identity only towards an outbound proxy
+				* (the trust domain), never straight to an advisor's phone */
+	const char *hotline;   /* X-Hotline header: the number the caller dialled */
 };
 
 /* Start a call: INVITE with an SDP offer (PCMA/8, telephone-event/101, ptime 20) from the
@@ -134,6 +143,9 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 /* End a call: CANCEL while not answered, BYE once answered. The final event (FAILED 487 or
  * ENDED) still comes through the callback. Returns 0 or -EALREADY (already ending). */
 int sip_call_hangup(struct sip_call *call);
+/* The same with "Reason: Q.850;cause=N" (RFC 3326) on the CANCEL or BYE (cause 1..127; 0
+ * none). */
+int sip_call_hangup_cause(struct sip_call *call, int q850);
 
 /* ---- diagnostics (console `test sip ...`) ---- */
 /* One test call at a time, reported in the log and in *status. Returns as sip_call_invite,

@@ -11,6 +11,7 @@
 #include <osmocom/core/utils.h>
 
 #include <hlgw/board.h>
+#include <hlgw/call.h>
 #include <hlgw/isdn.h>
 #include <hlgw/media.h>
 #include <hlgw/net.h>
@@ -311,4 +312,166 @@ void media_port_get_range(uint16_t *min, uint16_t *max)
 {
 	*min = MEDIA_PORT_DEFAULT_MIN;
 	*max = MEDIA_PORT_DEFAULT_MAX;
+}
+
+/* ---- call control (firmware/call) ---- */
+/* One hotline slot, the RFC rows the console shows first, one call in progress (id 7). */
+static struct call_hotline double_hotline;
+static bool double_hotline_used;
+
+int call_hotline_add(const char *number)
+{
+	if (!number || !*number || strlen(number) > CALL_NUM_MAX ||
+	    strspn(number, "+0123456789*#") != strlen(number))
+		return -EINVAL;
+	if (double_hotline_used && strcmp(double_hotline.number, number))
+		return -ENOSPC;
+	if (!double_hotline_used) {
+		memset(&double_hotline, 0, sizeof(double_hotline));
+		osmo_strlcpy(double_hotline.number, number, sizeof(double_hotline.number));
+		double_hotline.ring_timeout_s = CALL_RING_TIMEOUT_DEF;
+		double_hotline_used = true;
+	}
+	return 0;
+}
+
+int call_hotline_del(const char *number)
+{
+	if (!double_hotline_used || strcmp(double_hotline.number, number))
+		return -ENOENT;
+	double_hotline_used = false;
+	return 0;
+}
+
+int call_hotline_advisor_add(const char *number, const char *uri)
+{
+	if (!double_hotline_used || strcmp(double_hotline.number, number))
+		return -ENOENT;
+	if (strncmp(uri, "sip:", 4) || strlen(uri) >= SIP_URI_MAX)
+		return -EINVAL;
+	if (double_hotline.n_advisors >= CALL_ADVISORS_MAX)
+		return -ENOSPC;
+	osmo_strlcpy(double_hotline.advisor[double_hotline.n_advisors++], uri, SIP_URI_MAX);
+	return 0;
+}
+
+int call_hotline_advisor_del(const char *number, const char *uri)
+{
+	return -ENOENT;
+}
+
+int call_hotline_ring_timeout(const char *number, unsigned int s)
+{
+	if (!double_hotline_used)
+		return -ENOENT;
+	if (s < CALL_RING_TIMEOUT_MIN || s > CALL_RING_TIMEOUT_MAX)
+		return -ERANGE;
+	double_hotline.ring_timeout_s = s;
+	return 0;
+}
+
+const struct call_hotline *call_hotline_get(unsigned int idx)
+{
+	return idx == 0 && double_hotline_used ? &double_hotline : NULL;
+}
+
+static char double_prefix[CALL_TON__NUM][CALL_PREFIX_MAX + 1] = {
+	[CALL_TON_INTERNATIONAL] = "+",
+};
+
+int call_prefix_set(enum call_ton ton, const char *prefix)
+{
+	if ((unsigned int)ton >= CALL_TON__NUM || strlen(prefix) > CALL_PREFIX_MAX ||
+	    strspn(prefix, "+0123456789") != strlen(prefix))
+		return -EINVAL;
+	osmo_strlcpy(double_prefix[ton], prefix, sizeof(double_prefix[ton]));
+	return 0;
+}
+
+const char *call_prefix_get(enum call_ton ton)
+{
+	return (unsigned int)ton < CALL_TON__NUM ? double_prefix[ton] : "";
+}
+
+static int double_sip_cause[2][2] = { { 486, 17 }, { 480, 18 } };
+
+int call_cause_map_set_sip(int status, int cause)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		if (double_sip_cause[i][0] == status) {
+			double_sip_cause[i][1] = cause;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int call_cause_map_set_q850(int cause, int status)
+{
+	return cause == 17 ? 0 : -EINVAL;
+}
+
+void call_cause_map_reset(void)
+{
+	double_sip_cause[0][1] = 17;
+	double_sip_cause[1][1] = 18;
+}
+
+int call_cause_sip_row(unsigned int idx, int *status, int *cause, bool *changed)
+{
+	static const int rfc[2] = { 17, 18 };
+
+	if (idx >= 2)
+		return -ENOENT;
+	*status = double_sip_cause[idx][0];
+	*cause = double_sip_cause[idx][1];
+	*changed = *cause != rfc[idx];
+	return 0;
+}
+
+int call_cause_q850_row(unsigned int idx, int *cause, int *status, bool *changed)
+{
+	static const int rows[2][2] = { { 16, 0 }, { 17, 486 } };
+
+	if (idx >= 2)
+		return -ENOENT;
+	*cause = rows[idx][0];
+	*status = rows[idx][1];
+	*changed = false;
+	return 0;
+}
+
+const char *call_cause_name(int cause)
+{
+	return cause == 16 ? "Normal call clearing" : cause == 17 ? "User busy" : "";
+}
+
+int call_get_by_id(uint32_t id, struct call_info *info)
+{
+	if (id != 7)
+		return -ENOENT;
+	*info = (struct call_info){
+		.id = 7, .span = 0, .ts = 1, .caller = "+4930123456", .hotline = "0800123",
+		.advisor = "sip:adv1@198.18.0.1:5071", .attempt = 1, .state = "ACTIVE",
+		.age_s = 75, .talk_s = 70, .media = true,
+		.stats = { .tx_packets = 3500, .rx_packets = 3490, .rx_lost = 10, .jitter_ms = 3 },
+	};
+	return 0;
+}
+
+int call_get(unsigned int idx, struct call_info *info)
+{
+	return idx == 0 ? call_get_by_id(7, info) : -ENOENT;
+}
+
+int call_clear(uint32_t id)
+{
+	return id == 7 ? 0 : -ENOENT;
+}
+
+void call_get_counters(struct call_counters *ctr)
+{
+	*ctr = (struct call_counters){ .setups = 3, .refused = 1, .answered = 1, .attempts = 3,
+				       .next_advisor = 1 };
 }

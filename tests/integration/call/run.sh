@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Call control end to end (issue 3 points 2 and 3): pstn-sim calls the box (CPE) over the E1
+# line; the box calls advisors, which are sipp instances on 198.18.0.1 in a private network
+# namespace (the box on a tap). Scenarios:
+#   answer     INVITE shows caller (From display/user, P-Asserted-Identity, E.164 from a
+#              national number + calling-prefix) and hotline (From display, X-Hotline), SDP
+#              offers the box's RTP port; 180 -> ALERTING, 200 -> CONNECT; `show calls` lists
+#              it; caller hangs up -> BYE with Reason: Q.850;cause=16
+#   advbye     the advisor hangs up -> DISCONNECT cause 16
+#   cancel     restricted caller (Privacy: id, anonymous From, no PAI) hangs up while ringing
+#              -> CANCEL with Reason cause 16, 487
+#   busy       first advisor 486 -> the second answers
+#   noanswer   the only advisor rings past ring-timeout -> CANCEL (Reason 19), DISCONNECT 19
+#   nobody     the advisor does not respond at all -> ring timeout -> DISCONNECT 18
+#   decline    603 with Reason: Q.850;cause=21 -> DISCONNECT 21 (the header wins)
+#   unknown    a number that is no hotline -> RELEASE COMPLETE cause 1
+# At the end: no call, no SIP call object, no transaction left.
+# Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+build=${HLGW_BUILD:-$top/build/sim}
+con=$top/tools/con
+ns=hlgw-call-$$
+tap=hlgw0
+adv_ip=198.18.0.1
+box_ip=198.18.0.2
+T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-call.XXXXXX")
+EV=$T/ev.json
+box= psim= sipp_pids=()
+
+log() { echo "call: $*"; }
+fail() {
+	echo "call: FAIL: $*" >&2
+	echo "--- pstn-sim events (last 15):" >&2
+	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
+	echo "--- box log (last 30):" >&2
+	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
+	for f in "$T"/*errors.log "$T"/*.out; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 10)" >&2
+		tail -n 10 "$f" >&2
+	done
+	exit 1
+}
+stop_pid() {
+	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+		kill "$1" 2>/dev/null || true
+		wait "$1" 2>/dev/null || true
+	fi
+}
+cleanup() {
+	local p
+	for p in "${sipp_pids[@]}"; do stop_pid "$p"; done
+	exec 3>&- 2>/dev/null || true
+	stop_pid "$box"
+	stop_pid "$psim"
+	ip netns del "$ns" 2>/dev/null || true
+	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+cmd() { echo "$*" >&3; }
+mark() { wc -l <"$EV"; }
+wait_ev() { # MARK TIMEOUT_S PATTERN
+	local deadline=$(($(now_ms) + $2 * 1000))
+	while [ "$(now_ms)" -lt $deadline ]; do
+		tail -n +$(($1 + 1)) "$EV" | grep -qE -- "$3" && return 0
+		sleep 0.02
+	done
+	return 1
+}
+console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
+
+# sipp advisor in the namespace: sipp_bg NAME PORT SCENARIO
+sipp_bg() {
+	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_logs -timeout 40s \
+		-timeout_error -nr -sf "$here/$3" -i "$adv_ip" -p "$2" -m 1) >"$T/$1.out" 2>&1 &
+	sipp_pid=$!
+	sipp_pids+=("$sipp_pid")
+}
+sipp_wait() { # NAME PID SECONDS
+	local rc=0
+	for _ in $(seq $((${3:-10} * 10))); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
+	wait "$2" || rc=$?
+	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
+}
+
+# place CALLED CALLING BCHAN [more pstn-sim args]: sets $call (pstn-sim's id) and $m
+place() {
+	local called=$1 calling=$2 bchan=$3
+	shift 3
+	m=$(mark)
+	cmd "call called=$called calling=$calling bchan=$bchan $*"
+	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
+	call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
+		sed 's/.*"call":\([0-9]*\).*/\1/')
+}
+ev_call() { echo "\"ev\":\"$1\".*\"call\":$call[,}]"; }
+
+# ---- set-up ----------------------------------------------------------------------------------
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+cat >"$T/factory.cfg" <<EOF
+interface ethernet 0
+ ip address $box_ip 255.255.255.0
+calling-prefix national +49
+hotline 0800123
+ advisor sip:adv1@$adv_ip:5071
+ advisor sip:adv2@$adv_ip:5072
+hotline 0800555
+ ring-timeout 5
+ advisor sip:adv3@$adv_ip:5073
+hotline 0800777
+ advisor sip:adv4@$adv_ip:5074
+EOF
+mkfifo "$T/cmd"
+"$build/pstn-sim" -s "$T/e1.sock" -o "$EV" <"$T/cmd" 2>"$T/psim.log" &
+psim=$!
+exec 3>"$T/cmd"
+for _ in $(seq 50); do
+	[ -S "$T/e1.sock" ] && grep -q '"ev":"ready"' "$EV" 2>/dev/null && break
+	sleep 0.05
+done
+[ -S "$T/e1.sock" ] || fail "pstn-sim did not start"
+ip netns exec "$ns" "$build/hlgw" -e "$T/e1.sock" --tap "$tap" --factory "$T/factory.cfg" \
+	--flash "$T/flash" --console "$T/console" 2>"$T/box.log" &
+box=$!
+for _ in $(seq 50); do
+	ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break
+	kill -0 "$box" 2>/dev/null || fail "box exited during start"
+	sleep 0.1
+done
+ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
+for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
+[ -L "$T/console" ] || fail "no console"
+grep -q 'listening on UDP port 5060' "$T/box.log" || fail "SIP not listening"
+console enable 'show hotlines'
+grep -q 'Hotline 0800123: ring-timeout 30 s, 2 advisors' "$T/out" || fail "hotlines: $(cat "$T/out")"
+sleep 0.5 # design.md 7: not right after link-up
+
+# ---- answer, show calls, caller hangs up ----------------------------------------------------------
+sipp_bg answer 5071 adv_answer.xml
+a_pid=$sipp_pid
+sleep 0.3
+t0=$(now_ms)
+place 0800123 30123456 1 ton=national
+wait_ev "$m" 5 "$(ev_call proceeding)" || fail "answer: no CALL PROCEEDING"
+wait_ev "$m" 5 "$(ev_call alerting)" || fail "answer: no ALERTING"
+t_alert=$(($(now_ms) - t0))
+wait_ev "$m" 5 "$(ev_call connect)" || fail "answer: no CONNECT"
+t_conn=$(($(now_ms) - t0))
+sleep 1
+console 'show calls'
+grep -qE '^ +[0-9]+ S0/1 +\+4930123456 +0800123 +sip:adv1@198\.18\.0\.1:5071 +ACTIVE +0:0[0-9] +PCMA' \
+	"$T/out" || fail "answer: show calls: $(cat "$T/out")"
+rtp=$(cat "$T"/*_logs.log 2>/dev/null | grep -o "INVITE rtp_port=[0-9]*" | head -n 1 | sed "s/.*=//") || true
+grep -q "hotline 0800123, RTP port $rtp\$" "$T/box.log" || fail "answer: SDP port '$rtp' is not the media channel's"
+pk=$(sed -n 's/.* PCMA \+\([0-9]*\)\/\([0-9]*\) .*/\1 \2/p' "$T/out" | head -n 1)
+read -r tx_pk rx_pk <<<"$pk"
+sed -n '1,2p' "$T/out" | sed 's/^/   /'
+[ "${tx_pk:-0}" -gt 0 ] || fail "answer: no RTP sent to the advisor ($pk)"
+m2=$(mark)
+cmd "hangup call=$call"
+sipp_wait answer "$a_pid" 10
+wait_ev "$m2" 5 "\"ev\":\"release\".*\"call\":$call," || fail "answer: the caller's side not released"
+log "answer: From/PAI/X-Hotline/SDP port checked by sipp; ALERTING after ${t_alert} ms, CONNECT after ${t_conn} ms; RTP $tx_pk sent; caller hangup -> BYE with Reason 16"
+
+# ---- the advisor hangs up -----------------------------------------------------------------------
+sipp_bg advbye 5071 adv_bye.xml
+b_pid=$sipp_pid
+sleep 0.3
+place 0800123 30123456 2 ton=national
+wait_ev "$m" 5 "$(ev_call connect)" || fail "advbye: no CONNECT"
+wait_ev "$m" 8 "\"ev\":\"disconnect\".*\"call\":$call,\"cause\":16," || fail "advbye: no DISCONNECT 16"
+sipp_wait advbye "$b_pid" 5
+log "advbye: advisor BYE -> DISCONNECT cause 16"
+
+# ---- restricted caller hangs up while ringing ----------------------------------------------------
+sipp_bg cancel 5071 adv_cancel.xml
+c_pid=$sipp_pid
+sleep 0.3
+place 0800123 30123456 3 ton=national pres=restricted
+wait_ev "$m" 5 "$(ev_call alerting)" || fail "cancel: no ALERTING"
+cmd "hangup call=$call"
+sipp_wait cancel "$c_pid" 10
+log "cancel: Privacy: id, anonymous From, no PAI; hangup while ringing -> CANCEL (Reason 16), 487"
+
+# ---- busy -> next advisor -------------------------------------------------------------------------
+sipp_bg busy 5071 adv_busy.xml
+d1_pid=$sipp_pid
+sipp_bg answer2 5072 adv_answer.xml
+d2_pid=$sipp_pid
+sleep 0.3
+place 0800123 30123456 4 ton=national
+wait_ev "$m" 8 "$(ev_call connect)" || fail "busy: no CONNECT from the second advisor"
+sipp_wait busy "$d1_pid" 5
+console 'show calls'
+grep -qE 'S0/4 .*sip:adv2@198\.18\.0\.1:5072 +ACTIVE' "$T/out" || fail "busy: show calls: $(cat "$T/out")"
+console "show call $(sed -n 's/^ *\([0-9]*\) S0\/4 .*/\1/p' "$T/out")"
+grep -q 'Advisor sip:adv2@198.18.0.1:5072 (try 2)' "$T/out" || fail "busy: show call: $(cat "$T/out")"
+cmd "hangup call=$call"
+sipp_wait answer2 "$d2_pid" 10
+log "busy: 486 from the first advisor -> the second answered (try 2)"
+
+# ---- nobody answers within ring-timeout --------------------------------------------------------------
+sipp_bg noanswer 5073 adv_noanswer.xml
+e_pid=$sipp_pid
+sleep 0.3
+place 0800555 30123456 5 ton=national
+wait_ev "$m" 5 "$(ev_call alerting)" || fail "noanswer: no ALERTING"
+t0=$(now_ms)
+wait_ev "$m" 10 "\"ev\":\"disconnect\".*\"call\":$call,\"cause\":19," || fail "noanswer: no DISCONNECT 19"
+t_ring=$(($(now_ms) - t0))
+[ $t_ring -ge 4000 ] && [ $t_ring -le 7000 ] || fail "noanswer: ring timeout after $t_ring ms (5 s)"
+sipp_wait noanswer "$e_pid" 5
+log "noanswer: ring-timeout 5 s -> CANCEL (Reason 19) after $t_ring ms, DISCONNECT 19"
+
+# ---- nobody responds at all -------------------------------------------------------------------------
+place 0800555 30123456 6 ton=national
+wait_ev "$m" 10 "\"ev\":\"disconnect\".*\"call\":$call,\"cause\":18," || fail "nobody: no DISCONNECT 18"
+log "nobody: no response within ring-timeout -> DISCONNECT 18"
+
+# ---- decline with a Reason header ----------------------------------------------------------------
+sipp_bg decline 5074 adv_decline.xml
+f_pid=$sipp_pid
+sleep 0.3
+place 0800777 30123456 7 ton=national
+wait_ev "$m" 5 "\"ev\":\"disconnect\".*\"call\":$call,\"cause\":21," || fail "decline: no DISCONNECT 21"
+sipp_wait decline "$f_pid" 5
+log "decline: 603 with Reason: Q.850;cause=21 -> DISCONNECT 21"
+
+# ---- unknown hotline -----------------------------------------------------------------------------
+place 0800000 30123456 8
+wait_ev "$m" 3 "\"ev\":\"release\".*\"call\":$call,\"cause\":1," || fail "unknown: no RELEASE COMPLETE 1"
+log "unknown: RELEASE COMPLETE cause 1"
+
+# ---- nothing left behind ---------------------------------------------------------------------------
+sleep 1
+console 'show calls'
+grep -q '^0 calls; since start: 8 SETUPs, 1 refused, 3 answered' "$T/out" || fail "calls left: $(cat "$T/out")"
+# SIP call objects live until their transactions end (RFC 3261 timers D/K, B: up to 32 s)
+t0=$(now_ms)
+for _ in $(seq 40); do
+	console 'show sip'
+	grep -q ' 0 calls, 0 transactions' "$T/out" && break
+	sleep 1
+done
+grep -q ' 0 calls, 0 transactions' "$T/out" || fail "SIP legs left: $(cat "$T/out")"
+kill -0 "$box" 2>/dev/null || fail "the box died"
+log "no call left; SIP calls and transactions all gone $(($(now_ms) - t0)) ms later"
+echo "PASS"
