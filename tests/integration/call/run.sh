@@ -78,10 +78,13 @@ wait_ev() { # MARK TIMEOUT_S PATTERN
 }
 console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
 
-# sipp advisor in the namespace: sipp_bg NAME PORT SCENARIO
+# sipp advisor in the namespace: sipp_bg NAME PORT SCENARIO [sipp args]
 sipp_bg() {
+	local name=$1 port=$2 sf=$3
+	shift 3
 	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_logs -timeout 40s \
-		-timeout_error -nr -sf "$here/$3" -i "$adv_ip" -p "$2" -m 1) >"$T/$1.out" 2>&1 &
+		-timeout_error -nr -sf "$here/$sf" -i "$adv_ip" -p "$port" -m 1 "$@") \
+		>"$T/$name.out" 2>&1 &
 	sipp_pid=$!
 	sipp_pids+=("$sipp_pid")
 }
@@ -152,7 +155,8 @@ grep -q 'Hotline 0800123: ring-timeout 30 s, 2 advisors' "$T/out" || fail "hotli
 sleep 0.5 # design.md 7: not right after link-up
 
 # ---- answer, show calls, caller hangs up ----------------------------------------------------------
-sipp_bg answer 5071 adv_answer.xml
+# sipp echoes the box's RTP back (-rtp_echo on the port its SDP answer names): both ways
+sipp_bg answer 5071 adv_answer.xml -mi "$adv_ip" -mp 6000 -rtp_echo
 a_pid=$sipp_pid
 sleep 0.3
 t0=$(now_ms)
@@ -172,11 +176,18 @@ pk=$(sed -n 's/.* PCMA \+\([0-9]*\)\/\([0-9]*\) .*/\1 \2/p' "$T/out" | head -n 1
 read -r tx_pk rx_pk <<<"$pk"
 sed -n '1,2p' "$T/out" | sed 's/^/   /'
 [ "${tx_pk:-0}" -gt 0 ] || fail "answer: no RTP sent to the advisor ($pk)"
+[ "${rx_pk:-0}" -gt 0 ] || fail "answer: no RTP back from the advisor ($pk)"
+sleep 1
+console 'show calls'
+pk2=$(sed -n 's/.* PCMA \+\([0-9]*\)\/\([0-9]*\) .*/\1 \2/p' "$T/out" | head -n 1)
+read -r tx2 rx2 <<<"$pk2"
+[ "$tx2" -ge $((tx_pk + 40)) ] && [ "$rx2" -ge $((rx_pk + 40)) ] ||
+	fail "answer: RTP counters do not grow by 50/s: $pk -> $pk2"
 m2=$(mark)
 cmd "hangup call=$call"
 sipp_wait answer "$a_pid" 10
 wait_ev "$m2" 5 "\"ev\":\"release\".*\"call\":$call," || fail "answer: the caller's side not released"
-log "answer: From/PAI/X-Hotline/SDP port checked by sipp; ALERTING after ${t_alert} ms, CONNECT after ${t_conn} ms; RTP $tx_pk sent; caller hangup -> BYE with Reason 16"
+log "answer: From/PAI/X-Hotline/SDP port checked by sipp; ALERTING after ${t_alert} ms, CONNECT after ${t_conn} ms; RTP both ways ($pk2 packets after ~2 s, sipp echoing); caller hangup -> BYE with Reason 16"
 
 # ---- the advisor hangs up -----------------------------------------------------------------------
 sipp_bg advbye 5071 adv_bye.xml
