@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * G.168-style benchmark of the line echo canceller, side by side with speexdsp's MDF through
+ * the same harness (g168.c). `make bench-ecan` runs it. Quality figures come from plain runs;
+ * instructions per sample from callgrind: the program runs itself under
+ * `valgrind --tool=callgrind --instr-atstart=no` (`bench_ecan --cost ENGINE TAPS`), which counts
+ * only the canceller calls (instrumentation is switched on around them).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <valgrind/callgrind.h>
+
+#include "ec_speex.h"
+#include "g168.h"
+
+#ifdef BENCH_HAVE_OURS
+#include "ec_ours.h"
+#endif
+
+static const struct g168_engine *engines[] = {
+#ifdef BENCH_HAVE_OURS
+	&ec_ours_engine,
+#endif
+	&ec_speex_engine,
+};
+#define NENG ((int)(sizeof(engines) / sizeof(engines[0])))
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void run_or_die(struct g168_result *r, const struct g168_engine *e,
+		       const struct g168_case *c)
+{
+	if (g168_run(r, e, c)) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+}
+
+static void header(const char *what)
+{
+	printf("%-10s", what);
+	for (int e = 0; e < NENG; e++)
+		printf(" | %-34s", engines[e]->name);
+	printf("\n%-10s", "");
+	for (int e = 0; e < NENG; e++)
+		printf(" | %8s %6s %6s %10s", "steady", "t20", "t30", "0.5-1s");
+	printf("\n");
+}
+
+/* all 8 models at one noise level and tail; model placed `delay_end` before the tail end when
+ * >= 0, else at the default 5 ms */
+static void models_table(int taps, double noise, int delay_end)
+{
+	double st[NENG][G168_NMODELS], t20[NENG][G168_NMODELS];
+	char title[64];
+
+	snprintf(title, sizeof(title), "%d ms tail, noise %.0f dBm0, %s", taps / 8, noise,
+		 delay_end >= 0 ? "model ending at the tail end" : "5 ms pure delay");
+	printf("\n== %s: ERLE dB (true residual), time to 20/30 dB s ==\n", title);
+	header("model");
+	for (int m = 0; m < G168_NMODELS; m++) {
+		printf("%-10s", g168_models[m].name);
+		for (int e = 0; e < NENG; e++) {
+			struct g168_case c;
+			struct g168_result r;
+
+			g168_case_default(&c, m, taps);
+			c.noise_dbm0 = noise;
+			if (delay_end >= 0)
+				c.delay = taps - g168_models[m].len - delay_end;
+			run_or_die(&r, engines[e], &c);
+			st[e][m] = r.steady_erle;
+			t20[e][m] = r.t20;
+			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
+			       r.erle_05_1);
+		}
+		printf("\n");
+	}
+	printf("%-10s", "median");
+	for (int e = 0; e < NENG; e++) {
+		double s[G168_NMODELS], t[G168_NMODELS];
+
+		memcpy(s, st[e], sizeof(s));
+		memcpy(t, t20[e], sizeof(t));
+		qsort(s, G168_NMODELS, sizeof(double), cmp_d);
+		qsort(t, G168_NMODELS, sizeof(double), cmp_d);
+		printf(" | %8.1f %6.2f %6s %10s", (s[3] + s[4]) / 2, (t[3] + t[4]) / 2, "", "");
+	}
+	printf("\n%-10s", "worst");
+	for (int e = 0; e < NENG; e++) {
+		double s[G168_NMODELS], t[G168_NMODELS];
+
+		memcpy(s, st[e], sizeof(s));
+		memcpy(t, t20[e], sizeof(t));
+		qsort(s, G168_NMODELS, sizeof(double), cmp_d);
+		qsort(t, G168_NMODELS, sizeof(double), cmp_d);
+		printf(" | %8.1f %6.2f %6s %10s", s[0], t[G168_NMODELS - 1], "", "");
+	}
+	printf("\n");
+}
+
+static void delays_table(int taps)
+{
+	printf("\n== %d ms tail, D.2 at pure delays up to the tail end (noise -55 dBm0) ==\n",
+	       taps / 8);
+	header("delay ms");
+	for (int d = 0; d <= taps - g168_models[0].len; d += (taps - g168_models[0].len) / 3) {
+		printf("%-10.1f", d / 8.0);
+		for (int e = 0; e < NENG; e++) {
+			struct g168_case c;
+			struct g168_result r;
+
+			g168_case_default(&c, 0, taps);
+			c.delay = d;
+			run_or_die(&r, engines[e], &c);
+			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
+			       r.erle_05_1);
+		}
+		printf("\n");
+	}
+}
+
+static void css_table(int taps)
+{
+	printf("\n== %d ms tail, composite-source-like signal, noise -55 dBm0 ==\n", taps / 8);
+	header("model");
+	for (int m = 0; m < G168_NMODELS; m += 3) {
+		printf("%-10s", g168_models[m].name);
+		for (int e = 0; e < NENG; e++) {
+			struct g168_case c;
+			struct g168_result r;
+
+			g168_case_default(&c, m, taps);
+			c.sig = G168_CSS;
+			run_or_die(&r, engines[e], &c);
+			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
+			       r.erle_05_1);
+		}
+		printf("\n");
+	}
+}
+
+static void dt_table(int taps)
+{
+	static const double lv[] = { -12, 0, 6 };
+
+	printf("\n== %d ms tail, double talk 6-9 s (near-end speech vs far end), D.2, noise "
+	       "-55 dBm0, NLP off ==\n", taps / 8);
+	printf("%-10s", "near dB");
+	for (int e = 0; e < NENG; e++)
+		printf(" | %-34s", engines[e]->name);
+	printf("\n%-10s", "");
+	for (int e = 0; e < NENG; e++)
+		printf(" | %8s %6s %6s %10s", "before", "during", "after", "near gain");
+	printf("\n");
+	for (int l = 0; l < 3; l++) {
+		printf("%-+10.0f", lv[l]);
+		for (int e = 0; e < NENG; e++) {
+			struct g168_case c;
+			struct g168_result r;
+
+			g168_case_default(&c, 0, taps);
+			c.secs = 14;
+			c.dt_db = lv[l];
+			c.dt_start = 6;
+			c.dt_len = 3;
+			run_or_die(&r, engines[e], &c);
+			printf(" | %8.1f %6.1f %6.1f %10.2f", r.steady_erle, r.erle_dt, r.erle_after,
+			       r.near_gain_db);
+		}
+		printf("\n");
+	}
+}
+
+static void nlp_table(int taps)
+{
+	printf("\n== %d ms tail, NLP on: returned echo dBm0 from 0.5 s on (true residual) ==\n",
+	       taps / 8);
+	for (int e = 0; e < NENG; e++) {
+		struct g168_case c;
+		struct g168_result r;
+
+		if (!engines[e]->set_nlp) {
+			printf("%-10s n/a (no NLP)\n", engines[e]->name);
+			continue;
+		}
+		g168_case_default(&c, 0, taps);
+		c.nlp = 1;
+		run_or_die(&r, engines[e], &c);
+		printf("%-10s %.1f\n", engines[e]->name, r.ret_echo_dbm0);
+	}
+}
+
+/* --cost: the canceller alone, 4 s of speech with D.2, counted by callgrind */
+static int cost_child(const char *name, int taps)
+{
+	int n = 4 * G168_RATE;
+	int16_t *far = malloc(n * sizeof(int16_t)), *sin = malloc(n * sizeof(int16_t));
+	const struct g168_engine *e = NULL;
+	void *st;
+
+	for (int i = 0; i < NENG; i++)
+		if (!strcmp(engines[i]->name, name))
+			e = engines[i];
+	if (!e || !far || !sin)
+		return 1;
+	g168_speech(far, n, 1, -15);
+	g168_speech(sin, n, 3, -25); /* stands for the echo: cost does not depend on it */
+	st = e->create(taps);
+	if (!st)
+		return 1;
+	CALLGRIND_START_INSTRUMENTATION;
+	for (int i = 0; i < n; i += 8)
+		e->process(st, sin + i, far + i, 8);
+	CALLGRIND_STOP_INSTRUMENTATION;
+	e->destroy(st);
+	printf("samples %d\n", n);
+	free(far);
+	free(sin);
+	return 0;
+}
+
+static double cost(const char *self, const char *name, int taps)
+{
+	char out[] = "/tmp/hlgw-bench-ecan.XXXXXX", cmd[512], line[256];
+	double ir = -1;
+	FILE *f;
+	int fd = mkstemp(out);
+
+	if (fd < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd),
+		 "valgrind -q --tool=callgrind --instr-atstart=no --callgrind-out-file=%s "
+		 "%s --cost %s %d >/dev/null",
+		 out, self, name, taps);
+	if (system(cmd) == 0 && (f = fopen(out, "r"))) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "totals:", 7) || !strncmp(line, "summary:", 8))
+				ir = atof(strchr(line, ':') + 1);
+		fclose(f);
+	}
+	remove(out);
+	return ir < 0 ? -1 : ir / (4 * G168_RATE);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "--cost"))
+		return cost_child(argv[2], atoi(argv[3]));
+	if (argc >= 2 && !strcmp(argv[1], "--speex-frame") && argc >= 3)
+		ec_speex_frame = atoi(argv[2]);
+
+	printf("G.168-style echo canceller benchmark (tools/bench/ecan): speech-like far end at "
+	       "-15 dBm0,\nERL 6 dB, 8 kHz, 1 ms chunks; speexdsp MDF frame %d samples, "
+	       "preprocessor off.\n", ec_speex_frame);
+	printf("Anchors (issue 5): speexdsp 41 dB steady, 20 dB after 0.53 s; targets: median "
+	       ">= 45 dB,\nworst >= 40 dB at -55 dBm0 noise, >= 65 dB at -80 dBm0, 20 dB by "
+	       "0.35 s (64 ms) / 0.5 s (128 ms).\n");
+	models_table(512, -55, -1);
+	models_table(512, -80, -1);
+	models_table(1024, -55, 0);
+	delays_table(512);
+	delays_table(1024);
+	css_table(512);
+	dt_table(512);
+	nlp_table(512);
+
+	printf("\n== instructions per sample (callgrind, canceller calls only, 1 ms chunks) ==\n");
+	printf("%-10s %10s %10s\n", "", "64 ms", "128 ms");
+	for (int e = 0; e < NENG; e++) {
+		double c64 = cost(argv[0], engines[e]->name, 512);
+		double c128 = cost(argv[0], engines[e]->name, 1024);
+
+		printf("%-10s %10.0f %10.0f\n", engines[e]->name, c64, c128);
+	}
+	printf("anchors: speexdsp 1,775 / 2,053; target <= 1,000 / 1,300\n");
+	return 0;
+}
