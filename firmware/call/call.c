@@ -253,8 +253,10 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 
 	switch (event) {
 	case CALL_EV_SIP_RINGING:
+		/* in-band information available while early media flows */
 		if (!c->alerted && c->pcall)
-			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_ALERTING, false);
+			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_ALERTING,
+				      c->early_remote);
 		c->alerted = true;
 		osmo_fsm_inst_state_chg_keep_timer(fi, CALL_ST_ALERTING);
 		break;
