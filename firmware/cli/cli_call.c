@@ -211,7 +211,7 @@ static void cli_call_line(struct vty *vty, const struct call_info *ci)
 			 ci->stats.rx_lost * 1000 / (ci->stats.rx_packets + ci->stats.rx_lost) % 10);
 	else
 		osmo_strlcpy(loss, "-", sizeof(loss));
-	vty_out(vty, "%4u S%u/%-2u %-17s %-12s %-28s %-8s %6s %-4s %6u/%-6u %6s %4u%s", ci->id,
+	vty_out(vty, "%4u S%u/%-2u %-17s %-12s %-28s %-8s %6s %-5s %6u/%-6u %6s %4u%s", ci->id,
 		ci->span, ci->ts, caller, ci->hotline, *ci->advisor ? ci->advisor : "-", ci->state,
 		dur, "PCMA", ci->media ? ci->stats.tx_packets : 0,
 		ci->media ? ci->stats.rx_packets : 0, loss, ci->media ? ci->stats.jitter_ms : 0,
@@ -225,7 +225,7 @@ DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Calls in progress\n")
 	unsigned int i;
 
 	call_get_counters(&ctr);
-	vty_out(vty, "%4s %-5s %-17s %-12s %-28s %-8s %6s %-4s %13s %6s %4s%s", "ID", "SP/TS",
+	vty_out(vty, "%4s %-5s %-17s %-12s %-28s %-8s %6s %-5s %13s %6s %4s%s", "ID", "SP/TS",
 		"CALLER", "HOTLINE", "ADVISOR", "STATE", "TIME", "CODEC", "PKTS TX/RX", "LOSS",
 		"JIT", VTY_NEWLINE);
 	for (i = 0; call_get(i, &ci) == 0; i++)

@@ -174,7 +174,7 @@ rtp=$(cat "$T"/*_logs.log 2>/dev/null | grep -o "INVITE rtp_port=[0-9]*" | head 
 grep -q "hotline 0800123, RTP port $rtp\$" "$T/box.log" || fail "answer: SDP port '$rtp' is not the media channel's"
 pk=$(sed -n 's/.* PCMA \+\([0-9]*\)\/\([0-9]*\) .*/\1 \2/p' "$T/out" | head -n 1)
 read -r tx_pk rx_pk <<<"$pk"
-sed -n '1,2p' "$T/out" | sed 's/^/   /'
+sed -n "1,2p" "$T/out" | sed "s/^/   /"
 [ "${tx_pk:-0}" -gt 0 ] || fail "answer: no RTP sent to the advisor ($pk)"
 [ "${rx_pk:-0}" -gt 0 ] || fail "answer: no RTP back from the advisor ($pk)"
 sleep 1
