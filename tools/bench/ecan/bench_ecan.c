@@ -13,17 +13,12 @@
 
 #include <valgrind/callgrind.h>
 
+#include "ec_ours.h"
 #include "ec_speex.h"
 #include "g168.h"
 
-#ifdef BENCH_HAVE_OURS
-#include "ec_ours.h"
-#endif
-
 static const struct g168_engine *engines[] = {
-#ifdef BENCH_HAVE_OURS
 	&ec_ours_engine,
-#endif
 	&ec_speex_engine,
 };
 #define NENG ((int)(sizeof(engines) / sizeof(engines[0])))
