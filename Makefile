@@ -116,6 +116,7 @@ deps:
 # Benchmarks print figures beside their anchors; they are not timed tests.
 BENCH_BINS := $(O)/bench/bench_g704
 include tools/bench/bench.mk
+include tools/bench/ecan.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
 		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))

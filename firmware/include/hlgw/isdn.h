@@ -73,11 +73,12 @@ int isdn_pcap_start(const char *path);
 int isdn_pcap_stop(void);
 
 /*
- * While the box does not route calls, it rejects an incoming SETUP with RELEASE COMPLETE and
- * this Q.850 cause: 34 "no circuit/channel available" is a resource-class cause, so the
- * exchange may try another box of the trunk group; and libpri 1.6 rejects a SETUP with
- * RELEASE COMPLETE only for causes 1, 34, 44, 81, 82 (any other cause becomes a DISCONNECT,
- * which libpri silently never sends for a call not yet answered with CALL PROCEEDING).
+ * A SETUP that call control does not take (no hotline configured at all, or none of its
+ * advisors can be tried) is refused with RELEASE COMPLETE and this Q.850 cause: 34 "no
+ * circuit/channel available" is a resource-class cause, so the exchange may try another box of
+ * the trunk group; and libpri 1.6 rejects a SETUP with RELEASE COMPLETE only for causes 1, 34,
+ * 44, 81, 82 (any other becomes a DISCONNECT, which libpri silently never sends for a call not
+ * yet answered with CALL PROCEEDING).
  */
 #define ISDN_SETUP_REJECT_CAUSE 34
 
