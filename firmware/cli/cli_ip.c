@@ -190,6 +190,16 @@ DEFUN(show_ip_iface, show_ip_iface_cmd, "show ip interface",
 	vty_out(vty, "  %u packets input, %u input drops; %u packets output, %u output errors%s",
 		st.rx_packets, st.rx_drops, st.tx_packets, st.tx_errors, VTY_NEWLINE);
 	vty_out(vty, "  %u ICMP echo requests received%s", st.icmp_echo_rx, VTY_NEWLINE);
+	/* small receive buffers hold RTP in the jitter buffers, the large ones the rest */
+	vty_out(vty, "  Small receive buffers (%u octets): %u/%u in use, %u at most%s",
+		st.rx_small_size, st.rx_small_used, st.rx_small_bufs, st.rx_small_max_used,
+		VTY_NEWLINE);
+	vty_out(vty, "  Large receive buffers (%u octets): %u/%u in use, %u at most%s",
+		st.rx_pool_size, st.rx_pool_used, st.rx_pool_bufs, st.rx_pool_max_used,
+		VTY_NEWLINE);
+	vty_out(vty, "  %u input into small buffers, %u into large for want of small, "
+		"%u no-buffer drops%s", st.rx_small, st.rx_small_fallback, st.rx_nobuf,
+		VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 

@@ -16,6 +16,7 @@
 
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "lwip/timeouts.h"
@@ -134,6 +135,16 @@ int net_get_status(struct net_status *st)
 	st->tx_errors = c->tx_errors;
 	st->rx_octets = c->rx_octets;
 	st->tx_octets = c->tx_octets;
+	st->rx_small = c->rx_small;
+	st->rx_small_fallback = c->rx_small_fallback;
+	st->rx_nobuf = c->rx_nobuf;
+	st->rx_small_bufs = NET_RX_SMALL_BUFS;
+	st->rx_small_size = NET_RX_SMALL_BUFS ? NET_RX_SMALL_BUFSIZE : 0;
+	net_rxpool_stats(&st->rx_small_used, &st->rx_small_max_used);
+	st->rx_pool_bufs = PBUF_POOL_SIZE;
+	st->rx_pool_size = PBUF_POOL_BUFSIZE;
+	st->rx_pool_used = lwip_stats.memp[MEMP_PBUF_POOL]->used;
+	st->rx_pool_max_used = lwip_stats.memp[MEMP_PBUF_POOL]->max;
 	return 0;
 }
 
@@ -148,6 +159,7 @@ static int net_init(struct board *b)
 	struct netif *netif = &net_eth0.netif;
 
 	lwip_init();
+	net_rxpool_init();
 	if (!b->eth) {
 		LOGP(DNET, LOGL_NOTICE, "no Ethernet device: IP networking off\n");
 		return 0;

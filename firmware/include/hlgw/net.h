@@ -23,6 +23,13 @@ struct net_status {
 	uint32_t icmp_echo_tx; /* echo replies sent */
 	uint64_t rx_octets, tx_octets;
 	uint32_t lwip_errors; /* lwIP assertions/errors logged since boot (0 in a healthy box) */
+	/* Receive buffers: small ones for frames up to rx_small_size - 2 octets (RTP), the
+	 * PBUF_POOL (rx_pool_size octets each) for larger frames and when no small one is free */
+	uint32_t rx_small;	    /* frames received into small buffers */
+	uint32_t rx_small_fallback; /* small frames put into the pool: no small buffer free */
+	uint32_t rx_nobuf;	    /* frames dropped for want of any buffer (also in rx_drops) */
+	uint16_t rx_small_bufs, rx_small_size, rx_small_used, rx_small_max_used;
+	uint16_t rx_pool_bufs, rx_pool_size, rx_pool_used, rx_pool_max_used;
 };
 
 void net_get_cfg(struct net_cfg *cfg);

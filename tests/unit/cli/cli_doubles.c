@@ -233,6 +233,10 @@ int net_get_status(struct net_status *st)
 		.up = double_net.addr != 0,
 		.mac = { 0x02, 0x48, 0x4c, 0x47, 0x57, 0x01 },
 		.rx_packets = 10, .tx_packets = 9, .mtu = 1500, .icmp_echo_rx = 4,
+		.rx_small = 7, .rx_small_fallback = 1, .rx_small_bufs = 1100,
+		.rx_small_size = 320, .rx_small_used = 3, .rx_small_max_used = 40,
+		.rx_pool_bufs = 256, .rx_pool_size = 1536, .rx_pool_used = 1,
+		.rx_pool_max_used = 2,
 	};
 	return 0;
 }

@@ -26,6 +26,8 @@
 #include "lwip/stats.h"
 #include "lwip/udp.h"
 
+#include "net/net_int.h"
+
 #define BOX_IP 0xc6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xc6120001u /* 198.18.0.1 */
 #define MASK24 0xffffff00u
@@ -328,9 +330,9 @@ static void test_icmp_echo(void **state)
 	assert_int_equal(get16(r + 4), 0xbeef);
 	assert_int_equal(get16(r + 6), 7);
 	assert_memory_equal(r + 8, icmp + 8, 56);
-	/* zero copy: the reply went out of the pool pbuf the request was received into */
+	/* zero copy: the reply went out of the (small) buffer the request was received into */
 	assert_int_equal(tx[0].nseg, 1);
-	assert_true(in_pool(tx[0].seg[0], MEMP_PBUF_POOL));
+	assert_true(net_rxpool_holds(tx[0].seg[0]));
 
 	assert_int_equal(net_get_status(&st1), 0);
 	assert_true(st1.present);
@@ -399,8 +401,10 @@ static void test_icmp_echo_fragmented(void **state)
 		got += n;
 		if (tx[i].nseg > 1) {
 			chained++;
-			/* headers in their own pbuf, the data where it was received */
-			assert_true(in_pool(tx[i].seg[1], MEMP_PBUF_POOL));
+			/* headers in their own pbuf, the data where it was received: the
+			 * pool for the two full fragments, a small buffer for the last one */
+			assert_true(in_pool(tx[i].seg[1], MEMP_PBUF_POOL) ||
+				    net_rxpool_holds(tx[i].seg[1]));
 		}
 	}
 	assert_int_equal(got, MSG);
@@ -529,6 +533,282 @@ static void test_long_chain_flattened(void **state)
 	udp_remove(pcb);
 }
 
+/* ---- receive buffers: small ones for RTP-sized frames, the pool for the rest ---------- */
+#define RX_PORT 16384
+static struct pbuf *rx_got[NET_RX_SMALL_BUFS + PBUF_POOL_SIZE + 16];
+static unsigned int rx_ngot;
+
+static void rx_hold_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+		       u16_t port)
+{
+	assert_true(rx_ngot < sizeof(rx_got) / sizeof(rx_got[0]));
+	rx_got[rx_ngot++] = p;
+}
+
+/* A UDP datagram to RX_PORT whose payload is `n` octets of (tag + i); the frame is padded to
+ * the Ethernet minimum of 60 octets as a MAC would. Returns the frame length. */
+static size_t feed_udp(size_t n, uint32_t tag)
+{
+	static uint8_t f[1514];
+	uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800), *u = ip + 20;
+	size_t len = 42 + n, i;
+
+	assert_true(len <= sizeof(f));
+	ip_hdr(ip, (uint16_t)(28 + n), (uint16_t)tag, 0, 17, PEER_IP, BOX_IP);
+	put16(u, 20000);
+	put16(u + 2, RX_PORT);
+	put16(u + 4, (uint16_t)(8 + n));
+	put16(u + 6, 0); /* no checksum: allowed over IPv4 */
+	for (i = 0; i < n; i++)
+		u[8 + i] = (uint8_t)(tag + i);
+	if (len < 60) {
+		memset(f + len, 0, 60 - len);
+		len = 60;
+	}
+	feed(f, len);
+	return len;
+}
+
+static void check_payload(const struct pbuf *p, size_t n, uint32_t tag)
+{
+	const uint8_t *b = p->payload;
+	size_t i;
+
+	assert_int_equal(p->tot_len, n);
+	assert_int_equal(p->len, n);
+	for (i = 0; i < n; i++)
+		if (b[i] != (uint8_t)(tag + i))
+			fail_msg("payload %u octet %zu changed while held", (unsigned)tag, i);
+}
+
+static struct udp_pcb *rx_pcb(void)
+{
+	struct udp_pcb *pcb = udp_new();
+
+	assert_non_null(pcb);
+	assert_int_equal(udp_bind(pcb, IP4_ADDR_ANY, RX_PORT), ERR_OK);
+	udp_recv(pcb, rx_hold_cb, NULL);
+	rx_ngot = 0;
+	return pcb;
+}
+
+static void release_all(void)
+{
+	while (rx_ngot)
+		pbuf_free(rx_got[--rx_ngot]);
+}
+
+static void check_buffers_free(void)
+{
+	struct net_status st;
+
+	assert_int_equal(net_get_status(&st), 0);
+	assert_int_equal(st.rx_small_used, 0);
+	assert_int_equal(st.rx_pool_used, 0);
+	assert_int_equal(lwip_stats.memp[MEMP_PBUF_POOL]->used, 0);
+}
+
+/* A 20 ms PCMA RTP frame (214 octets) lands in a small buffer, 4-aligned IP header; the
+ * largest small frame too; one octet more, and a full-size frame, in the pool. */
+static void test_rx_small_and_large(void **state)
+{
+	struct udp_pcb *pcb = rx_pcb();
+	struct net_status st0, st1;
+	const uint8_t *ip;
+
+	net_get_status(&st0);
+	assert_int_equal(st0.rx_small_bufs, NET_RX_SMALL_BUFS);
+	assert_int_equal(st0.rx_small_size, NET_RX_SMALL_BUFSIZE);
+	assert_int_equal(st0.rx_pool_bufs, PBUF_POOL_SIZE);
+	assert_int_equal(st0.rx_pool_size, PBUF_POOL_BUFSIZE);
+
+	assert_int_equal(feed_udp(12 + 160, 1), 214);
+	assert_int_equal(rx_ngot, 1);
+	check_payload(rx_got[0], 172, 1);
+	assert_true(net_rxpool_holds(rx_got[0]->payload));
+	assert_true(rx_got[0]->flags & PBUF_FLAG_IS_CUSTOM);
+	ip = (const uint8_t *)rx_got[0]->payload - 28;
+	assert_int_equal((uintptr_t)ip % 4, 0);
+	net_get_status(&st1);
+	assert_int_equal(st1.rx_small_used, st0.rx_small_used + 1);
+	assert_int_equal(st1.rx_pool_used, st0.rx_pool_used);
+
+	feed_udp(NET_RX_SMALL_FRAME - 42, 2);	  /* the largest small frame */
+	feed_udp(NET_RX_SMALL_FRAME - 42 + 1, 3); /* one octet more */
+	feed_udp(1472, 4);			  /* 1514 octets */
+	feed_udp(5, 5);				  /* padded to 60: lwIP trims it */
+	assert_int_equal(rx_ngot, 5);
+	check_payload(rx_got[1], NET_RX_SMALL_FRAME - 42, 2);
+	assert_true(net_rxpool_holds(rx_got[1]->payload));
+	check_payload(rx_got[2], NET_RX_SMALL_FRAME - 42 + 1, 3);
+	assert_true(in_pool(rx_got[2]->payload, MEMP_PBUF_POOL));
+	check_payload(rx_got[3], 1472, 4);
+	assert_true(in_pool(rx_got[3]->payload, MEMP_PBUF_POOL));
+	check_payload(rx_got[4], 5, 5);
+	assert_true(net_rxpool_holds(rx_got[4]->payload));
+
+	net_get_status(&st1);
+	assert_int_equal(st1.rx_small, st0.rx_small + 3);
+	assert_int_equal(st1.rx_small_used, st0.rx_small_used + 3);
+	assert_int_equal(st1.rx_pool_used, st0.rx_pool_used + 2);
+	assert_int_equal(st1.rx_packets, st0.rx_packets + 5);
+	assert_int_equal(st1.rx_small_fallback, st0.rx_small_fallback);
+	assert_int_equal(st1.rx_nobuf, st0.rx_nobuf);
+	/* a second reference (the jitter buffer's) keeps the buffer until both are gone */
+	pbuf_ref(rx_got[0]);
+	release_all();
+	net_get_status(&st1);
+	assert_int_equal(st1.rx_small_used, 1);
+	check_payload(rx_got[0], 172, 1);
+	pbuf_free(rx_got[0]);
+	check_buffers_free();
+	udp_remove(pcb);
+	assert_int_equal(ntx, 0);
+}
+
+/* Small buffers all held: small frames go to the pool (counted); the pool empty too: frames
+ * are dropped and counted, large ones as well; nothing crashes, everything comes back. */
+static void test_rx_exhaustion(void **state)
+{
+	struct udp_pcb *pcb = rx_pcb();
+	struct stats_mem *pool = lwip_stats.memp[MEMP_PBUF_POOL];
+	struct net_status st0, st1;
+	unsigned int i, pool_err0 = pool->err, e0 = log_errors;
+
+	net_get_status(&st0);
+	for (i = 0; i < NET_RX_SMALL_BUFS; i++)
+		feed_udp(172, i);
+	assert_int_equal(rx_ngot, NET_RX_SMALL_BUFS);
+	net_get_status(&st1);
+	assert_int_equal(st1.rx_small_used, NET_RX_SMALL_BUFS);
+	assert_int_equal(st1.rx_small_max_used, NET_RX_SMALL_BUFS);
+	assert_int_equal(st1.rx_small_fallback, st0.rx_small_fallback);
+
+	for (i = 0; i < PBUF_POOL_SIZE; i++)
+		feed_udp(172, 7000 + i);
+	assert_int_equal(rx_ngot, NET_RX_SMALL_BUFS + PBUF_POOL_SIZE);
+	assert_true(in_pool(rx_got[rx_ngot - 1]->payload, MEMP_PBUF_POOL));
+	net_get_status(&st1);
+	assert_int_equal(st1.rx_small_fallback, st0.rx_small_fallback + PBUF_POOL_SIZE);
+	assert_int_equal(st1.rx_pool_used, PBUF_POOL_SIZE);
+	assert_int_equal(st1.rx_nobuf, st0.rx_nobuf);
+
+	feed_udp(172, 1);  /* small: no small buffer, no pool buffer */
+	feed_udp(1000, 2); /* large: no pool buffer */
+	feed_arp_request();
+	assert_int_equal(rx_ngot, NET_RX_SMALL_BUFS + PBUF_POOL_SIZE);
+	assert_int_equal(ntx, 0); /* the ARP request was dropped too */
+	net_get_status(&st1);
+	assert_int_equal(st1.rx_nobuf, st0.rx_nobuf + 3);
+	assert_int_equal(st1.rx_drops, st0.rx_drops + 3);
+	assert_int_equal(st1.rx_small_fallback, st0.rx_small_fallback + PBUF_POOL_SIZE + 2);
+	assert_int_equal(st1.rx_packets, st0.rx_packets + NET_RX_SMALL_BUFS + PBUF_POOL_SIZE);
+	assert_int_equal(st1.lwip_errors, st0.lwip_errors);
+	assert_int_equal(log_errors, e0);
+
+	/* what was held is intact; released, the next frames get buffers again */
+	check_payload(rx_got[0], 172, 0);
+	check_payload(rx_got[NET_RX_SMALL_BUFS - 1], 172, NET_RX_SMALL_BUFS - 1);
+	check_payload(rx_got[NET_RX_SMALL_BUFS], 172, 7000);
+	release_all();
+	check_buffers_free();
+	feed_udp(172, 3);
+	assert_int_equal(rx_ngot, 1);
+	assert_true(net_rxpool_holds(rx_got[0]->payload));
+	release_all();
+	check_buffers_free();
+	udp_remove(pcb);
+	/* expected: the pool ran dry on purpose (test_no_leak checks err stays 0 otherwise) */
+	pool->err = pool_err0;
+}
+
+static uint32_t rng = 2463534242u;
+static uint32_t xrand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+/* Many frames of mixed sizes, held by up to 600 holders (some with an extra reference, as
+ * the jitter buffer takes one) and released in random order; each payload is checked when it
+ * is released (a buffer handed out twice would show), and at the end nothing is in use. */
+static void test_rx_random_hold_release(void **state)
+{
+	enum { HOLDERS = 600, FRAMES = 40000 };
+	static struct {
+		struct pbuf *p;
+		size_t n;
+		uint32_t tag;
+		int refs;
+	} h[HOLDERS];
+	struct udp_pcb *pcb = rx_pcb();
+	struct stats_mem *pool = lwip_stats.memp[MEMP_PBUF_POOL];
+	struct net_status st0, st1;
+	unsigned int i, k, small = 0, pooled = 0, got = 0;
+	unsigned int pool_err0 = pool->err;
+
+	net_get_status(&st0);
+	memset(h, 0, sizeof(h));
+	for (i = 0; i < FRAMES; i++) {
+		uint32_t r = xrand();
+		size_t n = r % 4 ? 12 + 160 + (r >> 8) % 120 : 1 + (r >> 8) % 1472;
+
+		k = xrand() % HOLDERS;
+		while (h[k].refs) { /* release this holder's references (one at a time) */
+			if (h[k].refs == 1)
+				check_payload(h[k].p, h[k].n, h[k].tag);
+			pbuf_free(h[k].p);
+			h[k].refs--;
+		}
+		rx_ngot = 0;
+		feed_udp(n, i);
+		if (!rx_ngot)
+			continue; /* both kinds empty: dropped (counted, checked below) */
+		got++;
+		h[k].p = rx_got[0];
+		h[k].n = n;
+		h[k].tag = i;
+		h[k].refs = 1;
+		if (net_rxpool_holds(h[k].p->payload)) {
+			small++;
+			assert_true(n + 42 <= NET_RX_SMALL_FRAME);
+		} else {
+			pooled++;
+			assert_true(in_pool(h[k].p->payload, MEMP_PBUF_POOL));
+		}
+		if (xrand() % 3 == 0) {
+			pbuf_ref(h[k].p);
+			h[k].refs++;
+		}
+		/* now and then free a random other holder early */
+		if (xrand() % 4 == 0) {
+			unsigned int j = xrand() % HOLDERS;
+
+			if (h[j].refs) {
+				pbuf_free(h[j].p);
+				if (--h[j].refs)
+					check_payload(h[j].p, h[j].n, h[j].tag);
+			}
+		}
+	}
+	net_get_status(&st1);
+	assert_int_equal(st1.rx_packets - st0.rx_packets, got);
+	assert_int_equal(st1.rx_small - st0.rx_small, small);
+	assert_int_equal(got + (st1.rx_nobuf - st0.rx_nobuf), FRAMES);
+	assert_true(small > FRAMES / 2);
+	assert_true(pooled > FRAMES / 10);
+	for (k = 0; k < HOLDERS; k++)
+		while (h[k].refs--) {
+			check_payload(h[k].p, h[k].n, h[k].tag);
+			pbuf_free(h[k].p);
+		}
+	check_buffers_free();
+	udp_remove(pcb);
+	pool->err = pool_err0; /* the large ones may have run the pool dry: expected */
+}
+
 static void test_runt_and_giant_dropped(void **state)
 {
 	static uint8_t big[2000];
@@ -575,6 +855,7 @@ static void test_no_leak(void **state)
 	assert_int_equal(lwip_stats.mem.used, 0);
 	assert_int_equal(lwip_stats.mem.err, 0);
 	assert_int_equal(net_get_status(&st), 0);
+	assert_int_equal(st.rx_small_used, 0); /* and the small receive buffers */
 	assert_int_equal(st.tx_errors, 0);
 	assert_int_equal(st.lwip_errors, 1); /* the deliberate one */
 	assert_int_equal(log_errors, 0);
@@ -592,6 +873,9 @@ int main(void)
 		cmocka_unit_test_setup(test_udp_zero_copy_custom, test_setup),
 		cmocka_unit_test_setup(test_udp_zero_copy_ref, test_setup),
 		cmocka_unit_test_setup(test_long_chain_flattened, test_setup),
+		cmocka_unit_test_setup(test_rx_small_and_large, test_setup),
+		cmocka_unit_test_setup(test_rx_exhaustion, test_setup),
+		cmocka_unit_test_setup(test_rx_random_hold_release, test_setup),
 		cmocka_unit_test_setup(test_runt_and_giant_dropped, test_setup),
 		cmocka_unit_test_setup(test_assert_logs_and_continues, test_setup),
 		cmocka_unit_test(test_no_leak),
