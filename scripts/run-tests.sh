@@ -16,7 +16,9 @@ run_one() { # name, timeout, command...
 	log="$top/$O/test-logs/$name.log"
 	mkdir -p "$(dirname "$log")"
 	local t0=$SECONDS
+	last_ok=0
 	if timeout -k 5 "$to" "$@" >"$log" 2>&1; then
+		last_ok=1
 		pass=$((pass + 1))
 		printf '  PASS %-40s %3ds\n' "$name" $((SECONDS - t0))
 	else
@@ -40,6 +42,16 @@ if [ "$what" = integration ] || [ "$what" = all ]; then
 		[ -x "$d/run.sh" ] || continue
 		case "$n" in ${TESTS:-*}) ;; *) continue ;; esac
 		run_one "integration/$n" 300 env HLGW_BUILD="$top/$O" "$d/run.sh"
+		# a test leaves no process of ours behind (a later test, or CI, would trip on it)
+		left=$(pgrep -f "^$top/$O/(hlgw|pstn-sim)( |$)" || true)
+		if [ -n "$left" ]; then
+			printf '  FAIL %-40s left processes behind: %s\n' "integration/$n" "$(echo $left)"
+			kill -KILL $left 2>/dev/null || true
+			if [ $last_ok = 1 ]; then
+				pass=$((pass - 1)) fail=$((fail + 1))
+				failed+=("integration/$n")
+			fi
+		fi
 	done
 fi
 echo "${pass} passed, ${fail} failed"

@@ -237,7 +237,7 @@ static int dchan_pri_write(struct pri *pri, void *buf, int buflen)
 	struct dchan_txf *f;
 	int len = buflen - 2;
 
-	if (!dc || len <= 0)
+	if (!dc || len < DCHAN_MIN_FRAME)
 		return buflen;
 	if (dc->discard_tx) {
 		/* layer 1 down: the frame is lost on the line, but libpri's state moved */
@@ -263,11 +263,16 @@ static int dchan_pri_write(struct pri *pri, void *buf, int buflen)
 	return buflen;
 }
 
+/* Shortest frame handed to isdnhdlc's encoder (see dchan_send_frame). */
+#define DCHAN_MIN_TX 2
+
 int dchan_send_frame(struct dchan *dc, const uint8_t *frame, unsigned int len)
 {
 	struct dchan_txf *f;
 
-	if (!dc || !frame || len == 0 || len > DCHAN_MAX_FRAME)
+	/* runts down to 2 octets may go out (fuzzing the peer's receiver), but not 1: isdnhdlc's
+	 * encoder spins forever on a 1-octet frame queued right after a closing flag */
+	if (!dc || !frame || len < DCHAN_MIN_TX || len > DCHAN_MAX_FRAME)
 		return -EINVAL;
 	if (dc->discard_tx)
 		return -ENETDOWN;
@@ -429,10 +434,18 @@ void dchan_tx(struct dchan *dc, uint8_t *octets, unsigned int n)
 
 	while (filled < n) {
 		struct dchan_txf *f = dc->txq_n ? &dc->txq[dc->txq_head] : NULL;
-		const uint8_t *src = f ? f->buf + dc->tx_pos : NULL;
-		int slen = f ? f->len - dc->tx_pos : 0;
-		int count = 0;
-		int rc = osmo_isdnhdlc_encode(&dc->tx_hdlc, src, (uint16_t)slen, &count,
+		const uint8_t *src;
+		int slen, count = 0, rc;
+
+		if (f && f->len < DCHAN_MIN_TX) { /* never a 1-octet frame (dchan_send_frame) */
+			dc->txq_head = (dc->txq_head + 1) % DCHAN_TXQ;
+			dc->txq_n--;
+			dc->tx_pos = 0;
+			continue;
+		}
+		src = f ? f->buf + dc->tx_pos : NULL;
+		slen = f ? f->len - dc->tx_pos : 0;
+		rc = osmo_isdnhdlc_encode(&dc->tx_hdlc, src, (uint16_t)slen, &count,
 					      octets + filled, (int)(n - filled));
 
 		if (rc <= 0) {

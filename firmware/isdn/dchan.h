@@ -38,6 +38,7 @@
 #include <hlgw/isdn.h>
 
 #define DCHAN_MAX_FRAME 300 /* LAPD: 4 header + N201 260 octets, with room to spare */
+#define DCHAN_MIN_FRAME 3   /* address + control */
 #define DCHAN_TXQ 16	    /* frames queued for HDLC */
 
 struct dchan;

@@ -292,7 +292,7 @@ static void cmd_fuzz(const struct cmd_args *a)
 		unsigned int len, j, kind = (unsigned int)random() % 3;
 
 		if (kind == 0) { /* anything */
-			len = 1 + (unsigned int)random() % 64;
+			len = 2 + (unsigned int)random() % 63; /* 1 octet: see dchan_send_frame */
 			for (j = 0; j < len; j++)
 				f[j] = (uint8_t)random();
 		} else if (kind == 1) { /* S/U frames on SAPI 0 / TEI 0 */

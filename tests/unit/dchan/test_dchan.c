@@ -4,6 +4,7 @@
  * Q.921/Q.931 on both sides): CPE and network. libpri reads the host clock, so the tests that
  * need its timers step real time in 1 ms slices (each test stays well under a few seconds).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -264,6 +265,24 @@ static void test_first_sabme_lost(void **state)
 	assert_int_equal(net.hangup_cause, ISDN_SETUP_REJECT_CAUSE);
 }
 
+/* Runts: a 1-octet frame is refused (isdnhdlc's encoder spins forever on one queued right
+ * after a closing flag); a 2-octet one goes out and the link carries on. */
+static void test_runt_tx(void **state)
+{
+	static const uint8_t one[1] = { 0x02 }, two[2] = { 0x02, 0x01 };
+	uint8_t oct[8];
+	int i;
+
+	bring_up();
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(dchan_send_frame(&net.dc, one, 1), -EINVAL);
+		assert_int_equal(dchan_send_frame(&net.dc, two, 2), 0);
+		dchan_tx(&net.dc, oct, 1 + i % 8); /* every phase of the closing flag */
+	}
+	pump(200);
+	assert_int_equal(cpe.dc.l2, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
+}
+
 static void test_pcap(void **state)
 {
 	char dir[] = "/tmp/dchan-test-XXXXXX";
@@ -304,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup(test_crc_errors, setup),
 		cmocka_unit_test_setup(test_l1_down_up, setup),
 		cmocka_unit_test_setup(test_first_sabme_lost, setup),
+		cmocka_unit_test_setup(test_runt_tx, setup),
 		cmocka_unit_test_setup(test_pcap, setup),
 	};
 
