@@ -6,7 +6,7 @@
 # plays 440 Hz at -10 dBm0 on the B-channel. Asserted:
 #   - pstn-sim's B-channel recording, over 1 s starting 500 ms after CONNECT (jitter buffer
 #     filled): dominant frequency within 5 Hz of 1004 Hz, its level within 1 dB of what the WAV
-#     reads after A-law and back (tone.py expect), everything else at least 25 dB below it (a
+#     reads after A-law and back (tools/tone expect), everything else at least 25 dB below it (a
 #     single 20 ms drop-out puts "the rest" near -17 dB), no sample dropped or repeated in it
 #   - baresip's recording of what it received (sndfile, decoded), over 1 s starting 300 ms
 #     after the tone appears: 440 Hz within 5 Hz, -10 dBm0 within 1 dB, the rest 25 dB below,
@@ -19,15 +19,15 @@
 #   slips over the whole B-channel recording without asserting on them.
 #   - calibration: pstn-sim's own 1004 Hz -10 dBm0 tone, through the box to a second baresip
 #     that sends back what it receives (aubridge) and recorded again, reads -10 dBm0 +- 0.3 dB
-#     in tone.py: the two dBm0 definitions agree
-# Levels: tone.py derives 0 dBm0 from G.711's A-law digital milliwatt (see its doc string).
+#     in tools/tone: the two dBm0 definitions agree
+# Levels: tools/tone derives 0 dBm0 from G.711's A-law digital milliwatt (see its doc string).
 # Needs root (ip netns, tap), baresip (Debian package baresip-core) and python3.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 build=${HLGW_BUILD:-$top/build/sim}
 con=$top/tools/con
-tone=$here/tone.py
+tone=$top/tools/tone
 ns=hlgw-audio-$$
 tap=hlgw0
 adv_ip=198.18.0.1
@@ -94,7 +94,7 @@ field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 within() { python3 -c "import sys; sys.exit(abs($1 - ($2)) > $3)"; }
 
 # ---- set-up ----------------------------------------------------------------------------------
-"$tone" selftest >"$T/selftest.out" || fail "tone.py selftest: $(grep BAD "$T/selftest.out")"
+"$tone" selftest >"$T/selftest.out" || fail "tools/tone selftest: $(grep BAD "$T/selftest.out")"
 # 10 s: aufile ends the call when its file ends (design.md 7); the test needs ~3 s
 "$tone" gen "$T/adv.wav" $adv_hz $adv_dbm0 10
 want_b=$("$tone" expect $adv_hz $adv_dbm0)
@@ -244,7 +244,7 @@ within "$rest" -100 75 || fail "advisor: the rest only $rest dB below the tone"
 
 # ---- calibration: pstn-sim's dBm0 read back through a loop ------------------------------------------
 # pstn-sim's tone generator has its own dBm0 (unit-tested); played through box -> baresip echo
-# -> box and recorded, tone.py must read the level pstn-sim was told
+# -> box and recorded, tools/tone must read the level pstn-sim was told
 m=$(mark)
 cmd "call called=0800555 calling=30123456 bchan=2"
 wait_ev "$m" 3 '"ev":"setup_sent"' || fail "loop: pstn-sim did not send the SETUP"
