@@ -54,7 +54,8 @@ menuconfig: $(O)/.config
 savedefconfig: $(O)/.config
 	$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/savedefconfig.py --kconfig Kconfig \
 		--out board/$(BOARD)/defconfig
-$(O)/include/autoconf.h $(O)/include/lwipopts.h: $(O)/.config scripts/genconfig.py
+# one run writes both (grouped target: parallel make must not run it twice at once)
+$(O)/include/autoconf.h $(O)/include/lwipopts.h &: $(O)/.config scripts/genconfig.py Kconfig
 	$(Q)$(PY) scripts/genconfig.py Kconfig $(O)/.config $(O)/include
 	$(Q)touch $(O)/include/autoconf.h $(O)/include/lwipopts.h
 config: $(O)/include/autoconf.h
