@@ -101,9 +101,10 @@ static inline int32_t cur_delay(const struct jbuf *jb)
  * skip the adaptation step. Whatever moves play_ts against the clock calls this. */
 static void reeval(struct jbuf *jb)
 {
-	int32_t ex = cur_delay(jb) - jb->target;
+	uint32_t ex = (uint32_t)(cur_delay(jb) - jb->target); /* below target: huge */
 
-	jb->steady = jb->synced && !jb->insert && ex >= 0 && ex < JBUF_RATE;
+	/* 2: at target; 1: above it by less than JBUF_BAND; 0 */
+	jb->steady = (uint8_t)((jb->synced && !jb->insert && ex < JBUF_BAND) << (ex < JBUF_RATE));
 	if (!jb->steady)
 		jb->fast_left = 0;
 }
@@ -167,8 +168,9 @@ static void count_lost(struct jbuf *jb, uint16_t seq)
 	jb->have_last = true;
 }
 
-/* Transit of a packet into the min/max windows; the target follows the spread. */
-static void stats_add(struct jbuf *jb, uint32_t ts)
+/* Transit of a packet into the min/max windows; the target follows the spread. Before real
+ * audio plays the play position follows them too: returns true when it was re-placed. */
+static inline bool stats_add(struct jbuf *jb, uint32_t ts)
 {
 	int32_t t = tsd(jb->clock - ts, jb->tbase);
 	uint32_t age = jb->clock - jb->win_start;
@@ -176,10 +178,13 @@ static void stats_add(struct jbuf *jb, uint32_t ts)
 
 	if (age >= JBUF_WIN) {
 		if (age >= 2 * JBUF_WIN) {
+			/* also the stream's second packet (sync_new dates the window back): the first
+			 * one's transit, the anchor, is not kept */
 			jb->tmin[1] = jb->tmax[1] = t;
 		} else {
 			jb->tmin[1] = jb->tmin[0];
 			jb->tmax[1] = jb->tmax[0];
+			jb->carry = 0;
 		}
 		jb->tmin[0] = jb->tmax[0] = t;
 		jb->win_start = jb->clock;
@@ -188,12 +193,21 @@ static void stats_add(struct jbuf *jb, uint32_t ts)
 	} else if (t > jb->tmax[0]) {
 		jb->tmax[0] = t;
 	} else {
-		return; /* within the window's range: the target stays */
+		return false; /* within the window's range: the target stays */
 	}
 	hi = jb->tmax[0] > jb->tmax[1] ? jb->tmax[0] : jb->tmax[1];
 	lo = tmin_win(jb);
-	spread = hi - lo + JBUF_SAFETY;
+	spread = (hi - lo > jb->carry ? hi - lo : jb->carry) + JBUF_SAFETY;
 	jb->target = spread < jb->min ? jb->min : spread > jb->max ? jb->max : spread;
+	if (jb->started)
+		return false;
+	/* only prefill silence played since the anchor: re-place the play position at target
+	 * from the minimum transit measured now (a late first packet costs nothing) */
+	jb->play_ts = jb->clock - jb->tbase - (uint32_t)tmin_win(jb) - (uint32_t)jb->target;
+	jb->real_end = jb->play_ts;
+	jb->fast_left = 0;
+	jb->insert = 0;
+	return true;
 }
 
 /* Start a new timeline with h at the current target: new SSRC, timestamp or sequence jump. */
@@ -203,17 +217,18 @@ static void sync_new(struct jbuf *jb, const struct rtp_rx_hdr *h, bool count)
 
 	jbuf_flush(jb);
 	jb->synced = true;
+	jb->slow_tick = 0;
 	jb->ssrc = h->ssrc;
 	jb->hi_seq = h->seq;
 	jb->seen = 1;
 	jb->play_ts = h->ts - (uint32_t)jb->target;
 	jb->real_end = jb->play_ts;
 	jb->tbase = jb->clock - h->ts;
-	/* the path's jitter does not change with the stream: carry the spread over one window */
-	jb->tmin[0] = jb->tmax[0] = 0;
-	jb->tmin[1] = 0;
-	jb->tmax[1] = keep > 0 ? keep : 0;
-	jb->win_start = jb->clock;
+	/* the path's jitter does not change with the stream: carry the spread over one window, as
+	 * a width (the new stream's transits are measured from its second packet on) */
+	jb->tmin[0] = jb->tmax[0] = jb->tmin[1] = jb->tmax[1] = 0;
+	jb->carry = keep > 0 ? keep : 0;
+	jb->win_start = jb->clock - 2 * JBUF_WIN; /* the next packet starts the windows afresh */
 	jb->next_adapt = jb->clock;
 	if (count)
 		jb->ctr[JBUF_CTR_RESYNC]++;
@@ -328,7 +343,8 @@ void jbuf_flush(struct jbuf *jb)
 	jb->prev.p = NULL;
 	jb->hist_valid = false;
 	jb->head = 0;
-	jb->synced = jb->started = jb->dry = jb->have_last = jb->steady = false;
+	jb->synced = jb->started = jb->dry = jb->have_last = false;
+	jb->steady = 0;
 	jb->fast_left = 0;
 	jb->insert = 0;
 	jb->gap = 0;
@@ -392,7 +408,8 @@ static int put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h)
 		}
 	}
 	seq_mark(jb, h->seq);
-	stats_add(jb, h->ts);
+	if (stats_add(jb, h->ts))
+		margin = tsd(h->ts, jb->play_ts);
 	if (newer && !jb->n && (jb->dry || (h->marker && h->ts != jb->real_end))) {
 		realign(jb);
 		margin = tsd(h->ts, jb->play_ts);
@@ -507,7 +524,66 @@ static bool quiet_next(struct jbuf *jb)
 	return true;
 }
 
-/* Once per ms: grow at once below target, shrink slowly a ms or more above it. */
+/* The n samples from the play position on, decoded, if the held packets have them all. */
+static bool gather(struct jbuf *jb, int16_t *x, unsigned n)
+{
+	uint32_t t = jb->play_ts;
+	unsigned i = 0;
+
+	for (unsigned j = 0; j < jb->n && i < n; j++) {
+		const struct jbuf_slot *s = slot_at(jb, j);
+		int32_t idx = tsd(t, s->ts);
+
+		if (idx < 0)
+			return false; /* a gap */
+		while (i < n && idx < s->len) {
+			unsigned avail = s->len - (unsigned)idx;
+			const uint8_t *p = pkt_ptr(s, (unsigned)idx, &avail);
+
+			if (avail > n - i)
+				avail = n - i;
+			for (unsigned k = 0; k < avail; k++)
+				x[i++] = jbuf_alaw_to_lin(p[k]);
+			idx += (int32_t)avail;
+			t += avail;
+		}
+	}
+	return i == n;
+}
+
+/*
+ * A pitch period L <= lmax to skip at the play position: the JBUF_PWIN samples after L repeat
+ * the JBUF_PWIN at it within -18 dB (sum of |difference| <= 1/8 of sum of |x|). 0: none.
+ */
+static unsigned pitch_skip(struct jbuf *jb, int32_t lmax)
+{
+	int16_t x[JBUF_PMAX + JBUF_PWIN];
+	int32_t energy = 0, best_err = INT32_MAX;
+	unsigned best = 0;
+
+	if (lmax > JBUF_PMAX)
+		lmax = JBUF_PMAX;
+	if (lmax < JBUF_PMIN || !gather(jb, x, (unsigned)lmax + JBUF_PWIN))
+		return 0;
+	for (unsigned i = 0; i < JBUF_PWIN; i++)
+		energy += x[i] < 0 ? -x[i] : x[i];
+	for (unsigned l = JBUF_PMIN; l <= (unsigned)lmax; l++) {
+		int32_t err = 0;
+
+		for (unsigned i = 0; i < JBUF_PWIN && err < best_err; i++) {
+			int32_t d = x[i] - x[i + l];
+
+			err += d < 0 ? -d : d;
+		}
+		if (err < best_err) {
+			best_err = err;
+			best = l;
+		}
+	}
+	return best && best_err <= energy / 8 ? best : 0;
+}
+
+/* Once per ms: grow at once below target, shrink a ms or more above it without a click. */
 static void adapt(struct jbuf *jb)
 {
 	int32_t ex;
@@ -523,9 +599,15 @@ static void adapt(struct jbuf *jb)
 		jb->shrink_tick = 0;
 	} else if (quiet_next(jb)) {
 		k = JBUF_RATE;
+	} else if (ex < JBUF_BAND) {
+		jb->shrink_tick = 0; /* continuous signal, a little above: wait for a quiet ms */
 	} else if (++jb->shrink_tick >= 10) {
 		jb->shrink_tick = 0;
-		k = 1;
+		k = pitch_skip(jb, ex);
+		if (!k && ++jb->slow_tick >= 10) {
+			jb->slow_tick = 0;
+			k = 1; /* no period (noise-like): one sample per 100 ms */
+		}
 	}
 	if (k) {
 		jb->play_ts += k;
@@ -672,7 +754,8 @@ int jbuf_read(struct jbuf *jb, uint8_t *dst, unsigned n)
 	if (jb->fast_left < JBUF_RATE) {
 		const struct jbuf_slot *s = &jb->slot[jb->head];
 
-		if (jb->fast_left || !jb->steady || !jb->n || s->ts != jb->play_ts ||
+		/* steady 1 (a little above target): the packet's first read looks for quiet */
+		if (jb->fast_left || jb->steady != 2 || !jb->n || s->ts != jb->play_ts ||
 		    (uint16_t)(s->seq - jb->last_seq) != 1 || s->off + s->len > s->p->len)
 			return read_slow(jb, dst, n);
 		jb->fast_ptr = (const uint8_t *)s->p->payload + s->off;

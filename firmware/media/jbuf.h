@@ -16,10 +16,20 @@
  * reads arrived "at" the current count. Tests drive it by reading, as the framer does.
  *
  * Adaptation (all figures in samples, 8 per ms):
- *  - transit = clock - RTP timestamp, per packet (late and dropped ones included). Its
- *    minimum and maximum are kept over two consecutive windows of JBUF_WIN (2 s); their union
- *    covers the last 2–4 s. spread = max - min is the jitter to cover.
- *  - target = clamp(spread + JBUF_SAFETY, min, max): 20..200 ms by default.
+ *  - transit = clock - RTP timestamp, per packet (late and dropped ones included) except the
+ *    first packet of a stream (see "anchor" below). Its minimum and maximum are kept over two
+ *    consecutive windows of JBUF_WIN (2 s); their union covers the last 2–4 s. spread = max -
+ *    min is the jitter to cover.
+ *  - target = clamp(spread + JBUF_SAFETY, min, max): 20..200 ms by default. A resync (and the
+ *    first sync, with init_ms) carries the previous spread over as a width, not as transits of
+ *    the new stream: for one window the spread is at least target - JBUF_SAFETY of before.
+ *  - anchor: a new stream (and a talkspurt re-placed on an empty buffer) is placed by its first
+ *    packet. Its transit is left out of the spread: senders' first packets are often late
+ *    (baresip's marker packet at answer comes up to 5 ms later relative to its timestamp than
+ *    the rest; counting it inflated the first window's target by those 5 ms and the later fall
+ *    of the target cost a click every 10 ms). Until real audio plays (the prefill is silence)
+ *    each packet re-places the play position at target from the measured minimum transit, so
+ *    a late first packet costs no delay and nothing has to be dropped later.
  *  - current delay = (clock - play position) - min transit: how long the earliest-arriving
  *    packets wait before their first sample plays; the latest wait current - spread.
  *  - grow fast: below target, the missing samples are inserted at once (concealment
@@ -27,9 +37,21 @@
  *    span was only concealed so far rewinds the play position to it (the concealed samples
  *    become the insertion) as long as the delay stays within max: it is played, counted
  *    under "late_played", not lost.
- *  - shrink slowly: at least 1 ms above target, the buffer drops samples: a whole ms when the
- *    next 8 samples are quiet (A-law segment 0, |x| < 256/32768, about -39 dBm0) or concealed,
- *    otherwise one sample per 10 ms in speech (1.25 %, 12.5 ms of delay per second).
+ *  - shrink slowly and inaudibly, at least 1 ms above target:
+ *     - quiet (the next 8 samples in A-law segment 0, |x| < 256/32768, about -39 dBm0) or
+ *       concealed: a whole ms is dropped at a time, each ms. Speech pauses take any excess.
+ *     - continuous signal (a tone, voiced speech) less than JBUF_BAND (5 ms) above target:
+ *       nothing is dropped; the excess waits for the next quiet ms (checked once per packet).
+ *       A few ms of extra delay is inaudible, any splice in a tone is not (one sample dropped
+ *       per 10 ms was a 1.25 % pitch shift with a click each 10 ms). Jitter of a few ms
+ *       re-orders which packet is the earliest and leaves such an excess routinely.
+ *     - continuous signal JBUF_BAND or more above target: every 10 ms the next 15 ms + 5 ms
+ *       are searched for a pitch period L (2.5..15 ms, at most the excess) whose next 5 ms
+ *       repeat the 5 ms at the play position within -18 dB (sum of |difference| <= 1/8 of the
+ *       sum of |x|, A-law decoded); the play position skips L: a whole period removed, the
+ *       waveform goes on in phase (a tone, a vowel shortened by one glottal period; what time
+ *       scaling "accelerate" does, without its cross-fade). Signal with no period (noise,
+ *       unvoiced speech: a dropped sample there is inaudible) loses one sample per 100 ms.
  *
  * Loss concealment: the last 10 ms played (from the packet playing and the one before it,
  * which stays held for this: at most max_pkts + 1 pbufs) are replayed once, faded linearly
@@ -67,6 +89,10 @@ struct rtp_rx_hdr;
 #define JBUF_GEN_MAX 80     /* generated samples (silence, concealment) per peek at most */
 #define JBUF_WIN 16000      /* transit min/max window: 2 s */
 #define JBUF_SAFETY 16      /* 2 ms on top of the measured spread */
+#define JBUF_BAND 40        /* 5 ms: excess kept rather than spliced out of continuous signal */
+#define JBUF_PMIN 20        /* pitch periods searched: 2.5 ms (400 Hz) .. */
+#define JBUF_PMAX 120       /* .. 15 ms (67 Hz) */
+#define JBUF_PWIN 40        /* compared over 5 ms */
 #define JBUF_SILENCE 0xd5   /* A-law for 0 */
 
 enum jbuf_ctr {
@@ -117,7 +143,8 @@ struct jbuf {
 	bool started;     /* real audio played since the last resync */
 	bool dry;         /* ran dry for longer than max: output silence, stop counting */
 	bool have_last;   /* last_seq is valid */
-	bool steady;      /* at target, nothing to adapt: jbuf_read's fast path */
+	uint8_t steady;   /* jbuf_read's fast path: 2 at target, nothing to adapt; 1 above it by
+			   * less than JBUF_BAND: the first read of each packet looks for quiet */
 	uint32_t ssrc;
 	uint32_t clock;    /* samples read since init */
 	uint32_t play_ts;  /* RTP timestamp of the next sample to play */
@@ -129,10 +156,12 @@ struct jbuf {
 	uint32_t tbase;    /* transits are kept relative to this */
 	uint32_t win_start;
 	int32_t tmin[2], tmax[2]; /* [0] current window, [1] previous */
+	int32_t carry;       /* spread carried over a resync, until the window rolls over */
 	int32_t target;
 	uint32_t next_adapt; /* clock of the next adaptation step */
 	int32_t insert;      /* samples still to insert */
 	uint8_t shrink_tick;
+	uint8_t slow_tick;   /* no period found: one sample per 10 shrink attempts */
 	/* concealment */
 	struct jbuf_slot prev;  /* the packet played last, still held (pbuf NULL: none) */
 	uint8_t hist[JBUF_HIST]; /* snapshot of the last 10 ms played, oldest first */
