@@ -7,7 +7,8 @@
  * Incoming calls go to call control (hlgw/call.h): a SETUP for a hotline with advisors becomes
  * a call (CALL PROCEEDING, then ALERTING/PROGRESS/CONNECT/DISCONNECT as call control says
  * through isdn_leg_send/isdn_leg_release); other SETUPs get RELEASE COMPLETE with the cause
- * call control names (1 unknown hotline, 34 no advisor or no routing configured at all).
+ * call control names (1 unknown hotline, 34 no advisor or no routing configured at all, 44 the
+ * timeslot is busy; 34 for that too when the SETUP only prefers the channel).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -127,6 +128,13 @@ static void isdn_ring(struct isdn_span *is, pri_event *ev)
 	cause = call_isdn_setup(&cs);
 	if (cause == 0)
 		return;
+	/*
+	 * 44 means the timeslot is taken. Q.931 5.2.3.1: 44 answers an exclusive channel; for a
+	 * preferred one the user picks another and answers 34 when none is left. The box takes
+	 * only the channel offered (no selection), so it has none for this call: 34.
+	 */
+	if (cause == 44 && ev->ring.flexible)
+		cause = 34;
 	LOGP(DQ931, LOGL_NOTICE, "(%s) SETUP cref %d channel %d called '%s' calling '%s': "
 	     "RELEASE COMPLETE cause %d\n", is->name, ev->ring.cref, ev->ring.channel & 0xff,
 	     isdn_printable(called, sizeof(called), ev->ring.callednum),
