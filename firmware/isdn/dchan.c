@@ -88,7 +88,7 @@ const char *isdn_l2_state_name(enum isdn_l2_state st)
 
 static void dchan_set_l2(struct dchan *dc, enum isdn_l2_state st)
 {
-	if (dc->l2 == st)
+	if (dc->l2 == st || dc->raw_tx)
 		return;
 	dchan_log(dc, 2, LOGL_INFO, "L2 %s -> %s", isdn_l2_state_name(dc->l2),
 		  isdn_l2_state_name(st));
@@ -163,7 +163,7 @@ static void dchan_frame_track(struct dchan *dc, const uint8_t *f, int len, bool 
 			ctr->ua_tx++;
 			/* our UA answers the peer's last SABME or DISC */
 			if (dc->peer_ucmd == LAPD_U_SABME) {
-				if (dc->l2 == ISDN_L2_AWAITING_ESTABLISHMENT)
+				if (dc->l2 == ISDN_L2_AWAITING_ESTABLISHMENT && !dc->raw_tx)
 					dc->ua_inject = true; /* see dchan_rx_frame() */
 				dchan_set_l2(dc, ISDN_L2_MULTIPLE_FRAME_ESTABLISHED);
 			}
@@ -282,7 +282,10 @@ int dchan_send_frame(struct dchan *dc, const uint8_t *frame, unsigned int len)
 	memcpy(f->buf, frame, len);
 	f->len = (uint16_t)len;
 	dc->txq_n++;
+	/* counted and captured, but not libpri's: it says nothing of libpri's layer 2 state */
+	dc->raw_tx = true;
 	dchan_frame_seen(dc, f->buf, (int)len, true);
+	dc->raw_tx = false;
 	return 0;
 }
 

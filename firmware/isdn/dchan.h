@@ -127,6 +127,7 @@ struct dchan {
 	uint8_t rx_vr;	   /* N(S) libpri expects next from the peer (as far as frames show) */
 	uint8_t l3_buf[DCHAN_MAX_FRAME + 16];	 /* a received frame as the l3_rx hook rewrote it */
 	uint8_t l3_txbuf[DCHAN_MAX_FRAME + 16]; /* a message as the l3_tx hook rewrote it */
+	bool raw_tx;	/* tracking a frame dchan_send_frame() injected: no L2 state change */
 };
 
 /* Route libpri's and the D-channel's messages (global: libpri's hooks are global). */

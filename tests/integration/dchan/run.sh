@@ -181,16 +181,17 @@ done
 cmd "echo fuzz-done"
 wait_ev "$m" 20 "$(ev echo).*fuzz-done" || fail "fuzz did not finish"
 kill -0 "$box" 2>/dev/null || fail "the box died under random frames"
-sleep 3
-m=$(mark)
-cmd "status"
-if ! wait_ev "$m" 2 '"l2":"MULTIPLE_FRAME_ESTABLISHED"'; then
-	wait_ev "$m" 8 "$(ev dchan_up)" || fail "D-channel not back after the random frames"
-fi
-sleep 0.5
-m=$(mark)
-cmd "call called=0800999 calling=4930999 bchan=2"
-wait_ev "$m" 5 "$(ev release).*\"cause\":34" || fail "the box stopped answering SETUPs"
+# Random S/U frames can leave either libpri re-establishing the link (T200 x N200, then
+# SABME): the proof that the D-channel is back is a SETUP answered end to end. Up to 15 s.
+sleep 1
+ok=0
+for try in 1 2 3 4 5; do
+	m=$(mark)
+	cmd "call called=0800999 calling=4930999 bchan=2"
+	if wait_ev "$m" 3 "$(ev release).*\"cause\":34"; then ok=1; break; fi
+done
+[ $ok = 1 ] || fail "D-channel not back after the random frames: SETUPs unanswered for 15 s"
+echo "   the box answered a SETUP again (attempt $try)"
 
 echo "== random blocks on the line (line-noise.py), then the telco again"
 stop_psim
