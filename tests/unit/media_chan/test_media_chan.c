@@ -33,6 +33,8 @@
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 
+#include "../common/eth_fake.h"
+
 #define BOX_IP 0xc6120002u   /* 198.18.0.2 */
 #define PEER_IP 0xc6120001u  /* 198.18.0.1: the advisor, ARP resolved in setup */
 #define OTHER_IP 0xc6120033u /* 198.18.0.51: a stranger */
@@ -41,7 +43,6 @@
 #define PEER_PORT 20000
 #define TE_PT 101
 
-static const uint8_t box_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t peer_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 
 /* ---- fake board: clock, log, sim poll --------------------------------------------------- */
@@ -71,142 +72,44 @@ void sim_poll_del(int fd)
 {
 }
 
-/* ---- fake eth_dev ---------------------------------------------------------------------- */
-#define MAX_TX 512
-struct tx_frame {
-	const uint8_t *seg0;
-	bool media_buf_held; /* the segment is a media buffer that a live pbuf covers */
-	size_t len;
-	uint8_t data[400];
-};
-static struct tx_frame tx[MAX_TX];
-static unsigned int ntx;
-static eth_rx_cb fake_rx;
-static void *fake_rx_arg;
+/* ---- fake eth_dev (tests/unit/common) plus: is a frame a held media buffer? ----------- */
+/* media_buf_held[i]: frame i's one segment was a media buffer that a live pbuf covered */
+static bool media_buf_held[ETH_FAKE_MAX_TX];
 static const uint8_t *pool_lo, *pool_hi; /* where the media buffer pool lies */
 
-static int fake_start(const struct eth_dev *dev, eth_rx_cb rx, void *arg)
+static void note_media_buf(struct eth_fake_frame *f)
 {
-	fake_rx = rx;
-	fake_rx_arg = arg;
-	return 0;
-}
+	const uint8_t *s0 = f->seg[0];
+	bool *held = &media_buf_held[f - eth_fake_tx];
 
-static int fake_send(const struct eth_dev *dev, const void *const *seg, const size_t *seg_len,
-		     unsigned int n)
-{
-	struct tx_frame *f;
-	const uint8_t *s0 = seg[0];
-	unsigned int i;
-
-	assert_true(ntx < MAX_TX);
-	f = &tx[ntx++];
-	f->seg0 = s0;
-	f->len = 0;
-	f->media_buf_held = false;
-	if (n == 1 && s0 >= pool_lo && s0 < pool_hi) {
+	*held = false;
+	if (f->nseg == 1 && s0 >= pool_lo && s0 < pool_hi) {
 		const struct media_buf *mb = (const void *)(s0 + HDRS - MEDIA_BUF_PAYLOAD_OFF -
 							    offsetof(struct media_buf, mem));
-		f->media_buf_held = mb->held && mb->owner;
+		*held = mb->held && mb->owner;
 	}
-	for (i = 0; i < n; i++) {
-		if (f->len + seg_len[i] > sizeof(f->data))
-			continue; /* not ours to check */
-		memcpy(f->data + f->len, seg[i], seg_len[i]);
-		f->len += seg_len[i];
-	}
-	return 0;
 }
 
-static int fake_get_mac(const struct eth_dev *dev, uint8_t mac[6])
-{
-	memcpy(mac, box_mac, 6);
-	return 0;
-}
-
-static const struct eth_ops fake_ops = {
-	.start = fake_start, .send = fake_send, .get_mac = fake_get_mac,
-};
-static struct eth_dev fake_eth = { .name = "fake0", .ops = &fake_ops };
 static struct e1_framer_dev e1dev;
-static struct board fake_board = { .name = "test", .eth = &fake_eth, .e1 = { &e1dev },
+static struct board fake_board = { .name = "test", .eth = &eth_fake_dev, .e1 = { &e1dev },
 				   .n_e1 = 1 };
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t csum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (; len > 1; p += 2, len -= 2)
-		sum += get16(p);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static void feed_arp_request(uint32_t ip, const uint8_t *mac)
-{
-	uint8_t f[60] = { 0 };
-	uint8_t *a = f + 14;
-
-	memset(f, 0xff, 6);
-	memcpy(f + 6, mac, 6);
-	put16(f + 12, 0x0806);
-	put16(a, 1);
-	put16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	put16(a + 6, 1);
-	memcpy(a + 8, mac, 6);
-	put32(a + 14, ip);
-	put32(a + 24, BOX_IP);
-	fake_rx(fake_rx_arg, f, sizeof(f));
-}
-
 /* A UDP datagram from ip:sport to the box's dport (UDP checksum 0: none, IPv4 allows it). */
 static void feed_udp(uint32_t ip, uint16_t sport, uint16_t dport, const uint8_t *pl, size_t n)
 {
 	static uint16_t id;
 	uint8_t f[1514] = { 0 };
-	uint8_t *iph = f + 14, *u = iph + 20;
+	uint8_t *iph = f + eth_fake_eth_hdr(f, eth_fake_mac, peer_mac, 0x0800), *u = iph + 20;
 	size_t len = 14 + 20 + 8 + n;
 
 	assert_true(len <= sizeof(f));
-	memcpy(f, box_mac, 6);
-	memcpy(f + 6, peer_mac, 6);
-	put16(f + 12, 0x0800);
-	iph[0] = 0x45;
-	put16(iph + 2, (uint16_t)(20 + 8 + n));
-	put16(iph + 4, id++);
-	iph[8] = 64;
-	iph[9] = 17;
-	put32(iph + 12, ip);
-	put32(iph + 16, BOX_IP);
-	put16(iph + 10, csum(iph, 20));
+	eth_fake_ip_hdr(iph, (uint16_t)(20 + 8 + n), id++, 0, 17, ip, BOX_IP);
 	put16(u, sport);
 	put16(u + 2, dport);
 	put16(u + 4, (uint16_t)(8 + n));
 	memcpy(u + 8, pl, n);
-	fake_rx(fake_rx_arg, f, len < 60 ? 60 : len);
+	eth_fake_inject(f, len < 60 ? 60 : len);
 }
 
 static void feed_rtp(uint32_t ip, uint16_t sport, uint16_t dport, uint8_t pt, bool marker,
@@ -270,13 +173,13 @@ static void run_chunks(unsigned int n)
 		run_chunk();
 }
 
-/* UDP frames the box sent to dport, in order: their indexes in tx[]. */
+/* UDP frames the box sent to dport, in order: their indexes in eth_fake_tx[]. */
 static unsigned int frames_to(uint16_t dport, unsigned int *idx, unsigned int max)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < ntx && n < max; i++) {
-		const uint8_t *d = tx[i].data;
+	for (i = 0; i < eth_fake_ntx && n < max; i++) {
+		const uint8_t *d = eth_fake_tx[i].data;
 
 		if (get16(d + 12) != 0x0800 || d[14 + 9] != 17 || get16(d + 14 + 20 + 2) != dport)
 			continue;
@@ -287,17 +190,7 @@ static unsigned int frames_to(uint16_t dport, unsigned int *idx, unsigned int ma
 
 static void check_pools_idle(void)
 {
-	int i;
-
-	for (i = 0; i < MEMP_MAX; i++) {
-		if (i == MEMP_SYS_TIMEOUT)
-			continue;
-		if (lwip_stats.memp[i]->used)
-			fprintf(stderr, "pool %d: %u in use\n", i,
-				lwip_stats.memp[i]->used);
-		assert_int_equal(lwip_stats.memp[i]->used, 0);
-	}
-	assert_int_equal(lwip_stats.mem.used, 0);
+	eth_fake_pools_idle(false);
 	assert_int_equal(media_buf_available(), MEDIA_BUF_COUNT);
 	assert_int_equal(media_port_in_use(), 0);
 }
@@ -367,20 +260,20 @@ static void test_tx_zero_copy(void **state)
 
 	mc = open_chan(1, &port, NULL, NULL);
 	assert_true(port >= MEDIA_PORT_DEFAULT_MIN && port < MEDIA_PORT_DEFAULT_MAX);
-	ntx = 0;
+	eth_fake_reset();
 	run_chunks(40);
-	assert_int_equal(ntx, 0); /* no remote: nothing sent */
+	assert_int_equal(eth_fake_ntx, 0); /* no remote: nothing sent */
 	remote(mc, PEER_PORT, TE_PT, false);
 	c0 = chunk_no;
 	run_chunks(1000);
 	n = frames_to(PEER_PORT, idx, 64);
 	assert_int_equal(n, 50);
 	for (i = 0; i < n; i++) {
-		const struct tx_frame *f = &tx[idx[i]];
+		const struct eth_fake_frame *f = &eth_fake_tx[idx[i]];
 		const uint8_t *u = f->data + 34, *r = u + 8;
 
 		assert_int_equal(f->len, HDRS + 160);
-		assert_true(f->media_buf_held);
+		assert_true(media_buf_held[idx[i]]);
 		assert_int_equal(get16(u), port);
 		assert_int_equal(get32(f->data + 14 + 16), PEER_IP);
 		assert_int_equal(r[1] & 0x7f, 8);
@@ -405,13 +298,13 @@ static void test_tx_zero_copy(void **state)
 
 	/* hold: nothing more; resume: packets again, same SSRC */
 	remote(mc, PEER_PORT, TE_PT, true);
-	ntx = 0;
+	eth_fake_reset();
 	run_chunks(200);
 	assert_int_equal(frames_to(PEER_PORT, idx, 64), 0);
 	remote(mc, PEER_PORT, TE_PT, false);
 	run_chunks(200);
 	assert_int_equal(frames_to(PEER_PORT, idx, 64), 10);
-	assert_int_equal(get32(tx[idx[0]].data + HDRS - 4), ssrc);
+	assert_int_equal(get32(eth_fake_tx[idx[0]].data + HDRS - 4), ssrc);
 	assert_int_equal(media_chan_get_stats(mc, &st), 0);
 	assert_int_equal(st.tx_packets, 60);
 	assert_int_equal(st.tx_copied, 0);
@@ -499,7 +392,7 @@ static void test_two_channels(void **state)
 	assert_int_equal(media_chan_open(&c, &pc, &p), -EBUSY);
 	remote(a, PEER_PORT, -1, false);
 	remote(b, PEER_PORT + 10, -1, false);
-	ntx = 0;
+	eth_fake_reset();
 	rec_reset();
 	c0 = chunk_no;
 	for (i = 0; i < 10; i++) {
@@ -515,11 +408,13 @@ static void test_two_channels(void **state)
 	n = frames_to(PEER_PORT, idx, 64);
 	assert_int_equal(n, 13);
 	for (k = 0; k < 160; k++)
-		assert_int_equal(tx[idx[3]].data[HDRS + k], sample(c0 + 60 + k / 8, k % 8, 1));
+		assert_int_equal(eth_fake_tx[idx[3]].data[HDRS + k],
+				 sample(c0 + 60 + k / 8, k % 8, 1));
 	n = frames_to(PEER_PORT + 10, idx, 64);
 	assert_int_equal(n, 13);
 	for (k = 0; k < 160; k++)
-		assert_int_equal(tx[idx[3]].data[HDRS + k], sample(c0 + 60 + k / 8, k % 8, 30));
+		assert_int_equal(eth_fake_tx[idx[3]].data[HDRS + k],
+				 sample(c0 + 60 + k / 8, k % 8, 30));
 	for (i = 0; i < 2; i++) {
 		unsigned int ts = i ? 30 : 1, f;
 
@@ -551,7 +446,7 @@ static void test_dtmf_send(void **state)
 
 	mc = open_chan(5, &port, NULL, NULL);
 	remote(mc, PEER_PORT, TE_PT, false);
-	ntx = 0;
+	eth_fake_reset();
 	assert_int_equal(media_chan_send_dtmf(mc, 'x', 100), -EINVAL);
 	assert_int_equal(media_chan_send_dtmf(mc, '#', 100), 0);
 	assert_int_equal(media_chan_send_dtmf(mc, '1', 100), -EBUSY);
@@ -559,7 +454,7 @@ static void test_dtmf_send(void **state)
 	n = frames_to(PEER_PORT, idx, 64);
 	assert_true(n > 8);
 	for (i = 0; i < n; i++) {
-		const uint8_t *r = tx[idx[i]].data + 42, *e = r + 12;
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42, *e = r + 12;
 		static const uint16_t dur[8] = { 0, 160, 320, 480, 640, 800, 800, 800 };
 
 		if (i == 0) {
@@ -573,7 +468,7 @@ static void test_dtmf_send(void **state)
 			ts_audio = get32(r + 4);
 			continue;
 		}
-		assert_int_equal(tx[idx[i]].len, 42 + 16);
+		assert_int_equal(eth_fake_tx[idx[i]].len, 42 + 16);
 		if (!ev) {
 			assert_true(r[1] & 0x80);
 			ts = get32(r + 4);
@@ -592,12 +487,12 @@ static void test_dtmf_send(void **state)
 	assert_int_equal(media_chan_get_stats(mc, &st), 0);
 	assert_int_equal(st.tx_events, 8);
 	/* the next one has a later timestamp: the line's time, to within a packet */
-	ntx = 0;
+	eth_fake_reset();
 	assert_int_equal(media_chan_send_dtmf(mc, 'd', 40), 0);
 	run_chunks(100);
 	n = frames_to(PEER_PORT, idx, 64);
 	for (i = 0, ev = 0; i < n; i++) {
-		const uint8_t *r = tx[idx[i]].data + 42;
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
 		uint32_t d;
 
 		if ((r[1] & 0x7f) != TE_PT)
@@ -683,11 +578,11 @@ static void test_rtcp(void **state)
 	memset(pl, 0xaa, sizeof(pl));
 	mc = open_chan(7, &port, NULL, NULL);
 	remote(mc, PEER_PORT, TE_PT, false);
-	ntx = 0;
+	eth_fake_reset();
 	/* audio each way; the first report after the initial A.7 interval (1.03..3.08 s) */
 	for (i = 0; i < 4000 && !frames_to(PEER_PORT + 1, idx, 64); i++) {
 		if (i % 20 == 0) {
-			ntx = 0;
+			eth_fake_reset();
 			feed_rtp(PEER_IP, PEER_PORT, port, 8, !i, (uint16_t)(50 + i / 20), 8 * i,
 				 0x4242, pl, 160);
 		}
@@ -696,8 +591,8 @@ static void test_rtcp(void **state)
 	assert_true(i >= 1000 && i <= 3100);
 	n = frames_to(PEER_PORT + 1, idx, 64);
 	assert_int_equal(n, 1);
-	c = tx[idx[0]].data + 42;
-	assert_int_equal(get16(tx[idx[0]].data + 34), port + 1); /* from the RTCP port */
+	c = eth_fake_tx[idx[0]].data + 42;
+	assert_int_equal(get16(eth_fake_tx[idx[0]].data + 34), port + 1); /* from the RTCP port */
 	assert_int_equal(c[0] & 0xc0, 0x80);
 	assert_int_equal(c[1], 200); /* SR: we sent */
 	ssrc = get32(c + 4);
@@ -707,10 +602,11 @@ static void test_rtcp(void **state)
 	lsr = (uint32_t)(((uint64_t)get32(c + 8) << 32 | get32(c + 12)) >> 16);
 
 	/* the advisor's RR 50 ms later, having held it 20 ms: RTT 30 ms */
-	ntx = 0;
+	eth_fake_reset();
 	run_chunks(20);
 	assert_true(frames_to(PEER_PORT, idx, 64) > 0);
-	assert_int_equal(get32(tx[idx[0]].data + HDRS - 4), ssrc); /* the RTP stream's SSRC */
+	/* the RTP stream's SSRC */
+	assert_int_equal(get32(eth_fake_tx[idx[0]].data + HDRS - 4), ssrc);
 	run_chunks(30);
 	memset(rr, 0, sizeof(rr));
 	rr[0] = 0x81;
@@ -734,19 +630,19 @@ static void test_rtcp(void **state)
 	assert_int_equal(st.rx_dropped, 1);
 	/* the next reports 2.05..6.16 s apart */
 	for (i = 0; i < 700; i++) {
-		ntx = 0;
+		eth_fake_reset();
 		run_chunks(10);
 		if (frames_to(PEER_PORT + 1, idx, 64))
 			break;
 	}
 	assert_true(i * 10 + 50 >= 2050 && i * 10 <= 6200);
 
-	ntx = 0;
+	eth_fake_reset();
 	media_chan_close(mc);
 	n = frames_to(PEER_PORT + 1, idx, 64);
 	assert_int_equal(n, 1);
-	c = tx[idx[0]].data + 42;
-	for (k = 0, i = 0; k + 4 <= tx[idx[0]].len - 42; k += 4u * (get16(c + k + 2) + 1u))
+	c = eth_fake_tx[idx[0]].data + 42;
+	for (k = 0, i = 0; k + 4 <= eth_fake_tx[idx[0]].len - 42; k += 4u * (get16(c + k + 2) + 1u))
 		if (c[k + 1] == 203)
 			i++;
 	assert_int_equal(i, 1); /* BYE */
@@ -790,6 +686,7 @@ static int group_setup(void **state)
 	struct media_buf *mb[MEDIA_BUF_COUNT];
 	unsigned int i;
 
+	eth_fake_on_send = note_media_buf;
 	if (hlgw_log_init() < 0)
 		return -1;
 	osmo_gettimeofday_override = true; /* libosmocore 1.7's timers run on gettimeofday */
@@ -809,8 +706,8 @@ static int group_setup(void **state)
 	}
 	for (i = 0; i < MEDIA_BUF_COUNT; i++)
 		media_buf_put(mb[i]);
-	feed_arp_request(PEER_IP, peer_mac);
-	ntx = 0;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	eth_fake_reset();
 	return 0;
 }
 

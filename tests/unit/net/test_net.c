@@ -28,11 +28,12 @@
 
 #include "net/net_int.h"
 
+#include "../common/eth_fake.h"
+
 #define BOX_IP 0xc6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xc6120001u /* 198.18.0.1 */
 #define MASK24 0xffffff00u
 
-static const uint8_t box_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t peer_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 
 /* ---- fake clock and board output ----------------------------------------------------- */
@@ -50,137 +51,8 @@ void board_log_write(const char *buf, int len)
 	fprintf(stderr, "log: %.*s", len, buf);
 }
 
-/* ---- fake eth_dev: records what linkoutput sends ------------------------------------- */
-struct tx_frame {
-	unsigned int nseg;
-	const void *seg[32];
-	size_t seg_len[32];
-	uint8_t data[1600];
-	size_t len;
-};
-static struct tx_frame tx[8];
-static unsigned int ntx;
-static eth_rx_cb fake_rx;
-static void *fake_rx_arg;
-
-static int fake_start(const struct eth_dev *dev, eth_rx_cb rx, void *arg)
-{
-	fake_rx = rx;
-	fake_rx_arg = arg;
-	return 0;
-}
-
-static int fake_send(const struct eth_dev *dev, const void *const *seg, const size_t *seg_len,
-		     unsigned int n)
-{
-	struct tx_frame *f;
-	unsigned int i;
-
-	assert_true(ntx < 8);
-	assert_true(n <= 32);
-	f = &tx[ntx++];
-	f->nseg = n;
-	f->len = 0;
-	for (i = 0; i < n; i++) {
-		f->seg[i] = seg[i];
-		f->seg_len[i] = seg_len[i];
-		assert_true(f->len + seg_len[i] <= sizeof(f->data));
-		memcpy(f->data + f->len, seg[i], seg_len[i]);
-		f->len += seg_len[i];
-	}
-	return 0;
-}
-
-static int fake_get_mac(const struct eth_dev *dev, uint8_t mac[6])
-{
-	memcpy(mac, box_mac, 6);
-	return 0;
-}
-
-static const struct eth_ops fake_ops = {
-	.start = fake_start, .send = fake_send, .get_mac = fake_get_mac,
-};
-static struct eth_dev fake_eth = { .name = "fake0", .ops = &fake_ops };
-static struct board fake_board = { .name = "test", .eth = &fake_eth };
-
-/* ---- frame helpers --------------------------------------------------------------------- */
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-/* RFC 1071 sum; a correct header or message sums to 0xffff (returns the complement: 0). */
-static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += get16(p);
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static size_t eth_hdr(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint16_t type)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	put16(f + 12, type);
-	return 14;
-}
-
-/* An IPv4 header at ip; frag is the flags+offset field (offset in 8-octet units). */
-static void ip_hdr(uint8_t *ip, uint16_t tot_len, uint16_t id, uint16_t frag, uint8_t proto,
-		   uint32_t src, uint32_t dst)
-{
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	put16(ip + 2, tot_len);
-	put16(ip + 4, id);
-	put16(ip + 6, frag);
-	ip[8] = 64;
-	ip[9] = proto;
-	put32(ip + 12, src);
-	put32(ip + 16, dst);
-	put16(ip + 10, csum(ip, 20, 0));
-}
-
-static void feed(const uint8_t *frame, size_t len)
-{
-	assert_non_null(fake_rx);
-	fake_rx(fake_rx_arg, frame, len);
-}
-
-static void feed_arp_request(void)
-{
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint8_t f[60] = { 0 };
-	uint8_t *a = f + eth_hdr(f, bcast, peer_mac, 0x0806);
-
-	put16(a, 1);
-	put16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	put16(a + 6, 1);
-	memcpy(a + 8, peer_mac, 6);
-	put32(a + 14, PEER_IP);
-	put32(a + 24, BOX_IP);
-	feed(f, sizeof(f));
-}
+/* ---- fake board: the shared fake eth_dev (tests/unit/common) -------------------------- */
+static struct board fake_board = { .name = "test", .eth = &eth_fake_dev };
 
 /* Is ptr inside lwIP's memory pool `pool`? */
 static int in_pool(const void *ptr, memp_t pool)
@@ -196,11 +68,11 @@ static void check_ip_reply_hdr(const uint8_t *f, uint8_t proto)
 	const uint8_t *ip = f + 14;
 
 	assert_memory_equal(f, peer_mac, 6);
-	assert_memory_equal(f + 6, box_mac, 6);
+	assert_memory_equal(f + 6, eth_fake_mac, 6);
 	assert_int_equal(get16(f + 12), 0x0800);
 	assert_int_equal(ip[0], 0x45);
 	assert_int_equal(ip[9], proto);
-	assert_int_equal(csum(ip, 20, 0), 0);
+	assert_int_equal(eth_fake_csum(ip, 20, 0), 0);
 	assert_int_equal(get32(ip + 12), BOX_IP);
 	assert_int_equal(get32(ip + 16), PEER_IP);
 }
@@ -210,6 +82,7 @@ static int group_setup(void **state)
 {
 	struct net_cfg cfg = { .addr = BOX_IP, .mask = MASK24 };
 
+	eth_fake_set_limit(8, false);
 	if (hlgw_log_init() < 0)
 		return -1;
 	if (net_subsys.init(&fake_board) < 0)
@@ -222,8 +95,8 @@ static int group_setup(void **state)
 
 static int test_setup(void **state)
 {
-	ntx = 0;
-	memset(tx, 0, sizeof(tx));
+	eth_fake_reset();
+	memset(eth_fake_tx, 0, sizeof(eth_fake_tx));
 	return 0;
 }
 
@@ -252,26 +125,26 @@ static void test_cfg_validation(void **state)
 	c = (struct net_cfg){ BOX_IP, MASK24, PEER_IP };
 	assert_int_equal(net_set_cfg(&c), 0);
 	assert_int_equal(net_set_cfg(&cur), 0);
-	assert_int_equal(ntx, 0);
+	assert_int_equal(eth_fake_ntx, 0);
 }
 
 static void test_arp_reply(void **state)
 {
 	const uint8_t *a;
 
-	feed_arp_request();
-	assert_int_equal(ntx, 1);
-	assert_int_equal(tx[0].len, 42);
-	assert_memory_equal(tx[0].data, peer_mac, 6);
-	assert_memory_equal(tx[0].data + 6, box_mac, 6);
-	assert_int_equal(get16(tx[0].data + 12), 0x0806);
-	a = tx[0].data + 14;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	assert_int_equal(eth_fake_ntx, 1);
+	assert_int_equal(eth_fake_tx[0].len, 42);
+	assert_memory_equal(eth_fake_tx[0].data, peer_mac, 6);
+	assert_memory_equal(eth_fake_tx[0].data + 6, eth_fake_mac, 6);
+	assert_int_equal(get16(eth_fake_tx[0].data + 12), 0x0806);
+	a = eth_fake_tx[0].data + 14;
 	assert_int_equal(get16(a), 1);	     /* Ethernet */
 	assert_int_equal(get16(a + 2), 0x0800); /* IPv4 */
 	assert_int_equal(a[4], 6);
 	assert_int_equal(a[5], 4);
 	assert_int_equal(get16(a + 6), 2); /* reply */
-	assert_memory_equal(a + 8, box_mac, 6);
+	assert_memory_equal(a + 8, eth_fake_mac, 6);
 	assert_int_equal(get32(a + 14), BOX_IP);
 	assert_memory_equal(a + 18, peer_mac, 6);
 	assert_int_equal(get32(a + 24), PEER_IP);
@@ -279,35 +152,23 @@ static void test_arp_reply(void **state)
 
 static void test_arp_other_target_ignored(void **state)
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint8_t f[60] = { 0 };
-	uint8_t *a = f + eth_hdr(f, bcast, peer_mac, 0x0806);
-
-	put16(a, 1);
-	put16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	put16(a + 6, 1);
-	memcpy(a + 8, peer_mac, 6);
-	put32(a + 14, PEER_IP);
-	put32(a + 24, 0xc6120009u);
-	feed(f, sizeof(f));
-	assert_int_equal(ntx, 0);
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, 0xc6120009u);
+	assert_int_equal(eth_fake_ntx, 0);
 }
 
 static void test_icmp_echo(void **state)
 {
 	struct net_status st0, st1;
 	uint8_t f[14 + 20 + 8 + 56];
-	uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800), *icmp = ip + 20;
+	uint8_t *ip = f + eth_fake_eth_hdr(f, eth_fake_mac, peer_mac, 0x0800), *icmp = ip + 20;
 	const uint8_t *r;
 	unsigned int i;
 
-	feed_arp_request();
-	ntx = 0;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	eth_fake_reset();
 	assert_int_equal(net_get_status(&st0), 0);
 
-	ip_hdr(ip, 20 + 8 + 56, 0x1234, 0x4000, 1, PEER_IP, BOX_IP);
+	eth_fake_ip_hdr(ip, 20 + 8 + 56, 0x1234, 0x4000, 1, PEER_IP, BOX_IP);
 	icmp[0] = 8;
 	icmp[1] = 0;
 	put16(icmp + 2, 0);
@@ -315,29 +176,29 @@ static void test_icmp_echo(void **state)
 	put16(icmp + 6, 7);	 /* sequence */
 	for (i = 0; i < 56; i++)
 		icmp[8 + i] = (uint8_t)(i * 3 + 1);
-	put16(icmp + 2, csum(icmp, 8 + 56, 0));
-	feed(f, sizeof(f));
+	put16(icmp + 2, eth_fake_csum(icmp, 8 + 56, 0));
+	eth_fake_inject(f, sizeof(f));
 
-	assert_int_equal(ntx, 1);
-	assert_int_equal(tx[0].len, sizeof(f));
-	r = tx[0].data;
+	assert_int_equal(eth_fake_ntx, 1);
+	assert_int_equal(eth_fake_tx[0].len, sizeof(f));
+	r = eth_fake_tx[0].data;
 	check_ip_reply_hdr(r, 1);
 	assert_int_equal(get16(r + 14 + 2), 20 + 8 + 56);
 	r += 34;
 	assert_int_equal(r[0], 0); /* echo reply */
 	assert_int_equal(r[1], 0);
-	assert_int_equal(csum(r, 8 + 56, 0), 0);
+	assert_int_equal(eth_fake_csum(r, 8 + 56, 0), 0);
 	assert_int_equal(get16(r + 4), 0xbeef);
 	assert_int_equal(get16(r + 6), 7);
 	assert_memory_equal(r + 8, icmp + 8, 56);
 	/* zero copy: the reply went out of the (small) buffer the request was received into */
-	assert_int_equal(tx[0].nseg, 1);
-	assert_true(net_rxpool_holds(tx[0].seg[0]));
+	assert_int_equal(eth_fake_tx[0].nseg, 1);
+	assert_true(net_rxpool_holds(eth_fake_tx[0].seg[0]));
 
 	assert_int_equal(net_get_status(&st1), 0);
 	assert_true(st1.present);
 	assert_true(st1.up);
-	assert_memory_equal(st1.mac, box_mac, 6);
+	assert_memory_equal(st1.mac, eth_fake_mac, 6);
 	assert_int_equal(st1.mtu, 1500);
 	assert_int_equal(st1.icmp_echo_rx, st0.icmp_echo_rx + 1);
 	assert_int_equal(st1.icmp_echo_tx, st0.icmp_echo_tx + 1);
@@ -349,16 +210,16 @@ static void test_icmp_echo(void **state)
 static void test_icmp_bad_checksum_dropped(void **state)
 {
 	uint8_t f[14 + 20 + 8 + 8];
-	uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800), *icmp = ip + 20;
+	uint8_t *ip = f + eth_fake_eth_hdr(f, eth_fake_mac, peer_mac, 0x0800), *icmp = ip + 20;
 
-	feed_arp_request();
-	ntx = 0;
-	ip_hdr(ip, 20 + 16, 1, 0, 1, PEER_IP, BOX_IP);
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	eth_fake_reset();
+	eth_fake_ip_hdr(ip, 20 + 16, 1, 0, 1, PEER_IP, BOX_IP);
 	memset(icmp, 0, 16);
 	icmp[0] = 8;
 	put16(icmp + 2, 0x1234); /* wrong */
-	feed(f, sizeof(f));
-	assert_int_equal(ntx, 0);
+	eth_fake_inject(f, sizeof(f));
+	assert_int_equal(eth_fake_ntx, 0);
 }
 
 /* 3000 octets of echo data: three fragments in, reassembled, answered in three fragments
@@ -371,46 +232,46 @@ static void test_icmp_echo_fragmented(void **state)
 	size_t off, got = 0;
 	unsigned int i, chained = 0;
 
-	feed_arp_request();
-	ntx = 0;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	eth_fake_reset();
 	memset(msg, 0, 8);
 	msg[0] = 8;
 	put16(msg + 4, 0x4242);
 	put16(msg + 6, 1);
 	for (i = 0; i < DATA; i++)
 		msg[8 + i] = (uint8_t)(i ^ (i >> 8));
-	put16(msg + 2, csum(msg, MSG, 0));
+	put16(msg + 2, eth_fake_csum(msg, MSG, 0));
 	for (off = 0; off < MSG; off += 1480) {
 		size_t n = MSG - off < 1480 ? MSG - off : 1480;
 		uint16_t frag = (uint16_t)(off / 8) | (off + n < MSG ? 0x2000 : 0);
-		uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800);
+		uint8_t *ip = f + eth_fake_eth_hdr(f, eth_fake_mac, peer_mac, 0x0800);
 
-		ip_hdr(ip, (uint16_t)(20 + n), 0x5555, frag, 1, PEER_IP, BOX_IP);
+		eth_fake_ip_hdr(ip, (uint16_t)(20 + n), 0x5555, frag, 1, PEER_IP, BOX_IP);
 		memcpy(ip + 20, msg + off, n);
-		feed(f, 34 + n);
+		eth_fake_inject(f, 34 + n);
 	}
-	assert_int_equal(ntx, 3);
-	for (i = 0; i < ntx; i++) {
-		const uint8_t *ip = tx[i].data + 14;
+	assert_int_equal(eth_fake_ntx, 3);
+	for (i = 0; i < eth_fake_ntx; i++) {
+		const uint8_t *ip = eth_fake_tx[i].data + 14;
 		size_t n = get16(ip + 2) - 20;
 
-		check_ip_reply_hdr(tx[i].data, 1);
+		check_ip_reply_hdr(eth_fake_tx[i].data, 1);
 		off = (size_t)(get16(ip + 6) & 0x1fff) * 8;
 		assert_true(off + n <= MSG);
 		memcpy(back + off, ip + 20, n);
 		got += n;
-		if (tx[i].nseg > 1) {
+		if (eth_fake_tx[i].nseg > 1) {
 			chained++;
 			/* headers in their own pbuf, the data where it was received: the
 			 * pool for the two full fragments, a small buffer for the last one */
-			assert_true(in_pool(tx[i].seg[1], MEMP_PBUF_POOL) ||
-				    net_rxpool_holds(tx[i].seg[1]));
+			assert_true(in_pool(eth_fake_tx[i].seg[1], MEMP_PBUF_POOL) ||
+				    net_rxpool_holds(eth_fake_tx[i].seg[1]));
 		}
 	}
 	assert_int_equal(got, MSG);
 	assert_int_equal(chained, 3);
 	assert_int_equal(back[0], 0);
-	assert_int_equal(csum(back, MSG, 0), 0);
+	assert_int_equal(eth_fake_csum(back, MSG, 0), 0);
 	assert_memory_equal(back + 4, msg + 4, MSG - 4);
 }
 
@@ -436,8 +297,8 @@ static void test_udp_zero_copy_custom(void **state)
 	ip_addr_t dst;
 	const uint8_t *u, *payload;
 
-	feed_arp_request();
-	ntx = 0;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	eth_fake_reset();
 	media_freed = 0;
 	mb.pc.custom_free_function = media_free;
 	p = pbuf_alloced_custom(PBUF_TRANSPORT, 172, PBUF_RAM, &mb.pc, mb.mem, sizeof(mb.mem));
@@ -449,15 +310,15 @@ static void test_udp_zero_copy_custom(void **state)
 	assert_int_equal(udp_bind(pcb, IP4_ADDR_ANY, 4000), ERR_OK);
 	ip_addr_set_ip4_u32(&dst, lwip_htonl(PEER_IP));
 	assert_int_equal(udp_sendto(pcb, p, &dst, 5004), ERR_OK);
-	assert_int_equal(ntx, 1);
-	assert_int_equal(tx[0].nseg, 1);
+	assert_int_equal(eth_fake_ntx, 1);
+	assert_int_equal(eth_fake_tx[0].nseg, 1);
 	/* lwIP leaves p->payload on the Ethernet header it wrote: a sent pbuf is not reusable */
-	assert_ptr_equal(tx[0].seg[0], payload - 42);
-	assert_true((const uint8_t *)tx[0].seg[0] >= mb.mem &&
-		    (const uint8_t *)tx[0].seg[0] + tx[0].len <= mb.mem + sizeof(mb.mem));
-	assert_int_equal(tx[0].len, 42 + 172);
-	check_ip_reply_hdr(tx[0].data, 17);
-	u = tx[0].data + 34;
+	assert_ptr_equal(eth_fake_tx[0].seg[0], payload - 42);
+	assert_true(eth_fake_tx[0].seg[0] >= mb.mem &&
+		    eth_fake_tx[0].seg[0] + eth_fake_tx[0].len <= mb.mem + sizeof(mb.mem));
+	assert_int_equal(eth_fake_tx[0].len, 42 + 172);
+	check_ip_reply_hdr(eth_fake_tx[0].data, 17);
+	u = eth_fake_tx[0].data + 34;
 	assert_int_equal(get16(u), 4000);
 	assert_int_equal(get16(u + 2), 5004);
 	assert_int_equal(get16(u + 4), 8 + 172);
@@ -466,7 +327,7 @@ static void test_udp_zero_copy_custom(void **state)
 		uint32_t ps = (BOX_IP >> 16) + (BOX_IP & 0xffff) + (PEER_IP >> 16) +
 			      (PEER_IP & 0xffff) + 17 + 8 + 172;
 		assert_int_not_equal(get16(u + 6), 0);
-		assert_int_equal(csum(u, 8 + 172, ps), 0);
+		assert_int_equal(eth_fake_csum(u, 8 + 172, ps), 0);
 	}
 	pbuf_free(p);
 	assert_int_equal(media_freed, 1);
@@ -481,8 +342,8 @@ static void test_udp_zero_copy_ref(void **state)
 	struct pbuf *p;
 	ip_addr_t dst;
 
-	feed_arp_request();
-	ntx = 0;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	eth_fake_reset();
 	memset(payload, 0x55, sizeof(payload));
 	p = pbuf_alloc(PBUF_TRANSPORT, sizeof(payload), PBUF_REF);
 	assert_non_null(p);
@@ -491,12 +352,12 @@ static void test_udp_zero_copy_ref(void **state)
 	assert_non_null(pcb);
 	ip_addr_set_ip4_u32(&dst, lwip_htonl(PEER_IP));
 	assert_int_equal(udp_sendto(pcb, p, &dst, 5006), ERR_OK);
-	assert_int_equal(ntx, 1);
-	assert_int_equal(tx[0].nseg, 2);
-	assert_int_equal(tx[0].seg_len[0], 42);
-	assert_ptr_equal(tx[0].seg[1], payload);
-	assert_int_equal(tx[0].seg_len[1], sizeof(payload));
-	assert_memory_equal(tx[0].data + 42, payload, sizeof(payload));
+	assert_int_equal(eth_fake_ntx, 1);
+	assert_int_equal(eth_fake_tx[0].nseg, 2);
+	assert_int_equal(eth_fake_tx[0].seg_len[0], 42);
+	assert_ptr_equal(eth_fake_tx[0].seg[1], payload);
+	assert_int_equal(eth_fake_tx[0].seg_len[1], sizeof(payload));
+	assert_memory_equal(eth_fake_tx[0].data + 42, payload, sizeof(payload));
 	pbuf_free(p);
 	udp_remove(pcb);
 }
@@ -509,8 +370,8 @@ static void test_long_chain_flattened(void **state)
 	ip_addr_t dst;
 	unsigned int i;
 
-	feed_arp_request();
-	ntx = 0;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
+	eth_fake_reset();
 	for (i = 0; i < 20; i++) {
 		p = pbuf_alloc(PBUF_RAW, 10, PBUF_RAM);
 		assert_non_null(p);
@@ -524,11 +385,11 @@ static void test_long_chain_flattened(void **state)
 	assert_non_null(pcb);
 	ip_addr_set_ip4_u32(&dst, lwip_htonl(PEER_IP));
 	assert_int_equal(udp_sendto(pcb, head, &dst, 5008), ERR_OK);
-	assert_int_equal(ntx, 1);
-	assert_int_equal(tx[0].nseg, 1);
-	assert_int_equal(tx[0].len, 42 + 200);
+	assert_int_equal(eth_fake_ntx, 1);
+	assert_int_equal(eth_fake_tx[0].nseg, 1);
+	assert_int_equal(eth_fake_tx[0].len, 42 + 200);
 	for (i = 0; i < 20; i++)
-		assert_int_equal(tx[0].data[42 + i * 10], i);
+		assert_int_equal(eth_fake_tx[0].data[42 + i * 10], i);
 	pbuf_free(head);
 	udp_remove(pcb);
 }
@@ -550,11 +411,11 @@ static void rx_hold_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_
 static size_t feed_udp(size_t n, uint32_t tag)
 {
 	static uint8_t f[1514];
-	uint8_t *ip = f + eth_hdr(f, box_mac, peer_mac, 0x0800), *u = ip + 20;
+	uint8_t *ip = f + eth_fake_eth_hdr(f, eth_fake_mac, peer_mac, 0x0800), *u = ip + 20;
 	size_t len = 42 + n, i;
 
 	assert_true(len <= sizeof(f));
-	ip_hdr(ip, (uint16_t)(28 + n), (uint16_t)tag, 0, 17, PEER_IP, BOX_IP);
+	eth_fake_ip_hdr(ip, (uint16_t)(28 + n), (uint16_t)tag, 0, 17, PEER_IP, BOX_IP);
 	put16(u, 20000);
 	put16(u + 2, RX_PORT);
 	put16(u + 4, (uint16_t)(8 + n));
@@ -565,7 +426,7 @@ static size_t feed_udp(size_t n, uint32_t tag)
 		memset(f + len, 0, 60 - len);
 		len = 60;
 	}
-	feed(f, len);
+	eth_fake_inject(f, len);
 	return len;
 }
 
@@ -663,7 +524,7 @@ static void test_rx_small_and_large(void **state)
 	pbuf_free(rx_got[0]);
 	check_buffers_free();
 	udp_remove(pcb);
-	assert_int_equal(ntx, 0);
+	assert_int_equal(eth_fake_ntx, 0);
 }
 
 /* Small buffers all held: small frames go to the pool (counted); the pool empty too: frames
@@ -695,9 +556,9 @@ static void test_rx_exhaustion(void **state)
 
 	feed_udp(172, 1);  /* small: no small buffer, no pool buffer */
 	feed_udp(1000, 2); /* large: no pool buffer */
-	feed_arp_request();
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP);
 	assert_int_equal(rx_ngot, NET_RX_SMALL_BUFS + PBUF_POOL_SIZE);
-	assert_int_equal(ntx, 0); /* the ARP request was dropped too */
+	assert_int_equal(eth_fake_ntx, 0); /* the ARP request was dropped too */
 	net_get_status(&st1);
 	assert_int_equal(st1.rx_nobuf, st0.rx_nobuf + 3);
 	assert_int_equal(st1.rx_drops, st0.rx_drops + 3);
@@ -815,10 +676,10 @@ static void test_runt_and_giant_dropped(void **state)
 	struct net_status st0, st1;
 
 	net_get_status(&st0);
-	feed(big, 10);
-	feed(big, sizeof(big));
+	eth_fake_inject(big, 10);
+	eth_fake_inject(big, sizeof(big));
 	net_get_status(&st1);
-	assert_int_equal(ntx, 0);
+	assert_int_equal(eth_fake_ntx, 0);
 	assert_int_equal(st1.rx_drops, st0.rx_drops + 2);
 }
 
@@ -842,18 +703,8 @@ static void test_assert_logs_and_continues(void **state)
 static void test_no_leak(void **state)
 {
 	struct net_status st;
-	int i;
 
-	for (i = 0; i < MEMP_MAX; i++) {
-		if (i == MEMP_SYS_TIMEOUT)
-			continue;
-		if (lwip_stats.memp[i]->used)
-			fprintf(stderr, "pool %d: %u in use\n", i, lwip_stats.memp[i]->used);
-		assert_int_equal(lwip_stats.memp[i]->used, 0);
-		assert_int_equal(lwip_stats.memp[i]->err, 0);
-	}
-	assert_int_equal(lwip_stats.mem.used, 0);
-	assert_int_equal(lwip_stats.mem.err, 0);
+	eth_fake_pools_idle(true);
 	assert_int_equal(net_get_status(&st), 0);
 	assert_int_equal(st.rx_small_used, 0); /* and the small receive buffers */
 	assert_int_equal(st.tx_errors, 0);

@@ -30,13 +30,14 @@
 #include "lwip/stats.h"
 #include "lwip/udp.h"
 
+#include "../common/eth_fake.h"
+
 #define BOX_IP 0xc6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xc6120001u /* 198.18.0.1: ARP resolved in group setup */
 #define PEER2_IP 0xc6120007u /* 198.18.0.7: not resolved until a test answers */
 #define MASK24 0xffffff00u
 #define HDRS (14 + 20 + 8 + 12) /* Ethernet, IPv4, UDP, RTP in front of the samples */
 
-static const uint8_t box_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t peer_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 static const uint8_t peer2_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x07 };
 
@@ -67,115 +68,11 @@ void sim_poll_del(int fd)
 {
 }
 
-/* ---- fake eth_dev: records what linkoutput sends ---------------------------------------- */
-#define MAX_TX 64
-struct tx_frame {
-	unsigned int nseg;
-	const uint8_t *seg0;
-	size_t len;
-	uint8_t data[1600];
-};
-static struct tx_frame tx[MAX_TX];
-static unsigned int ntx;
-static eth_rx_cb fake_rx;
-static void *fake_rx_arg;
-
-static int fake_start(const struct eth_dev *dev, eth_rx_cb rx, void *arg)
-{
-	fake_rx = rx;
-	fake_rx_arg = arg;
-	return 0;
-}
-
-static int fake_send(const struct eth_dev *dev, const void *const *seg, const size_t *seg_len,
-		     unsigned int n)
-{
-	struct tx_frame *f;
-	unsigned int i;
-
-	if (ntx == MAX_TX) /* the test checks ntx; keep the last slot */
-		ntx--;
-	f = &tx[ntx++];
-	f->nseg = n;
-	f->seg0 = seg[0];
-	f->len = 0;
-	for (i = 0; i < n; i++) {
-		assert_true(f->len + seg_len[i] <= sizeof(f->data));
-		memcpy(f->data + f->len, seg[i], seg_len[i]);
-		f->len += seg_len[i];
-	}
-	return 0;
-}
-
-static int fake_get_mac(const struct eth_dev *dev, uint8_t mac[6])
-{
-	memcpy(mac, box_mac, 6);
-	return 0;
-}
-
-static const struct eth_ops fake_ops = {
-	.start = fake_start, .send = fake_send, .get_mac = fake_get_mac,
-};
-static struct eth_dev fake_eth = { .name = "fake0", .ops = &fake_ops };
 static struct e1_framer_dev e1dev;
-static struct board fake_board = { .name = "test", .eth = &fake_eth, .e1 = { &e1dev },
+static struct board fake_board = { .name = "test", .eth = &eth_fake_dev, .e1 = { &e1dev },
 				   .n_e1 = 1 };
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-/* RFC 1071 sum; returns the complement (0 for a correct header or message). */
-static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += get16(p);
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* An ARP request (op 1) or reply (op 2) from ip/mac to the box. */
-static void feed_arp(uint16_t op, uint32_t ip, const uint8_t *mac)
-{
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint8_t f[60] = { 0 };
-	uint8_t *a = f + 14;
-
-	memcpy(f, op == 1 ? bcast : box_mac, 6);
-	memcpy(f + 6, mac, 6);
-	put16(f + 12, 0x0806);
-	put16(a, 1);
-	put16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	put16(a + 6, op);
-	memcpy(a + 8, mac, 6);
-	put32(a + 14, ip);
-	if (op == 2)
-		memcpy(a + 18, box_mac, 6);
-	put32(a + 24, BOX_IP);
-	fake_rx(fake_rx_arg, f, sizeof(f));
-}
-
 /* The sample the line carries in timeslot ts of frame f of chunk c: differs in every
  * timeslot, frame and chunk for 256 chunks, so a misplaced octet shows. */
 static uint8_t sample(uint32_t c, unsigned int f, unsigned int ts)
@@ -449,7 +346,7 @@ static struct rtp_tx *open_stream(unsigned int ts, uint32_t dst, uint8_t ptime)
 
 /* One RTP packet as sent: headers, and the payload = timeslot ts's samples of the chunks
  * from c0 on. Returns the RTP header. */
-static const uint8_t *check_packet(const struct tx_frame *fr, unsigned int ts, uint32_t dst,
+static const uint8_t *check_packet(const struct eth_fake_frame *fr, unsigned int ts, uint32_t dst,
 				   const uint8_t *dst_mac, unsigned int n, uint32_t c0)
 {
 	const uint8_t *ip = fr->data + 14, *u = ip + 20, *r = u + 8;
@@ -460,19 +357,19 @@ static const uint8_t *check_packet(const struct tx_frame *fr, unsigned int ts, u
 	assert_int_equal(fr->nseg, 1);
 	assert_int_equal(fr->len, HDRS + n);
 	assert_memory_equal(fr->data, dst_mac, 6);
-	assert_memory_equal(fr->data + 6, box_mac, 6);
+	assert_memory_equal(fr->data + 6, eth_fake_mac, 6);
 	assert_int_equal(get16(fr->data + 12), 0x0800);
 	assert_int_equal(ip[0], 0x45);
 	assert_int_equal(get16(ip + 2), 20 + 8 + 12 + n);
 	assert_int_equal(ip[9], 17);
-	assert_int_equal(csum(ip, 20, 0), 0);
+	assert_int_equal(eth_fake_csum(ip, 20, 0), 0);
 	assert_int_equal(get32(ip + 12), BOX_IP);
 	assert_int_equal(get32(ip + 16), dst);
 	assert_int_equal(get16(u), 10000 + ts * 2);
 	assert_int_equal(get16(u + 2), 20000 + ts * 2);
 	assert_int_equal(get16(u + 4), 8 + 12 + n);
 	if (get16(u + 6)) /* software checksum (0: offloaded) */
-		assert_int_equal(csum(u, 8 + 12 + n, ps), 0);
+		assert_int_equal(eth_fake_csum(u, 8 + 12 + n, ps), 0);
 	assert_int_equal(r[0], 0x80);
 	assert_int_equal(r[1] & 0x7f, 8);
 	for (k = 0; k < n; k++)
@@ -490,20 +387,21 @@ static void test_rtp_zero_copy(void **state)
 	uint32_t c0, seq0 = 0, ts0 = 0, ssrc = 0;
 	unsigned int i;
 
-	ntx = 0;
+	eth_fake_reset();
 	st = open_stream(5, PEER_IP, 20);
 	for (i = 0; i < 50; i++) {
 		fill = rtp_tx_filling(st);
 		assert_non_null(fill);
 		c0 = chunk_no;
 		run_chunks(19);
-		assert_int_equal(ntx, i); /* not before the 20th chunk */
+		assert_int_equal(eth_fake_ntx, i); /* not before the 20th chunk */
 		run_chunk(NULL);
-		assert_int_equal(ntx, i + 1);
+		assert_int_equal(eth_fake_ntx, i + 1);
 		/* pointer identity: the frame starts in the very buffer the driver wrote */
-		assert_ptr_equal(tx[i].seg0, fill - HDRS);
-		assert_memory_equal(tx[i].seg0, tx[i].data, tx[i].len); /* still there, unchanged */
-		r = check_packet(&tx[i], 5, PEER_IP, peer_mac, 160, c0);
+		assert_ptr_equal(eth_fake_tx[i].seg[0], fill - HDRS);
+		/* still there, unchanged */
+		assert_memory_equal(eth_fake_tx[i].seg[0], eth_fake_tx[i].data, eth_fake_tx[i].len);
+		r = check_packet(&eth_fake_tx[i], 5, PEER_IP, peer_mac, 160, c0);
 		if (!i) {
 			assert_int_equal(r[1], 0x80 | 8); /* marker on the first */
 			seq0 = get16(r + 2);
@@ -529,7 +427,7 @@ static void test_rtp_zero_copy(void **state)
 	rtp_tx_close(st);
 	assert_int_equal(media_buf_available(), MEDIA_BUF_COUNT);
 	run_chunks(40);
-	assert_int_equal(ntx, 50); /* closed: nothing more */
+	assert_int_equal(eth_fake_ntx, 50); /* closed: nothing more */
 }
 
 /* 10 and 30 ms packets: sizes and timestamp steps. */
@@ -543,13 +441,13 @@ static void test_rtp_ptime(void **state)
 		struct rtp_tx *st;
 		uint32_t c0, ts0 = 0;
 
-		ntx = 0;
+		eth_fake_reset();
 		st = open_stream(7, PEER_IP, ptimes[p]);
 		c0 = chunk_no;
 		run_chunks(ptimes[p] * 5);
-		assert_int_equal(ntx, 5);
+		assert_int_equal(eth_fake_ntx, 5);
 		for (i = 0; i < 5; i++) {
-			const uint8_t *r = check_packet(&tx[i], 7, PEER_IP, peer_mac, n,
+			const uint8_t *r = check_packet(&eth_fake_tx[i], 7, PEER_IP, peer_mac, n,
 							c0 + i * ptimes[p]);
 			if (!i)
 				ts0 = get32(r + 4);
@@ -576,7 +474,7 @@ static void test_rtp_all_channels(void **state)
 	assert_int_equal(n, 30);
 	assert_int_equal(media_buf_available(), MEDIA_BUF_COUNT - 30 * CONFIG_MEDIA_TX_RING);
 	for (i = 0; i < 2000; i++) {
-		ntx = 0;
+		eth_fake_reset();
 		run_chunk(NULL);
 	}
 	for (ts = 1; ts < E1_TIMESLOTS; ts++) {
@@ -607,7 +505,7 @@ static void test_rtp_arp_unresolved(void **state)
 	uint32_t prev_ts = 0, prev_seq = 0;
 	int prev_j = -1;
 
-	ntx = 0;
+	eth_fake_reset();
 	st = open_stream(9, PEER2_IP, 20);
 	for (i = 0; i < PERIODS; i++) {
 		fills[i] = rtp_tx_filling(st);
@@ -619,19 +517,19 @@ static void test_rtp_arp_unresolved(void **state)
 	}
 	assert_true(buf_of(fills[0])->held || buf_of(fills[1])->held);
 	/* one ARP request went out, no packet */
-	assert_int_equal(ntx, 1);
-	assert_int_equal(get16(tx[0].data + 12), 0x0806);
-	assert_int_equal(get32(tx[0].data + 14 + 24), PEER2_IP);
+	assert_int_equal(eth_fake_ntx, 1);
+	assert_int_equal(get16(eth_fake_tx[0].data + 12), 0x0806);
+	assert_int_equal(get32(eth_fake_tx[0].data + 14 + 24), PEER2_IP);
 	assert_int_equal(rtp_tx_get_stats(st, &s), 0);
 	assert_int_equal(s.packets + s.overruns, PERIODS);
 	if (CONFIG_MEDIA_TX_RING <= 4)
 		assert_true(s.overruns > 0);
 
-	feed_arp(2, PEER2_IP, peer2_mac);
+	eth_fake_inject_arp(2, PEER2_IP, peer2_mac, BOX_IP);
 	sent = s.packets < 3 ? s.packets : 3; /* lwIP's ARP_QUEUE_LEN */
-	assert_int_equal(ntx, 1 + sent);
-	for (i = 1; i < ntx; i++) {
-		const uint8_t *payload = tx[i].seg0 + HDRS, *r;
+	assert_int_equal(eth_fake_ntx, 1 + sent);
+	for (i = 1; i < eth_fake_ntx; i++) {
+		const uint8_t *payload = eth_fake_tx[i].seg[0] + HDRS, *r;
 		struct media_buf *mb = buf_of(payload);
 		int last = -1;
 
@@ -640,7 +538,7 @@ static void test_rtp_arp_unresolved(void **state)
 			if (fills[j] == payload)
 				last = (int)j;
 		assert_true(last >= 0);
-		r = check_packet(&tx[i], 9, PEER2_IP, peer2_mac, 160, c[last]);
+		r = check_packet(&eth_fake_tx[i], 9, PEER2_IP, peer2_mac, 160, c[last]);
 		assert_ptr_equal(mb->owner, st);
 		assert_false(mb->held); /* lwIP freed it after sending */
 		if (prev_j >= 0) {
@@ -653,9 +551,9 @@ static void test_rtp_arp_unresolved(void **state)
 		prev_ts = get32(r + 4);
 	}
 	/* and on from here: no more overruns, packets straight out */
-	ntx = 0;
+	eth_fake_reset();
 	run_chunks(20 * (CONFIG_MEDIA_TX_RING + 2));
-	assert_int_equal(ntx, CONFIG_MEDIA_TX_RING + 2);
+	assert_int_equal(eth_fake_ntx, CONFIG_MEDIA_TX_RING + 2);
 	rtp_tx_get_stats(st, &s);
 	assert_int_equal(s.packets + s.overruns, PERIODS + CONFIG_MEDIA_TX_RING + 2);
 	assert_int_equal(s.copied, 0);
@@ -670,7 +568,7 @@ static void test_rtp_close_while_held(void **state)
 	const uint8_t *b;
 	unsigned int i;
 
-	ntx = 0;
+	eth_fake_reset();
 	st = open_stream(11, 0xc6120009u /* 198.18.0.9, never answers */, 20);
 	b = rtp_tx_filling(st);
 	run_chunks(20);
@@ -699,19 +597,19 @@ static void test_rtp_fed_counts_copies(void **state)
 	struct rtp_tx *st;
 	unsigned int i;
 
-	ntx = 0;
+	eth_fake_reset();
 	for (i = 0; i < sizeof(samples); i++)
 		samples[i] = (uint8_t)i;
 	assert_int_equal(rtp_tx_open(&st, NULL, &cfg), 0);
 	assert_int_equal(rtp_tx_feed(st, samples, 50), 0);
 	assert_int_equal(rtp_tx_feed(st, samples, 50), 0);
 	assert_int_equal(rtp_tx_feed(st, samples, 50), 0);
-	assert_int_equal(ntx, 0);
+	assert_int_equal(eth_fake_ntx, 0);
 	assert_int_equal(rtp_tx_feed(st, samples, 50), 0); /* 200: one packet, 40 over */
-	assert_int_equal(ntx, 1);
-	assert_int_equal(tx[0].len, HDRS + 160);
-	assert_int_equal(tx[0].data[HDRS + 150], 0);
-	assert_int_equal(tx[0].data[HDRS + 159], 9);
+	assert_int_equal(eth_fake_ntx, 1);
+	assert_int_equal(eth_fake_tx[0].len, HDRS + 160);
+	assert_int_equal(eth_fake_tx[0].data[HDRS + 150], 0);
+	assert_int_equal(eth_fake_tx[0].data[HDRS + 159], 9);
 	assert_int_equal(rtp_tx_get_stats(st, &s), 0);
 	assert_int_equal(s.copied, 200);
 	assert_int_equal(s.packets, 1);
@@ -744,18 +642,7 @@ static void test_rtp_open_errors(void **state)
 /* Last: nothing held by lwIP, every buffer back (timers keep their entries). */
 static void test_no_leak(void **state)
 {
-	int i;
-
-	for (i = 0; i < MEMP_MAX; i++) {
-		if (i == MEMP_SYS_TIMEOUT)
-			continue;
-		if (lwip_stats.memp[i]->used)
-			fprintf(stderr, "pool %d: %u in use\n", i, lwip_stats.memp[i]->used);
-		assert_int_equal(lwip_stats.memp[i]->used, 0);
-		assert_int_equal(lwip_stats.memp[i]->err, 0);
-	}
-	assert_int_equal(lwip_stats.mem.used, 0);
-	assert_int_equal(lwip_stats.mem.err, 0);
+	eth_fake_pools_idle(true);
 	assert_int_equal(media_buf_available(), MEDIA_BUF_COUNT);
 	assert_int_equal(log_errors, 0);
 }
@@ -764,6 +651,7 @@ static int group_setup(void **state)
 {
 	struct net_cfg cfg = { .addr = BOX_IP, .mask = MASK24 };
 
+	eth_fake_set_limit(64, true); /* the tests check ntx; a longer run keeps the last */
 	if (hlgw_log_init() < 0)
 		return -1;
 	if (e1_sim_init(&e1dev, 0, "/nonexistent/e1") < 0)
@@ -772,8 +660,8 @@ static int group_setup(void **state)
 		return -1;
 	if (net_set_cfg(&cfg) < 0 || net_subsys.start() < 0)
 		return -1;
-	feed_arp(1, PEER_IP, peer_mac); /* the box learns the advisor's MAC */
-	ntx = 0;
+	eth_fake_inject_arp(1, PEER_IP, peer_mac, BOX_IP); /* the box learns the advisor's MAC */
+	eth_fake_reset();
 	return 0;
 }
 
