@@ -31,6 +31,8 @@ cleanup() {
 	stop_pid "$anna_pid"
 	stop_pid "$box_pid"
 	stop_pid "$psim_pid"
+	# whatever still runs in the namespace (nothing should) goes with it
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
 	exec 3>&- 2>/dev/null || true
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$work"
@@ -74,7 +76,7 @@ hotline 0800123456
  advisor sip:anna@198.18.0.1:5080
 CFG
 t0=$(date +%s%N)
-in_ns "$build/hlgw" -e "$work/e1.sock" -t hlgw0 -c "$work/console" -f "$work/flash.bin" \
+ip netns exec "$ns" "$build/hlgw" -e "$work/e1.sock" -t hlgw0 -c "$work/console" -f "$work/flash.bin" \
 	-F "$work/factory.cfg" -p "$work" >"$work/box.log" 2>&1 &
 box_pid=$!
 for _ in $(seq 50); do in_ns ip link show hlgw0 >/dev/null 2>&1 && break; sleep 0.1; done
@@ -119,7 +121,7 @@ module_app		account.so
 module_app		menu.so
 BS
 echo "<sip:anna@198.18.0.1:5080>;regint=0;answermode=auto;audio_codecs=pcma" >"$work/anna/accounts"
-in_ns baresip -f "$work/anna" >"$work/anna.log" 2>&1 </dev/null &
+ip netns exec "$ns" baresip -f "$work/anna" >"$work/anna.log" 2>&1 </dev/null &
 anna_pid=$!
 for _ in $(seq 50); do in_ns ss -Hlun "sport = :5080" | grep -q . && break; sleep 0.1; done
 sleep 0.5
