@@ -119,6 +119,7 @@ BENCH_BINS := $(O)/bench/bench_g704
 include tools/bench/bench.mk
 include tools/bench/ecan.mk
 include tools/bench/net_rx.mk
+include tools/bench/setup.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
 		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
