@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# An advisor registered at kamailio is reached through it (issue 3). In a private network
+# namespace: kamailio 5.6 as an in-memory registrar and record-routing proxy (kamailio.cfg,
+# usrloc db_mode=0; INVITEs need proxy digest auth, 407) on 198.18.0.3, the box (198.18.0.2) with `outbound-proxy 198.18.0.3` and
+# `advisor sip:advisor1@hotline.test`, a sipp advisor on 198.18.0.1:5071 that first REGISTERs
+# as advisor1 and then answers. pstn-sim calls the hotline: kamailio looks the advisor up and
+# challenges the INVITE (407), the box answers with credentials, kamailio
+# relays it (its Via and Record-Route seen by sipp), CONNECT reaches the caller, the
+# caller hangs up and the BYE goes through the proxy (record-routed) to the registered contact.
+# Needs root (ip netns, tap) and kamailio (Debian package kamailio).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+build=${HLGW_BUILD:-$top/build/sim}
+con=$top/tools/con
+ns=hlgw-kam-$$
+tap=hlgw0
+adv_ip=198.18.0.1
+box_ip=198.18.0.2
+kam_ip=198.18.0.3
+domain=hotline.test
+T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-kam.XXXXXX")
+EV=$T/ev.json
+box= psim= kam= sipp_pids=()
+
+log() { echo "kamailio: $*"; }
+fail() {
+	echo "kamailio: FAIL: $*" >&2
+	echo "--- pstn-sim events (last 15):" >&2
+	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
+	echo "--- box log (last 30):" >&2
+	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
+	echo "--- kamailio log (last 30):" >&2
+	tail -n 30 "$T/kam.log" 2>/dev/null >&2 || true
+	for f in "$T"/*errors.log "$T"/*.out; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 10)" >&2
+		tail -n 10 "$f" >&2
+	done
+	exit 1
+}
+stop_pid() {
+	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+		kill "$1" 2>/dev/null || true
+		wait "$1" 2>/dev/null || true
+	fi
+}
+cleanup() {
+	local p
+	for p in "${sipp_pids[@]}"; do stop_pid "$p"; done
+	stop_pid "$kam"
+	exec 3>&- 2>/dev/null || true
+	stop_pid "$box"
+	stop_pid "$psim"
+	# kamailio's children end with their parent; any still in the namespace end here
+	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+	ip netns del "$ns" 2>/dev/null || true
+	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
+command -v kamailio >/dev/null || fail "kamailio missing (Debian package kamailio)"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+cmd() { echo "$*" >&3; }
+mark() { wc -l <"$EV"; }
+wait_ev() { # MARK TIMEOUT_S PATTERN
+	local deadline=$(($(now_ms) + $2 * 1000))
+	while [ "$(now_ms)" -lt $deadline ]; do
+		tail -n +$(($1 + 1)) "$EV" | grep -qE -- "$3" && return 0
+		sleep 0.02
+	done
+	return 1
+}
+wait_log() { # FILE TIMEOUT_S PATTERN
+	local deadline=$(($(now_ms) + $2 * 1000))
+	while [ "$(now_ms)" -lt $deadline ]; do
+		grep -qE -- "$3" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
+
+# sipp advisor in the namespace: sipp_bg NAME SCENARIO [sipp args]
+sipp_bg() {
+	local name=$1 sf=$2
+	shift 2
+	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_msg -timeout 30s \
+		-timeout_error -nr -sf "$here/$sf" -i "$adv_ip" -p 5071 -m 1 "$@") \
+		>"$T/$name.out" 2>&1 &
+	sipp_pid=$!
+	sipp_pids+=("$sipp_pid")
+}
+sipp_wait() { # NAME PID SECONDS
+	local rc=0
+	for _ in $(seq $((${3:-10} * 10))); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
+	wait "$2" || rc=$?
+	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
+}
+
+# ---- set-up ----------------------------------------------------------------------------------
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+cat >"$T/factory.cfg" <<EOF
+interface ethernet 0
+ ip address $box_ip 255.255.255.0
+sip
+ outbound-proxy $kam_ip
+ domain $domain
+ username box
+ password s3cret
+ options-interval 5
+calling-prefix national +49
+hotline 0800777
+ advisor sip:advisor1@$domain
+EOF
+mkfifo "$T/cmd"
+"$build/pstn-sim" -s "$T/e1.sock" -o "$EV" <"$T/cmd" 2>"$T/psim.log" &
+psim=$!
+exec 3>"$T/cmd"
+for _ in $(seq 50); do
+	[ -S "$T/e1.sock" ] && grep -q '"ev":"ready"' "$EV" 2>/dev/null && break
+	sleep 0.05
+done
+[ -S "$T/e1.sock" ] || fail "pstn-sim did not start"
+ip netns exec "$ns" "$build/hlgw" -e "$T/e1.sock" --tap "$tap" --factory "$T/factory.cfg" \
+	--flash "$T/flash" --console "$T/console" 2>"$T/box.log" &
+box=$!
+for _ in $(seq 50); do
+	ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break
+	kill -0 "$box" 2>/dev/null || fail "box exited during start"
+	sleep 0.1
+done
+ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
+ip -n "$ns" addr add "$kam_ip/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+
+# kamailio in the foreground (-DD), logging to stderr (-E), its runtime files in $T
+ip netns exec "$ns" kamailio -DD -E -f "$here/kamailio.cfg" -A "KAM_IP=$kam_ip" \
+	-A "KAM_DOMAIN=$domain" -Y "$T" -P "$T/kam.pid" -m 32 -M 4 >"$T/kam.log" 2>&1 &
+kam=$!
+for _ in $(seq 50); do
+	ip netns exec "$ns" ss -lun 2>/dev/null | grep -q "$kam_ip:5060" && break
+	kill -0 "$kam" 2>/dev/null || fail "kamailio exited during start"
+	sleep 0.1
+done
+ip netns exec "$ns" ss -lun | grep -q "$kam_ip:5060" || fail "kamailio not listening"
+
+wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
+for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
+[ -L "$T/console" ] || fail "no console"
+grep -q 'listening on UDP port 5060' "$T/box.log" || fail "SIP not listening"
+
+# the box's keep-alive finds the proxy up
+for _ in $(seq 30); do
+	console 'show sip'
+	grep -q "(proxy).*up" "$T/out" && break
+	sleep 0.2
+done
+grep -q "Outbound proxy $kam_ip:5060" "$T/out" || fail "show sip: $(cat "$T/out")"
+grep -q "(proxy).*up" "$T/out" || fail "proxy not up: $(cat "$T/out")"
+log "box: outbound proxy $kam_ip:5060 up (OPTIONS answered by kamailio)"
+
+# ---- the advisor registers -------------------------------------------------------------------
+sipp_bg register adv_register.xml -key domain "$domain" "$kam_ip:5060"
+sipp_wait register "$sipp_pid" 5
+grep -q "KAM: registered sip:advisor1@$domain contact <sip:advisor1@$adv_ip:5071>" "$T/kam.log" ||
+	fail "kamailio did not log the registration"
+log "advisor1 registered at kamailio: contact sip:advisor1@$adv_ip:5071"
+
+# ---- a call reaches it through the proxy; the caller hangs up ---------------------------------
+sipp_bg answer adv_answer.xml
+a_pid=$sipp_pid
+sleep 0.5 # sipp bound; design.md 7: not right after link-up
+m=$(mark)
+cmd "call called=0800777 calling=30123456 bchan=1 ton=national"
+wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
+call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
+	sed 's/.*"call":\([0-9]*\).*/\1/')
+wait_ev "$m" 5 "\"ev\":\"alerting\".*\"call\":$call[,}]" || fail "no ALERTING"
+wait_ev "$m" 5 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "no CONNECT"
+grep -q "KAM: 407 challenge for INVITE sip:advisor1@$domain" "$T/kam.log" ||
+	fail "kamailio did not challenge the INVITE"
+grep -q "KAM: authenticated box for INVITE sip:advisor1@$domain" "$T/kam.log" ||
+	fail "the box did not authenticate at kamailio"
+grep -q "KAM: INVITE to sip:advisor1@$domain looked up: sip:advisor1@$adv_ip:5071" "$T/kam.log" ||
+	fail "kamailio did not look the advisor up"
+sleep 1
+console 'show calls'
+grep -qE "S0/1 .*sip:advisor1@hotline\.test +ACTIVE" "$T/out" || fail "show calls: $(cat "$T/out")"
+m2=$(mark)
+cmd "hangup call=$call"
+sipp_wait answer "$a_pid" 10
+wait_ev "$m2" 5 "\"ev\":\"release\".*\"call\":$call," || fail "the caller's side not released"
+grep -q "KAM: in-dialog BYE relayed to sip:advisor1@$adv_ip:5071" "$T/kam.log" ||
+	fail "the BYE did not pass kamailio"
+log "call: INVITE -> 407 -> INVITE with Proxy-Authorization (user box) via kamailio (lookup -> registered contact, Via + Record-Route of the proxy), CONNECT; caller hangup -> BYE (Reason 16) record-routed through kamailio"
+
+# ---- nothing left behind ---------------------------------------------------------------------
+sleep 0.5
+console 'show calls'
+grep -q '^0 calls; since start: 1 SETUPs, 0 refused, 1 answered' "$T/out" || fail "calls left: $(cat "$T/out")"
+kill -0 "$box" 2>/dev/null || fail "the box died"
+kill -0 "$kam" 2>/dev/null || fail "kamailio died"
+echo "PASS"
