@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # An advisor registered at kamailio is reached through it (issue 3). In a private network
 # namespace: kamailio 5.6 as an in-memory registrar and record-routing proxy (kamailio.cfg,
-# usrloc db_mode=0; INVITEs need proxy digest auth, 407) on 198.18.0.3, the box (198.18.0.2) with `outbound-proxy 198.18.0.3` and
-# `advisor sip:advisor1@hotline.test`, a sipp advisor on 198.18.0.1:5071 that first REGISTERs
-# as advisor1 and then answers. pstn-sim calls the hotline: kamailio looks the advisor up and
-# challenges the INVITE (407), the box answers with credentials, kamailio
-# relays it (its Via and Record-Route seen by sipp), CONNECT reaches the caller, the
-# caller hangs up and the BYE goes through the proxy (record-routed) to the registered contact.
+# usrloc db_mode=0, INVITEs need proxy digest auth) on 198.18.0.3; the box (198.18.0.2) with
+# `outbound-proxy 198.18.0.3`, credentials and `advisor sip:advisor1@hotline.test`; a sipp
+# advisor on 198.18.0.1:5071 that first REGISTERs as advisor1 and then answers. pstn-sim calls
+# the hotline: kamailio challenges the INVITE (407), the box sends it again with credentials,
+# kamailio looks the advisor up and relays it (its Via and Record-Route seen by sipp), CONNECT
+# reaches the caller, the caller hangs up and the BYE goes through the proxy (record-routed) to
+# the registered contact.
 # Needs root (ip netns, tap) and kamailio (Debian package kamailio).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
