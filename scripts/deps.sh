@@ -46,6 +46,11 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing ${missing[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# the tests run their own kamailio in a namespace: not the packaged service on port 5060
+	if [[ " ${missing[*]} " == *" kamailio "* ]] && command -v systemctl >/dev/null &&
+		systemctl is-enabled kamailio >/dev/null 2>&1; then
+		systemctl disable --now kamailio >/dev/null 2>&1 || true
+	fi
 fi
 
 if [ $need_src = 1 ]; then

@@ -223,6 +223,8 @@ console 'show sip'
 cp "$T/out" "$T/sip.out"
 console 'show ip interface'
 cp "$T/out" "$T/ip.out"
+console "show call $(sed -n 's/^ *\([0-9]*\) S0\/1 .*/\1/p' "$T/calls.out" | head -n 1)"
+cp "$T/out" "$T/call.out"
 t_show=$(now_ms)
 cmd "record call=$call stop"
 wait_ev "$m" 3 "\"ev\":\"record_done\".*\"call\":$call[,}]" || fail "recording did not stop"
@@ -251,6 +253,10 @@ max_rx=$(((t_m1 - t_conn) / 20 + 15)) min_rx=$(((t_m0 - t_conn) / 20 - 15))
 	fail "show media: Rx $mrx packets in $((t_m1 - t_conn)) ms (> $max_rx): foreign RTP counted"
 [ "$mrx" -ge $min_rx ] || fail "show media: only $mrx packets received (< $min_rx)"
 log "show media: Tx $mtx Rx $mrx ($min_rx-$max_rx expected from 50/s), 0 lost, 0 late"
+# show call: the foreign RTP/RTCP counted as dropped (stray.py sent 260 from a wrong source)
+foreign=$(sed -n 's/^ *Dropped: \([0-9]*\) from others.*/\1/p' "$T/call.out")
+[ "${foreign:-0}" -ge 200 ] || fail "show call: foreign packets not counted: $(cat "$T/call.out")"
+log "show call: $foreign foreign packets dropped"
 # show sip: the garbage counted
 pe=$(sed -n 's/^ *\([0-9]*\) parse errors, \([0-9]*\) dropped, \([0-9]*\) bad requests.*/\1 \2 \3/p' \
 	"$T/sip.out")
