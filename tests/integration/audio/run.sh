@@ -55,12 +55,7 @@ fail() {
 	tail -n 10 "$T/loop.log" 2>/dev/null >&2 || true
 	exit 1
 }
-stop_pid() {
-	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null || true
-		wait "$1" 2>/dev/null || true
-	fi
-}
+. "$top/tests/integration/lib.sh"
 cleanup() {
 	stop_pid "$bs"
 	stop_pid "$bl"
@@ -77,21 +72,7 @@ trap 'exit 130' INT TERM
 command -v baresip >/dev/null || fail "baresip missing (Debian package baresip-core)"
 command -v python3 >/dev/null || fail "python3 missing"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-cmd() { echo "$*" >&3; }
-mark() { wc -l <"$EV"; }
-wait_ev() { # MARK TIMEOUT_S PATTERN
-	local deadline=$(($(now_ms) + $2 * 1000))
-	while [ "$(now_ms)" -lt $deadline ]; do
-		tail -n +$(($1 + 1)) "$EV" | grep -qE -- "$3" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
-field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 # within GOT WANT TOL: |GOT - WANT| <= TOL
-within() { python3 -c "import sys; sys.exit(abs($1 - ($2)) > $3)"; }
 
 # ---- set-up ----------------------------------------------------------------------------------
 "$tone" selftest >"$T/selftest.out" || fail "tools/tone selftest: $(grep BAD "$T/selftest.out")"

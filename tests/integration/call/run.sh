@@ -44,12 +44,7 @@ fail() {
 	done
 	exit 1
 }
-stop_pid() {
-	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null || true
-		wait "$1" 2>/dev/null || true
-	fi
-}
+. "$top/tests/integration/lib.sh"
 cleanup() {
 	local p
 	for p in "${sipp_pids[@]}"; do stop_pid "$p"; done
@@ -65,18 +60,6 @@ trap 'exit 130' INT TERM
 [ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-cmd() { echo "$*" >&3; }
-mark() { wc -l <"$EV"; }
-wait_ev() { # MARK TIMEOUT_S PATTERN
-	local deadline=$(($(now_ms) + $2 * 1000))
-	while [ "$(now_ms)" -lt $deadline ]; do
-		tail -n +$(($1 + 1)) "$EV" | grep -qE -- "$3" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
 
 # sipp advisor in the namespace: sipp_bg NAME PORT SCENARIO [sipp args]
 sipp_bg() {

@@ -61,12 +61,7 @@ fail() {
 	done
 	exit 1
 }
-stop_pid() {
-	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null || true
-		wait "$1" 2>/dev/null || true
-	fi
-}
+. "$top/tests/integration/lib.sh"
 cleanup() {
 	stop_pid "$sipp_pid"
 	stop_pid "$stray"
@@ -86,20 +81,6 @@ for c in baresip sipp tshark python3; do
 	command -v $c >/dev/null || fail "$c missing"
 done
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-cmd() { echo "$*" >&3; }
-mark() { wc -l <"$EV"; }
-wait_ev() { # MARK TIMEOUT_S PATTERN
-	local deadline=$(($(now_ms) + $2 * 1000))
-	while [ "$(now_ms)" -lt $deadline ]; do
-		tail -n +$(($1 + 1)) "$EV" | grep -qE -- "$3" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
-field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
-within() { python3 -c "import sys; sys.exit(abs($1 - ($2)) > $3)"; }
 alive() { kill -0 "$box" 2>/dev/null || fail "the box died ($*)"; }
 
 # ---- set-up ----------------------------------------------------------------------------------

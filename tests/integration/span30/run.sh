@@ -60,12 +60,7 @@ fail() {
 	done
 	exit 1
 }
-stop_pid() {
-	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null || true
-		wait "$1" 2>/dev/null || true
-	fi
-}
+. "$top/tests/integration/lib.sh"
 cleanup() {
 	stop_pid "$sipp"
 	exec 3>&- 2>/dev/null || true
@@ -81,17 +76,6 @@ trap 'exit 130' INT TERM
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 command -v python3 >/dev/null || fail "python3 missing"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-cmd() { echo "$*" >&3; }
-mark() { wc -l <"$EV"; }
-wait_ev() { # MARK TIMEOUT_S PATTERN
-	local deadline=$(($(now_ms) + $2 * 1000))
-	while [ "$(now_ms)" -lt $deadline ]; do
-		tail -n +$(($1 + 1)) "$EV" | grep -qE -- "$3" && return 0
-		sleep 0.02
-	done
-	return 1
-}
 count_ev() { tail -n +$(($1 + 1)) "$EV" | grep -cE -- "$2" || true; } # MARK PATTERN
 wait_count() { # MARK TIMEOUT_S PATTERN N
 	local deadline=$(($(now_ms) + $2 * 1000))
@@ -101,9 +85,6 @@ wait_count() { # MARK TIMEOUT_S PATTERN N
 	done
 	return 1
 }
-console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
-field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
-within() { python3 -c "import sys; sys.exit(abs($1 - ($2)) > $3)"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$box/stat"; } # utime + stime
 
 # ---- set-up ----------------------------------------------------------------------------------
