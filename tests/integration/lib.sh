@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers shared by the integration scenarios that drive pstn-sim and the box's console.
 # Source it after setting T (the scenario's temp dir), EV (pstn-sim's JSON event file) and con
-# (tools/con), and after defining fail(); fd 3 is pstn-sim's command fifo.
+# (tools/con), and after defining fail(); fd 3 is pstn-sim's command fifo. start_psim and
+# start_box also use build, ns and tap.
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 cmd() { echo "$*" >&3; }
@@ -26,3 +27,28 @@ console() { $con "$T/console" "$@" >"$T/out" || fail "console: $*"; }
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 # within A B TOL: |A - B| <= TOL
 within() { python3 -c "import sys; sys.exit(abs($1 - ($2)) > $3)"; }
+
+# pstn-sim on $T/e1.sock, events to $EV, commands through fd 3; sets psim.
+start_psim() {
+	mkfifo "$T/cmd"
+	"$build/pstn-sim" -s "$T/e1.sock" -o "$EV" <"$T/cmd" 2>"$T/psim.log" &
+	psim=$!
+	exec 3>"$T/cmd"
+	for _ in $(seq 50); do
+		[ -S "$T/e1.sock" ] && grep -q '"ev":"ready"' "$EV" 2>/dev/null && break
+		sleep 0.05
+	done
+	[ -S "$T/e1.sock" ] || fail "pstn-sim did not start"
+}
+# The box in namespace $ns on tap $tap with $T/factory.cfg, console at $T/console; sets box and
+# returns once the tap exists.
+start_box() {
+	ip netns exec "$ns" "$build/hlgw" -e "$T/e1.sock" --tap "$tap" --factory "$T/factory.cfg" \
+		--flash "$T/flash" --console "$T/console" 2>"$T/box.log" &
+	box=$!
+	for _ in $(seq 50); do
+		ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break
+		kill -0 "$box" 2>/dev/null || fail "box exited during start"
+		sleep 0.1
+	done
+}

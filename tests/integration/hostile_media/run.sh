@@ -113,15 +113,7 @@ interface ethernet 0
 hotline 0800123
  advisor sip:b@$adv_ip:$adv_port
 EOF2
-mkfifo "$T/cmd"
-"$build/pstn-sim" -s "$T/e1.sock" -o "$EV" <"$T/cmd" 2>"$T/psim.log" &
-psim=$!
-exec 3>"$T/cmd"
-for _ in $(seq 50); do
-	[ -S "$T/e1.sock" ] && grep -q '"ev":"ready"' "$EV" 2>/dev/null && break
-	sleep 0.05
-done
-[ -S "$T/e1.sock" ] || fail "pstn-sim did not start"
+start_psim
 ip netns exec "$ns" "$build/hlgw" -e "$T/e1.sock" --tap "$tap" --factory "$T/factory.cfg" \
 	--flash "$T/flash" --console "$T/console" 2>"$T/box.log" &
 box=$!

@@ -97,23 +97,8 @@ calling-prefix national +49
 hotline 0800123
  advisor sip:adv@$adv_ip:$adv_port
 EOF2
-mkfifo "$T/cmd"
-"$build/pstn-sim" -s "$T/e1.sock" -o "$EV" <"$T/cmd" 2>"$T/psim.log" &
-psim=$!
-exec 3>"$T/cmd"
-for _ in $(seq 50); do
-	[ -S "$T/e1.sock" ] && grep -q '"ev":"ready"' "$EV" 2>/dev/null && break
-	sleep 0.05
-done
-[ -S "$T/e1.sock" ] || fail "pstn-sim did not start"
-ip netns exec "$ns" "$build/hlgw" -e "$T/e1.sock" --tap "$tap" --factory "$T/factory.cfg" \
-	--flash "$T/flash" --console "$T/console" 2>"$T/box.log" &
-box=$!
-for _ in $(seq 50); do
-	ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$box" 2>/dev/null || fail "box exited during start"
-	sleep 0.1
-done
+start_psim
+start_box
 ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
 # one sipp for all calls: -m 30 ends it after the 30th, -rtp_echo on the -mp port its SDP names
