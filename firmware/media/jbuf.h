@@ -73,6 +73,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "autoconf.h"
 
@@ -198,6 +199,25 @@ int jbuf_put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h);
  * Always fills dst (audio, concealment or silence). Returns 0 or -EINVAL.
  */
 int jbuf_read(struct jbuf *jb, uint8_t *dst, unsigned n);
+
+/*
+ * jbuf_read(jb, dst, JBUF_RATE) with the steady state's middle of a packet inline: more than
+ * the 8 samples are left of the packet playing, so nothing but pointers moves. The media
+ * path's per-1 ms call (18 of the 20 reads of a 20 ms packet take this branch).
+ */
+static inline int jbuf_read_ms(struct jbuf *jb, uint8_t *dst)
+{
+	if (jb->fast_left > JBUF_RATE) {
+		memcpy(dst, jb->fast_ptr, JBUF_RATE);
+		jb->fast_ptr += JBUF_RATE;
+		jb->fast_left -= JBUF_RATE;
+		jb->play_ts += JBUF_RATE;
+		jb->real_end = jb->play_ts;
+		jb->clock += JBUF_RATE;
+		return 0;
+	}
+	return jbuf_read(jb, dst, JBUF_RATE);
+}
 
 /*
  * Zero-copy playout: a pointer to the next *n (updated: at most the asked number) samples,

@@ -72,7 +72,7 @@ struct media_chan {
 	struct rtcp_sess rtcp;
 	struct osmo_timer_list rtcp_timer;
 	/* the timeslot's TX samples: two buffers, one armed while the other is refilled */
-	uint8_t line[2][E1_CHUNK_FRAMES];
+	uint8_t line[2][E1_CHUNK_FRAMES]; /* jbuf_read_ms()'s 1 ms: JBUF_RATE samples */
 	unsigned int line_k;
 	uint32_t clock;      /* 1 ms chunks since open */
 	/* where our RTP timestamp is, for the SR: the last packet rtp_tx sent */
@@ -214,6 +214,8 @@ static void media_ev_tick(struct media_chan *mc)
 
 /* ---- advisor -> caller ---------------------------------------------------------------------- */
 /* The end of the timeslot's TX buffer (1 ms chunk context): arm the next 8 samples. */
+_Static_assert(E1_CHUNK_FRAMES == JBUF_RATE, "the line pulls 1 ms chunks: jbuf_read_ms()");
+
 static void media_line_tx(void *arg, unsigned int ts)
 {
 	struct media_chan *mc = arg;
@@ -222,7 +224,7 @@ static void media_line_tx(void *arg, unsigned int ts)
 
 	mc->line_k ^= 1;
 	mc->clock++;
-	jbuf_read(&mc->jb, b, E1_CHUNK_FRAMES); /* always: the buffer's clock is the line's */
+	jbuf_read_ms(&mc->jb, b); /* always: the buffer's clock is the line's */
 	media_tone_fill(&mc->tone, b, E1_CHUNK_FRAMES);
 	rc = e1_framer_tdm_tx_arm(mc->ch.dev, ts, b, E1_CHUNK_FRAMES, media_line_tx, mc);
 	if (rc < 0)
