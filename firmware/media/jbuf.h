@@ -7,9 +7,10 @@
  * them. The E1 side pulls 8 samples each 1 ms with jbuf_read(); jbuf_peek()/jbuf_advance()
  * are the same thing without the copy (a pointer into the held pbuf), for a zero-copy TX.
  *
- * Cost: jbuf_read of 8 samples in steady state takes a fast path (a pointer kept into the
- * packet playing, no copy besides dst); the first read of a packet, adaptation, concealment
- * and everything else go through jbuf_peek/jbuf_advance. tools/bench/bench_jbuf measures it.
+ * Cost: jbuf_read_ms() (8 samples) in steady state takes a fast path (a pointer kept into the
+ * packet playing, no copy besides dst; inline in the middle of a packet); the first read of a
+ * packet, adaptation, concealment and everything else go through jbuf_peek/jbuf_advance.
+ * tools/bench/bench_jbuf measures it.
  *
  * Clock: the buffer counts the samples read (jb->clock). That count is the local 8 kHz clock
  * (the E1 line's) and is what arrival times are measured against: a packet put between two
