@@ -36,6 +36,8 @@
 #include "tone.h"
 
 #define MEDIA_CHAN_MAX CONFIG_MEDIA_TX_STREAMS /* one caller -> advisor stream each */
+_Static_assert(MEMP_NUM_UDP_PCB >= 2 * MEDIA_CHAN_MAX + 2,
+	       "LWIP_UDP_PCBS: RTP and RTCP per media channel, SIP and one spare");
 #define MEDIA_EV_VOLUME 10		       /* -dBm0 of the events we send */
 #define MEDIA_EV_ENDS 3			       /* RFC 4733 2.5.1.4: the end three times */
 #define MEDIA_EV_MIN_MS 40
