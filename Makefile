@@ -8,6 +8,8 @@ BOARD ?= sim
 O := build/$(BOARD)
 PY := /usr/bin/python3
 KCONFIG_ENV = KCONFIG_CONFIG=$(O)/.config srctree=$(CURDIR)
+# the .config's origin; a bench may build a variant in its own O= from another one
+DEFCONFIG ?= board/$(BOARD)/defconfig
 LWIP_DIR := build/src/lwip-2.1.3+dfsg1
 V ?= 0
 ifeq ($(V),0)
@@ -41,7 +43,7 @@ LIBS = $(PKG_LIBS) -lpri -lm -Wl,-z,relro,-z,now
 all: $(O)/hlgw $(O)/pstn-sim
 
 # ---- configuration ------------------------------------------------------------------------
-$(O)/.config: board/$(BOARD)/defconfig Kconfig
+$(O)/.config: $(DEFCONFIG) Kconfig
 	$(Q)mkdir -p $(O)
 	$(Q)$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/defconfig.py --kconfig Kconfig $< >/dev/null
 # make <board>_defconfig: start build/<board>/.config afresh from board/<board>/defconfig
@@ -122,6 +124,7 @@ include tools/bench/bench.mk
 include tools/bench/ecan.mk
 include tools/bench/net_rx.mk
 include tools/bench/setup.mk
+include tools/bench/capacity.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
 		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
@@ -140,6 +143,10 @@ bench: $(BENCH_BINS)
 	@echo "advisor->caller RX: RTP checks + jitter buffer, instructions per 20 ms packet by"
 	@echo "callgrind (anchor: <= 1,200 per packet including the jitter buffer):"
 	$(Q)$(O)/bench/bench_jbuf
+	@echo
+	$(Q)$(O)/bench/bench_setup
+	@echo
+	$(Q)$(MAKE) --no-print-directory bench-capacity
 
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-tests.sh unit $(O) $(UNIT_TESTS)
