@@ -67,6 +67,8 @@ struct call {
 	/* who and what */
 	char caller[CALL_NUM_MAX + CALL_PREFIX_MAX + 1];
 	bool restricted, anonymous;
+	enum call_ton ton;	/* of the calling number in the SETUP */
+	enum call_npi npi;
 	char hotline[CALL_NUM_MAX + 1];
 	/* SIP leg */
 	struct call_leg *leg;
@@ -451,7 +453,10 @@ int call_isdn_setup(const struct call_setup *s)
 	c->ts = (unsigned int)s->channel & 0xff;
 	c->restricted = s->restricted;
 	c->anonymous = !s->calling || !*s->calling;
-	if (!c->anonymous && call_number_e164(c->caller, sizeof(c->caller), s->ton, s->calling) < 0)
+	c->ton = s->ton;
+	c->npi = s->npi;
+	if (!c->anonymous &&
+	    call_number_e164(c->caller, sizeof(c->caller), s->ton, s->npi, s->calling) < 0)
 		c->anonymous = true;
 	osmo_strlcpy(c->hotline, s->called, sizeof(c->hotline));
 	c->t_setup_ms = board_time_ms();
@@ -514,6 +519,8 @@ static void call_fill(const struct call *c, struct call_info *info)
 	info->ts = c->ts;
 	osmo_strlcpy(info->caller, c->anonymous ? "" : c->caller, sizeof(info->caller));
 	info->restricted = c->restricted;
+	info->ton = c->ton;
+	info->npi = c->npi;
 	osmo_strlcpy(info->hotline, c->hotline, sizeof(info->hotline));
 	osmo_strlcpy(info->advisor, c->advisor, sizeof(info->advisor));
 	info->attempt = c->attempt;

@@ -127,6 +127,26 @@ DEFUN(cfg_no_prefix, cfg_no_prefix_cmd, "no calling-prefix " TON_ARGS,
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_prefix_priv, cfg_prefix_priv_cmd, "calling-prefix private PREFIX",
+      "Prefix that makes a calling number of this type E.164 (sent to SIP)\n"
+      "Numbers of the private numbering plan (NPI 9), whatever their type\n"
+      "Prefix: + and digits, e.g. +49301234 for a PBX's block of extensions\n")
+{
+	if (call_prefix_private_set(argv[0]) < 0) {
+		vty_out(vty, "%% Invalid prefix (+ and digits, at most %u)%s", CALL_PREFIX_MAX,
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_no_prefix_priv, cfg_no_prefix_priv_cmd, "no calling-prefix private",
+      NO_STR "Calling number prefix\n" "Private numbering plan: numbers go as they are\n")
+{
+	call_prefix_private_set("");
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_cause_sip, cfg_cause_sip_cmd, "cause-map sip <400-699> q850 <1-127>",
       CAUSE_STR "SIP final status -> Q.850 cause for the caller\n" "SIP status\n"
       "Q.850 cause\n" "Cause value\n")
@@ -247,8 +267,9 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>",
 	}
 	vty_out(vty, "Call %u: span %u timeslot %u, state %s%s", ci.id, ci.span, ci.ts, ci.state,
 		VTY_NEWLINE);
-	vty_out(vty, "  Caller %s%s, hotline %s%s", *ci.caller ? ci.caller : "(none)",
-		ci.restricted ? " (presentation restricted)" : "", ci.hotline, VTY_NEWLINE);
+	vty_out(vty, "  Caller %s%s (type %s, plan %s), hotline %s%s",
+		*ci.caller ? ci.caller : "(none)", ci.restricted ? " (presentation restricted)" : "",
+		call_ton_name(ci.ton), call_npi_name(ci.npi), ci.hotline, VTY_NEWLINE);
 	vty_out(vty, "  Advisor %s (try %u)%s", *ci.advisor ? ci.advisor : "-", ci.attempt,
 		VTY_NEWLINE);
 	vty_out(vty, "  Up %u s, talking %u s%s", ci.age_s, ci.talk_s, VTY_NEWLINE);
@@ -293,6 +314,8 @@ static int cli_call_write(struct vty *vty)
 		if (strcmp(p, ton == CALL_TON_INTERNATIONAL ? "+" : "") && ++n)
 			vty_out(vty, "calling-prefix %s %s%s", cli_ton_names[i].str, p, VTY_NEWLINE);
 	}
+	if (*call_prefix_private_get() && ++n)
+		vty_out(vty, "calling-prefix private %s%s", call_prefix_private_get(), VTY_NEWLINE);
 	for (i = 0; call_cause_sip_row(i, &a, &b, &ch) == 0; i++)
 		if (ch && ++n)
 			vty_out(vty, "cause-map sip %d q850 %d%s", a, b, VTY_NEWLINE);
@@ -320,6 +343,8 @@ void cli_call_init(void)
 	install_element(CONFIG_NODE, &cfg_no_hotline_cmd);
 	install_element(CONFIG_NODE, &cfg_prefix_cmd);
 	install_element(CONFIG_NODE, &cfg_no_prefix_cmd);
+	install_element(CONFIG_NODE, &cfg_prefix_priv_cmd);
+	install_element(CONFIG_NODE, &cfg_no_prefix_priv_cmd);
 	install_element(CONFIG_NODE, &cfg_cause_sip_cmd);
 	install_element(CONFIG_NODE, &cfg_cause_q850_cmd);
 	install_element(CONFIG_NODE, &cfg_no_cause_cmd);

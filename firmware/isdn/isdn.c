@@ -120,6 +120,7 @@ static void isdn_ring(struct isdn_span *is, pri_event *ev)
 		.called = ev->ring.callednum,
 		.calling = ev->ring.callingnum,
 		.ton = (enum call_ton)((plan >> 4) & 7),
+		.npi = (enum call_npi)(plan & 0xf),
 		.restricted = (ev->ring.callingpres & PRI_PRES_RESTRICTION) != PRI_PRES_ALLOWED,
 	};
 	int cause;

@@ -436,14 +436,32 @@ static void test_route_and_numbers(void **state)
 	assert_int_equal(h->n_advisors, 1);
 	assert_string_equal(h->advisor[0], "sip:a2@198.18.0.1:5072");
 
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, "30123"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_ISDN, "30123"), 0);
 	assert_string_equal(buf, "+4930123");
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_INTERNATIONAL, "4930"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_INTERNATIONAL, CALL_NPI_ISDN, "4930"), 0);
 	assert_string_equal(buf, "+4930");
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_SUBSCRIBER, "+4930"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_SUBSCRIBER, CALL_NPI_UNKNOWN, "+4930"), 0);
 	assert_string_equal(buf, "+4930");
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_UNKNOWN, "030"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_UNKNOWN, CALL_NPI_UNKNOWN,
+					  "030"), 0);
 	assert_string_equal(buf, "030");
+	/* private plan: its own prefix, none by default; the TON's prefix does not apply */
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_PRIVATE,
+					  "4711"), 0);
+	assert_string_equal(buf, "4711");
+	assert_int_equal(call_prefix_private_set("+49301234"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_SUBSCRIBER, CALL_NPI_PRIVATE,
+					  "4711"), 0);
+	assert_string_equal(buf, "+493012344711");
+	assert_int_equal(call_prefix_private_set("+49#"), -EINVAL);
+	assert_int_equal(call_prefix_private_set(""), 0);
+	/* data, telex, national standard plans: no E.164 form, as they are */
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_DATA,
+					  "262123"), 0);
+	assert_string_equal(buf, "262123");
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_NATIONAL,
+					  "30123"), 0);
+	assert_string_equal(buf, "30123");
 	assert_int_equal(call_prefix_set(CALL_TON_NATIONAL, "+4a"), -EINVAL);
 	assert_int_equal(call_prefix_set(CALL_TON_NATIONAL, "+49*"), -EINVAL);
 }
