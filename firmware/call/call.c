@@ -415,6 +415,37 @@ static struct osmo_fsm call_fsm = {
 
 /* ---- the ISDN leg's entry points ------------------------------------------------------ */
 
+/*
+ * The SETUP's channel was only preferred and is busy: Q.931 5.2.3.1 b) lets the user side
+ * take any free B-channel of the span; CALL PROCEEDING names it (exclusive). The lowest free
+ * timeslot is taken. Returns media_chan_open()'s result: -EBUSY when none is free.
+ */
+static int call_pick_channel(struct call *c)
+{
+	unsigned int ts;
+	int rc = -EBUSY;
+
+	for (ts = 1; ts <= 31; ts++) {
+		if (ts == c->ts)
+			continue;
+		rc = media_chan_open(&c->mc, &c->rtp_port,
+				     &(struct media_params){ .span = c->span, .ts = ts,
+							     .ptime_ms = 20 });
+		if (rc == 0) {
+			LOGPFSML(c->fi, LOGL_INFO, "S%u TS%u busy (preferred): TS%u instead\n",
+				 c->span, c->ts, ts);
+			c->ts = ts;
+			c->channel = (c->channel & ~0xff) | (int)ts;
+			call_ctr.channel_picked++;
+			return 0;
+		}
+		if (rc != -EBUSY && rc != -ENODEV) /* out of streams or ports: give up */
+			return rc;
+		rc = -EBUSY;
+	}
+	return rc;
+}
+
 int call_isdn_setup(const struct call_setup *s)
 {
 	const struct call_hotline *h;
@@ -462,6 +493,8 @@ int call_isdn_setup(const struct call_setup *s)
 	c->t_setup_ms = board_time_ms();
 	rc = media_chan_open(&c->mc, &c->rtp_port,
 			     &(struct media_params){ .span = s->span, .ts = c->ts, .ptime_ms = 20 });
+	if (rc == -EBUSY && s->preferred)
+		rc = call_pick_channel(c);
 	if (rc < 0) {
 		LOGPFSML(fi, LOGL_ERROR, "no media channel for S%u TS%u (%d)\n", c->span, c->ts,
 			 rc);

@@ -251,8 +251,9 @@ DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Calls in progress\n")
 	for (i = 0; call_get(i, &ci) == 0; i++)
 		cli_call_line(vty, &ci);
 	vty_out(vty, "%u call%s; since start: %u SETUPs, %u refused, %u answered, %u INVITEs, "
-		"%u moved to the next advisor%s", i, i == 1 ? "" : "s", ctr.setups, ctr.refused,
-		ctr.answered, ctr.attempts, ctr.next_advisor, VTY_NEWLINE);
+		"%u moved to the next advisor, %u on another channel than the preferred one%s", i,
+		i == 1 ? "" : "s", ctr.setups, ctr.refused, ctr.answered, ctr.attempts,
+		ctr.next_advisor, ctr.channel_picked, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 

@@ -134,6 +134,7 @@ int call_clear(uint32_t id);
 struct call_counters {
 	uint32_t setups, refused, answered, completed;
 	uint32_t attempts, next_advisor; /* INVITEs sent; tries moved to the next advisor */
+	uint32_t channel_picked;	 /* preferred channel busy, another one taken */
 };
 void call_get_counters(struct call_counters *ctr);
 
@@ -147,6 +148,7 @@ struct call_setup {
 	enum call_ton ton;
 	enum call_npi npi;
 	bool restricted;
+	bool preferred;		 /* the channel is preferred, not exclusive: another may be taken */
 };
 /* A SETUP arrived (libpri PRI_EVENT_RING). Returns 0 (call control owns the call now and
  * has sent CALL PROCEEDING), or the Q.850 cause to refuse it with (RELEASE COMPLETE, which

@@ -119,11 +119,18 @@ struct media_chan {
 };
 static struct media_chan chans[4];
 static unsigned int n_open, n_set_remote;
+static uint32_t busy_ts;	   /* bit n: timeslot n taken by someone else */
+static unsigned int last_open_ts; /* the timeslot of the last open */
 
 int media_chan_open(struct media_chan **mc, uint16_t *local_port, const struct media_params *p)
 {
 	unsigned int i;
 
+	if (p->ts < 1 || p->ts > 31 || p->ts == 16)
+		return -ENODEV;
+	if (busy_ts >> p->ts & 1)
+		return -EBUSY;
+	last_open_ts = p->ts;
 	for (i = 0; i < 4; i++)
 		if (!chans[i].open) {
 			chans[i] = (struct media_chan){ .open = true };
@@ -159,6 +166,7 @@ void media_chan_close(struct media_chan *mc)
 /* ---- ISDN leg double ---- */
 static int isdn_msgs[16], n_isdn;
 static bool isdn_inband[16];
+static int isdn_channel[16];
 static int released_cause;
 
 int isdn_leg_send(unsigned int span, void *pcall, int channel, enum isdn_leg_msg msg,
@@ -166,6 +174,7 @@ int isdn_leg_send(unsigned int span, void *pcall, int channel, enum isdn_leg_msg
 {
 	assert_non_null(pcall);
 	assert_true(n_isdn < 16);
+	isdn_channel[n_isdn] = channel;
 	isdn_inband[n_isdn] = inband;
 	isdn_msgs[n_isdn++] = msg;
 	return 0;
@@ -213,6 +222,7 @@ static int test_setup(void **state)
 	for (i = 0; i < 4; i++)
 		chans[i].open = false;
 	n_open = 0;
+	busy_ts = 0;
 	call_cause_map_reset();
 	while (call_hotline_get(0))
 		call_hotline_del(call_hotline_get(0)->number);
@@ -407,6 +417,34 @@ static void test_restricted(void **state)
 	assert_all_clear();
 }
 
+/* Q.931 5.2.3.1: a busy preferred channel -> another free one, named in CALL PROCEEDING;
+ * a busy exclusive one -> 44 */
+static void test_channel_selection(void **state)
+{
+	struct call_setup s = { .span = 0, .channel = 5 | 1 << 16, .pcall = &pcall_token,
+				.called = "0800123", .calling = "301", .ton = CALL_TON_NATIONAL };
+	struct call_counters ctr;
+	struct call_info ci;
+
+	busy_ts = 1u << 5 | 1u << 1 | 1u << 2;
+	assert_int_equal(call_isdn_setup(&s), 44); /* exclusive */
+	assert_int_equal(n_isdn, 0);
+	s.preferred = true;
+	assert_int_equal(call_isdn_setup(&s), 0);
+	assert_int_equal(last_open_ts, 3); /* the lowest free one */
+	assert_int_equal(isdn_msgs[0], ISDN_LEG_PROCEEDING);
+	assert_int_equal(isdn_channel[0], 3 | 1 << 16);
+	assert_int_equal(call_get(0, &ci), 0);
+	assert_int_equal(ci.ts, 3);
+	call_get_counters(&ctr);
+	assert_true(ctr.channel_picked >= 1);
+	call_isdn_hangup(0, &pcall_token, 16);
+	assert_all_clear();
+	busy_ts = 0xfffffffe; /* all taken: nothing to pick, 44 (isdn.c answers it 34) */
+	assert_int_equal(call_isdn_setup(&s), 44);
+	assert_all_clear();
+}
+
 static void test_refusals(void **state)
 {
 	assert_int_equal(setup("0800999", "1", CALL_TON_UNKNOWN, false), 1);
@@ -503,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup(test_no_answer_and_no_response, test_setup),
 		cmocka_unit_test_setup(test_failures_map_rfc3398, test_setup),
 		cmocka_unit_test_setup(test_restricted, test_setup),
+		cmocka_unit_test_setup(test_channel_selection, test_setup),
 		cmocka_unit_test_setup(test_refusals, test_setup),
 		cmocka_unit_test_setup(test_route_and_numbers, test_setup),
 		cmocka_unit_test_setup(test_cause_tables, test_setup),
