@@ -3,7 +3,8 @@
  * A call's media channel: one B-channel timeslot bridged to one RTP session (PCMA).
  * Caller -> advisor: the framer's TDM routing fills RTP buffers in place (rtp_tx, zero-copy).
  * Advisor -> caller: RTP from the advisor's address -> jitter buffer -> the timeslot's TX
- * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. Call control owns the channels;
+ * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. The caller's in-band DTMF is
+ * detected in the outgoing packets and sent as RFC 4733 events (media_chan.c). Call control owns the channels;
  * everything runs in the main loop.
  */
 #ifndef HLGW_MEDIA_H
@@ -46,6 +47,7 @@ struct media_stats {
 	uint32_t rx_dropped;	 /* RTP from the advisor that failed the checks (rtp_rx) */
 	uint32_t tx_overruns;	 /* packet times dropped: no free TX buffer */
 	uint32_t tx_events;	 /* RFC 4733 packets sent */
+	uint32_t dtmf_rx;	 /* the caller's in-band DTMF digits detected */
 	uint32_t rtcp_tx, rtcp_rx; /* RTCP compounds sent, accepted */
 };
 

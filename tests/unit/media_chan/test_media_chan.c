@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,8 @@
 #include <hlgw/span.h>
 #include <hlgw/subsys.h>
 
+#include "dsp/dtmf_gen.h"
+#include "dsp/g711.h"
 #include "e1/e1_sim.h"
 #include "media/jbuf.h"
 #include "media/media_buf.h"
@@ -133,6 +136,10 @@ static uint8_t sample(uint32_t c, unsigned int f, unsigned int ts)
 	return (uint8_t)((c * 8 + f) * 13 + ts * 29 + (c >> 8) * 7 + 1);
 }
 
+/* what the caller plays on one timeslot instead of sample()'s pattern (src_len 0: none) */
+static uint8_t src[16000];
+static unsigned int src_ts, src_len, src_pos;
+
 static uint32_t chunk_no;
 /* what the box sent on each timeslot, sample by sample, since the last rec_reset() */
 #define REC_MAX 16000
@@ -152,7 +159,10 @@ static void run_chunk(void)
 
 	for (f = 0; f < E1_CHUNK_FRAMES; f++)
 		for (ts = 0; ts < E1_TIMESLOTS; ts++)
-			rx[f * E1_TIMESLOTS + ts] = sample(chunk_no, f, ts);
+			rx[f * E1_TIMESLOTS + ts] = ts == src_ts && src_pos + f < src_len ?
+							    src[src_pos + f] : sample(chunk_no, f, ts);
+	if (src_len)
+		src_pos += E1_CHUNK_FRAMES;
 	assert_int_equal(e1_sim_run_chunk(&e1dev, rx, out), 0);
 	chunk_no++;
 	if (nrec + 8 <= REC_MAX) {
@@ -562,6 +572,111 @@ static void test_dtmf_receive(void **state)
 	check_pools_idle();
 }
 
+/* The caller's in-band DTMF (dsp/dtmf_gen at Q.23 levels, 80 ms on, 80 ms off) becomes RFC
+ * 4733 events: per digit a start with the marker, updates every 20 ms, three ends, one
+ * timestamp each, the onsets 160 ms apart on the RTP clock; the audio packets carry silence
+ * while a digit is held. Without telephone-event: no events, the tone passes, digits counted. */
+static void caller_dtmf(const char *digits, bool te, unsigned int *idx, unsigned int *n)
+{
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 640, .off = 640 };
+	struct dtmf_gen g;
+	struct media_chan *mc;
+	uint16_t port;
+
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	assert_int_equal(dtmf_gen_start(&g, digits, &gc), 0);
+	assert_true(dtmf_gen_alaw(&g, src + 800, 12000));
+	mc = open_chan(9, &port, NULL, NULL);
+	remote(mc, PEER_PORT, te ? TE_PT : -1, false);
+	eth_fake_reset();
+	src_ts = 9;
+	src_pos = 0;
+	src_len = sizeof(src);
+	run_chunks(sizeof(src) / 8);
+	src_len = 0;
+	*n = frames_to(PEER_PORT, idx, 256);
+	{
+		struct media_stats st;
+
+		assert_int_equal(media_chan_get_stats(mc, &st), 0);
+		assert_int_equal(st.dtmf_rx, strlen(digits));
+	}
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+static void test_dtmf_detect(void **state)
+{
+	static unsigned int idx[256];
+	static const uint8_t want[4] = { 1, 5, 9, 11 };
+	unsigned int n, i, ev = 0, digit = 0, ends = 0, muted = 0, loud = 0;
+	uint32_t ts = 0, ts0 = 0;
+	uint16_t last_dur = 0;
+
+	caller_dtmf("159#", true, idx, &n);
+	assert_true(n > 90);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42, *e = r + 12;
+
+		if ((r[1] & 0x7f) == 8) {
+			/* audio: while a digit is being sent as events, silence */
+			if (ev && ends < 3) {
+				unsigned int k, q = 0;
+
+				for (k = 0; k < 160; k++)
+					q += e[k] == G711_ALAW_SILENCE;
+				muted += q == 160;
+				loud += q != 160;
+			}
+			continue;
+		}
+		assert_int_equal((r[1] & 0x7f), TE_PT);
+		if (r[1] & 0x80) { /* a new digit's start */
+			assert_true(digit < 4);
+			assert_true(!ev || ends == 3);
+			assert_int_equal(e[0], want[digit]);
+			if (digit) /* onsets 160 ms apart, to within a block */
+				assert_true(abs((int)(get32(r + 4) - ts0 - digit * 1280)) <= 64);
+			else
+				ts0 = get32(r + 4);
+			ts = get32(r + 4);
+			digit++;
+			ev = 1;
+			ends = 0;
+			last_dur = 0;
+			assert_false(e[1] & 0x80);
+			continue;
+		}
+		assert_true(ev > 0);
+		assert_int_equal(get32(r + 4), ts);
+		assert_int_equal(e[0], want[digit - 1]);
+		assert_true(get16(e + 2) >= last_dur);
+		last_dur = get16(e + 2);
+		if (e[1] & 0x80) {
+			ends++;
+			/* 80 ms of tone: the duration to within two blocks */
+			assert_true(last_dur >= 640 - 128 && last_dur <= 640 + 128);
+		} else {
+			assert_int_equal(ends, 0);
+		}
+		ev++;
+	}
+	assert_int_equal(digit, 4);
+	assert_int_equal(ends, 3);
+	assert_true(muted >= 4 * 2);
+	assert_int_equal(loud, 0);
+
+	/* no telephone-event: no events, and the tones reach the advisor */
+	caller_dtmf("159#", false, idx, &n);
+	for (i = 0, loud = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		assert_int_equal(r[1] & 0x7f, 8);
+		loud += g711_alaw_dec(r[12 + 80]) > 2000 || g711_alaw_dec(r[12 + 80]) < -2000;
+	}
+	assert_true(loud >= 4 * 3);
+}
+
 /* RTCP: an SR with our RTP SSRC after the A.7 interval, the advisor's RR answering it gives
  * the RTT, and close says BYE. A stranger's RTCP is not taken. */
 static void test_rtcp(void **state)
@@ -720,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_two_channels),
 		cmocka_unit_test(test_dtmf_send),
 		cmocka_unit_test(test_dtmf_receive),
+		cmocka_unit_test(test_dtmf_detect),
 		cmocka_unit_test(test_rtcp),
 		cmocka_unit_test(test_exhaust),
 	};
