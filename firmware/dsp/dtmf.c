@@ -202,34 +202,58 @@ static void dtmf_block(struct dtmf_det *d)
 	d->pos += DTMF_BLOCK;
 }
 
-/* The per-sample part, for either input: window, energy, eight Goertzel filters. Kept in
- * locals so that the compiler holds the 16 states in (vector) registers. */
+/* Four filters at a time (GCC's generic vectors: SSE on x86-64, scalar code where there is
+ * no SIMD, as on a Cortex-M7). */
+typedef float dtmf_v4 __attribute__((vector_size(16)));
+
+/* The per-sample part, for either input: window, energy, eight Goertzel filters. The states
+ * stay in registers; two samples per step swap the roles of s1 and s2 instead of moving them. */
 static inline __attribute__((always_inline)) void dtmf_run(struct dtmf_det *d, const int16_t *x,
 							    const uint8_t *a, unsigned int n)
 {
+	dtmf_v4 ca, cb;
+
+	memcpy(&ca, dtmf_k.coef, sizeof(ca));
+	memcpy(&cb, dtmf_k.coef + 4, sizeof(cb));
 	while (n) {
-		unsigned int m = DTMF_BLOCK - d->n, i, k;
+		unsigned int m = DTMF_BLOCK - d->n, i;
 		const float *w = dtmf_k.win + d->n;
-		float s1[8], s2[8], c[8], e = d->energy;
+		dtmf_v4 s1a, s1b, s2a, s2b;
+		float e = d->energy;
 
 		if (m > n)
 			m = n;
-		memcpy(s1, d->s1, sizeof(s1));
-		memcpy(s2, d->s2, sizeof(s2));
-		memcpy(c, dtmf_k.coef, sizeof(c));
-		for (i = 0; i < m; i++) {
-			float v = (x ? (float)x[i] : dtmf_k.alaw[a[i]]) * w[i];
+		memcpy(&s1a, d->s1, sizeof(s1a));
+		memcpy(&s1b, d->s1 + 4, sizeof(s1b));
+		memcpy(&s2a, d->s2, sizeof(s2a));
+		memcpy(&s2b, d->s2 + 4, sizeof(s2b));
+		for (i = 0; i + 2 <= m; i += 2) {
+			float v0 = (x ? (float)x[i] : dtmf_k.alaw[a[i]]) * w[i];
+			float v1 = (x ? (float)x[i + 1] : dtmf_k.alaw[a[i + 1]]) * w[i + 1];
+			dtmf_v4 b0 = { v0, v0, v0, v0 }, b1 = { v1, v1, v1, v1 };
 
-			e += v * v;
-			for (k = 0; k < 8; k++) {
-				float t = v + c[k] * s1[k] - s2[k];
-
-				s2[k] = s1[k];
-				s1[k] = t;
-			}
+			e += v0 * v0 + v1 * v1;
+			s2a = b0 + ca * s1a - s2a; /* s2 now holds the newest */
+			s2b = b0 + cb * s1b - s2b;
+			s1a = b1 + ca * s2a - s1a; /* and s1 again */
+			s1b = b1 + cb * s2b - s1b;
 		}
-		memcpy(d->s1, s1, sizeof(s1));
-		memcpy(d->s2, s2, sizeof(s2));
+		if (i < m) {
+			float v0 = (x ? (float)x[i] : dtmf_k.alaw[a[i]]) * w[i];
+			dtmf_v4 b0 = { v0, v0, v0, v0 }, t;
+
+			e += v0 * v0;
+			t = b0 + ca * s1a - s2a;
+			s2a = s1a;
+			s1a = t;
+			t = b0 + cb * s1b - s2b;
+			s2b = s1b;
+			s1b = t;
+		}
+		memcpy(d->s1, &s1a, sizeof(s1a));
+		memcpy(d->s1 + 4, &s1b, sizeof(s1b));
+		memcpy(d->s2, &s2a, sizeof(s2a));
+		memcpy(d->s2 + 4, &s2b, sizeof(s2b));
 		d->energy = e;
 		d->n += m;
 		n -= m;
