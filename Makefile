@@ -125,6 +125,7 @@ include tools/bench/ecan.mk
 include tools/bench/net_rx.mk
 include tools/bench/setup.mk
 include tools/bench/capacity.mk
+include tools/bench/dtmf.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
 		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
@@ -147,6 +148,8 @@ bench: $(BENCH_BINS)
 	$(Q)$(O)/bench/bench_setup
 	@echo
 	$(Q)$(MAKE) --no-print-directory bench-capacity
+	@echo
+	$(Q)$(O)/bench/bench_dtmf
 
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-tests.sh unit $(O) $(UNIT_TESTS)
