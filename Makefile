@@ -76,7 +76,8 @@ endif
 BOARD_SRCS := $(wildcard board/$(BOARD)/*.c)
 HLGW_SRCS := $(FW_SRCS) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 # pstn-sim: the telco side, on the same framer and D-channel code as the box
-PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c)
+PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c) \
+	firmware/dsp/dtmf.c firmware/dsp/g711.c
 
 obj = $(patsubst %.c,$(O)/obj/%.o,$(patsubst $(LWIP_DIR)/%,lwip/%,$(1)))
 HLGW_OBJS := $(call obj,$(HLGW_SRCS))
