@@ -162,6 +162,9 @@ static void media_tx_stop(struct media_chan *mc)
 	}
 	rtp_tx_close(mc->tx);
 	mc->tx = NULL;
+	/* an event in progress cannot be ended on a stream that is gone; the next stream's
+	 * receiver starts afresh */
+	mc->ev.active = mc->ev.live = false;
 	mc->last_fill = NULL;
 	mc->have_rtp_ts = false; /* the next stream has its own timestamps */
 }

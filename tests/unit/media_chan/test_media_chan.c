@@ -677,6 +677,83 @@ static void test_dtmf_detect(void **state)
 	assert_true(loud >= 4 * 3);
 }
 
+/* Event packets to port since the last eth_fake_reset(): the starts (their timestamp in *ts),
+ * the ends, and whether any carried the timestamp not_ts. */
+static void events_to(uint16_t port, unsigned int *starts, unsigned int *ends, uint32_t *ts,
+		      uint32_t not_ts)
+{
+	static unsigned int idx[256];
+	unsigned int n = frames_to(port, idx, 256), i;
+
+	*starts = *ends = 0;
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		assert_int_equal(r[12], 0); /* the digit 0 */
+		assert_int_not_equal(get32(r + 4), not_ts);
+		if (r[1] & 0x80)
+			(*starts)++, *ts = get32(r + 4);
+		else
+			assert_int_equal(get32(r + 4), *ts);
+		*ends += !!(r[13] & 0x80);
+	}
+}
+
+/* Hold, then a move to another port (re-INVITE), in the middle of a long digit: nothing while
+ * held; after each the rest of the tone is a new event (marker, another timestamp) and nothing
+ * of the one before follows; the last ends with its three ends. */
+static void test_dtmf_hold(void **state)
+{
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 12000, .off = 0 };
+	static unsigned int idx[256];
+	struct dtmf_gen g;
+	struct media_chan *mc;
+	uint16_t port;
+	unsigned int starts, ends;
+	uint32_t ts1 = 0, ts2 = 0, ts3 = 0;
+
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	assert_int_equal(dtmf_gen_start(&g, "0", &gc), 0);
+	assert_true(dtmf_gen_alaw(&g, src + 800, 12000));
+	mc = open_chan(11, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	eth_fake_reset();
+	src_ts = 11;
+	src_pos = 0;
+	src_len = sizeof(src);
+	run_chunks(400); /* 300 ms into the digit */
+	events_to(PEER_PORT, &starts, &ends, &ts1, 0);
+	assert_int_equal(starts, 1);
+	assert_int_equal(ends, 0);
+	remote(mc, PEER_PORT, TE_PT, true); /* hold */
+	eth_fake_reset();
+	run_chunks(100);
+	assert_int_equal(frames_to(PEER_PORT, idx, 256), 0);
+	remote(mc, PEER_PORT, TE_PT, false); /* resume */
+	eth_fake_reset();
+	run_chunks(300);
+	events_to(PEER_PORT, &starts, &ends, &ts2, ts1);
+	assert_int_equal(starts, 1);
+	assert_int_equal(ends, 0);
+	{
+		struct media_remote r = { .addr = PEER_IP, .port = PEER_PORT + 2, .pt_pcma = 8,
+					  .te_pt = TE_PT };
+
+		assert_int_equal(media_chan_set_remote(mc, &r), 0); /* moved */
+	}
+	eth_fake_reset();
+	run_chunks(1200);
+	src_len = 0;
+	events_to(PEER_PORT + 2, &starts, &ends, &ts3, ts2);
+	assert_int_equal(starts, 1);
+	assert_int_equal(ends, 3);
+	assert_int_equal(frames_to(PEER_PORT, idx, 256), 0);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
 /* RTCP: an SR with our RTP SSRC after the A.7 interval, the advisor's RR answering it gives
  * the RTT, and close says BYE. A stranger's RTCP is not taken. */
 static void test_rtcp(void **state)
@@ -836,6 +913,7 @@ int main(void)
 		cmocka_unit_test(test_dtmf_send),
 		cmocka_unit_test(test_dtmf_receive),
 		cmocka_unit_test(test_dtmf_detect),
+		cmocka_unit_test(test_dtmf_hold),
 		cmocka_unit_test(test_rtcp),
 		cmocka_unit_test(test_exhaust),
 	};
