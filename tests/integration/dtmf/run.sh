@@ -14,7 +14,11 @@
 #     duration, 100 ms +- 16 ms (800 +- 128 timestamp units);
 #   - the four start timestamps 200 ms +- 16 ms apart (the digits' onsets on the RTP clock);
 #   - `show call`: 4 digits from the caller; nothing left afterwards.
-# Needs root (ip netns, tap), sipp (sip-tester), tshark.
+# The other way: a second call to a baresip advisor (telephone-event negotiated by baresip
+# itself), which sends `sndcode 159` (RFC 4733) on its control socket (the capture shows its
+# events 1, 5, 9 and its audio is silence); the box plays the events to the caller and
+# pstn-sim, listening on the B-channel with the box's receiver, hears exactly 1, 5, 9.
+# Needs root (ip netns, tap), sipp (sip-tester), baresip (baresip-core), tshark.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -26,10 +30,12 @@ adv_ip=198.18.0.1
 box_ip=198.18.0.2
 adv_port=5071
 adv_rtp=6000
+bs_port=5090 # baresip (TLS on +1)
+bs_ctrl=4444
 T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-dtmf.XXXXXX")
 EV=$T/ev.json
 cap=$T/cap.pcapng
-box= psim= sipp_pid= cap_pid=
+box= psim= sipp_pid= cap_pid= bs=
 
 log() { echo "dtmf: $*"; }
 fail() {
@@ -49,6 +55,7 @@ fail() {
 cleanup() {
 	stop_pid "$sipp_pid"
 	stop_pid "$cap_pid"
+	stop_pid "$bs"
 	exec 3>&- 2>/dev/null || true
 	stop_pid "$box"
 	stop_pid "$psim"
@@ -59,7 +66,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
-for c in sipp tshark python3; do
+for c in sipp baresip tshark python3; do
 	command -v $c >/dev/null || fail "$c missing"
 done
 
@@ -71,7 +78,31 @@ interface ethernet 0
  ip address $box_ip 255.255.255.0
 hotline 0800123
  advisor sip:adv@$adv_ip:$adv_port
+hotline 0800124
+ advisor sip:b@$adv_ip:$bs_port
 EOF
+# baresip: plays 20 s of silence (aufile ends the call at its end), takes commands on TCP
+python3 -c "import wave; w = wave.open('$T/silence.wav', 'wb'); w.setnchannels(1)
+w.setsampwidth(2); w.setframerate(8000); w.writeframes(bytes(320000))"
+mkdir -p "$T/bs"
+cat >"$T/bs/config" <<EOF
+poll_method		epoll
+sip_listen		$adv_ip:$bs_port
+audio_source		aufile,$T/silence.wav
+audio_player		aubridge,sink
+audio_alert		aubridge,sink
+audio_srate		8000
+audio_channels		1
+module_path		/usr/lib/baresip/modules
+module			g711.so
+module			aufile.so
+module			aubridge.so
+module_app		account.so
+module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		$adv_ip:$bs_ctrl
+EOF
+echo "<sip:b@$adv_ip:$bs_port>;regint=0;answermode=auto;audio_codecs=pcma" >"$T/bs/accounts"
 start_psim
 start_box
 ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
@@ -90,6 +121,13 @@ grep -q 'Capturing on' "$T/tshark.log" || fail "tshark did not start: $(cat "$T/
 	-sf "$here/adv_answer.xml" -i "$adv_ip" -p "$adv_port" -mi "$adv_ip" -mp "$adv_rtp" \
 	-m 1) >"$T/adv.out" 2>&1 &
 sipp_pid=$!
+ip netns exec "$ns" baresip -f "$T/bs" >"$T/baresip.log" 2>&1 </dev/null &
+bs=$!
+for _ in $(seq 50); do
+	kill -0 "$bs" 2>/dev/null || fail "baresip exited during start: $(tail -5 "$T/baresip.log")"
+	ip netns exec "$ns" ss -Hltn "sport = :$bs_ctrl" | grep -q . && break
+	sleep 0.1
+done
 sleep 0.5 # design.md 7: not right after link-up
 
 # ---- the call and the digits -----------------------------------------------------------------
@@ -117,6 +155,37 @@ for _ in $(seq 50); do kill -0 "$sipp_pid" 2>/dev/null || break; sleep 0.1; done
 wait "$sipp_pid" || rc=$?
 sipp_pid=
 [ $rc = 0 ] || fail "sipp advisor: exit status $rc"
+
+# ---- the other way: baresip's RFC 4733 events as tones to the caller ------------------------
+m=$(mark)
+cmd "call called=0800124 calling=30123456 bchan=2"
+wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the second SETUP"
+call2=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
+	sed 's/.*"call":\([0-9]*\).*/\1/')
+wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$call2[,}]" || fail "baresip: no CONNECT"
+sleep 0.5
+m=$(mark)
+ip netns exec "$ns" python3 -c '
+import json, socket, sys
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)
+j = json.dumps({"command": "sndcode", "params": "159", "token": "t1"}).encode()
+s.sendall(str(len(j)).encode() + b":" + j + b",")
+print(s.recv(4096).decode(errors="replace"))
+' "$adv_ip" "$bs_ctrl" >"$T/ctrl.log" 2>&1 || fail "baresip control: $(cat "$T/ctrl.log")"
+dtmf2="\"ev\":\"dtmf\".*\"call\":$call2[,}]"
+for _ in $(seq 50); do
+	[ "$(tail -n +$((m + 1)) "$EV" | grep -c "$dtmf2")" -ge 3 ] && break
+	sleep 0.1
+done
+sleep 0.5 # nothing more should come
+heard=$(tail -n +$((m + 1)) "$EV" | grep "$dtmf2" | sed 's/.*"digit":"\(.\)".*/\1/' |
+	tr -d '\n')
+[ "$heard" = 159 ] || fail "the caller heard '$heard' from baresip's sndcode 159 ($(cat "$T/ctrl.log"))"
+m=$(mark)
+cmd "hangup call=$call2"
+wait_ev "$m" 5 "\"ev\":\"(release|disconnect)\".*\"call\":$call2[,}]" || fail "no release (2)"
+log "baresip's RFC 4733 events 159 heard by the caller as in-band DTMF: $heard"
+
 sleep 0.3
 stop_pid "$cap_pid"
 cap_pid=
@@ -174,5 +243,13 @@ print(" ".join(out))
 EOF
 ) || fail "RFC 4733 events: $summary"
 log "events to the advisor (digit:packets/final duration in 1/8 ms): $summary"
+# baresip really sent events (not in-band tones): its RTP port from its SDP answer
+bs_rtp=$(tshark -r "$cap" -Y "ip.src==$adv_ip && udp.srcport==$bs_port && sdp" -T fields \
+	-e sdp.media.port 2>/dev/null | head -n 1)
+[ -n "$bs_rtp" ] || fail "no SDP answer from baresip in the capture"
+bs_ev=$(tshark -r "$cap" -d "udp.port==$bs_rtp,rtp" \
+	-Y "ip.src==$adv_ip && udp.srcport==$bs_rtp && rtpevent && rtpevent.end_of_event==0" \
+	-T fields -e rtpevent.event_id 2>/dev/null | uniq | tr -d '\n')
+[ "$bs_ev" = 159 ] || fail "baresip's RFC 4733 events in the capture: '$bs_ev'"
 log "$(grep 'DTMF:' "$T/call.out" | sed 's/^ *//')"
 log "PASS"
