@@ -71,6 +71,11 @@ void dtmf_det_feed_alaw(struct dtmf_det *d, const uint8_t *a, unsigned int n);
 /* The digit now held, 0 none; and how long it has lasted so far, in samples (0 none). */
 char dtmf_det_digit(const struct dtmf_det *d);
 uint32_t dtmf_det_held(const struct dtmf_det *d);
+/* The sample position the next sample fed will have (the clock of dtmf_event.at). */
+static inline uint32_t dtmf_det_pos(const struct dtmf_det *d)
+{
+	return d->pos + d->n;
+}
 
 /* Key index 0..15 of a digit in Q.23 order (row * 4 + column), -1 if not a DTMF digit
  * (a-d taken as A-D); and back. */

@@ -38,13 +38,13 @@ static int32_t dtmf_gen_amp(float dbm0)
 /* enter the digit at g->next, or end */
 static void dtmf_gen_digit(struct dtmf_gen *g)
 {
-	int k = dtmf_key(g->digits[g->next]);
+	int k;
 
 	if (!g->digits[g->next]) {
 		g->active = false;
 		return;
 	}
-	g->next++;
+	k = dtmf_key(g->digits[g->next++]); /* checked by dtmf_gen_start() */
 	/* f * 2^32 / 8000 */
 	g->inc[0] = (uint32_t)(dtmf_row_hz[k / 4] * 536870.912f + 0.5f);
 	g->inc[1] = (uint32_t)(dtmf_col_hz[k % 4] * 536870.912f + 0.5f);

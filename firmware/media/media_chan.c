@@ -101,6 +101,7 @@ struct media_chan {
 	struct dtmf_det det;   /* the caller's in-band DTMF */
 	uint32_t det_pos;      /* receiver's sample position of the packet being inspected */
 	uint32_t det_ts;       /* and its RTP timestamp */
+	unsigned int det_n;    /* and its samples */
 	bool det_mute;         /* a digit started or ended in this packet: mute it */
 	uint32_t det_digits;   /* digits the receivers of earlier streams took */
 	uint32_t rx_foreign, tx_events;
@@ -275,7 +276,7 @@ static void media_det_event(void *arg, const struct dtmf_event *de)
 	struct media_chan *mc = arg;
 	struct media_ev *ev = &mc->ev;
 	/* the packet's end: "now" on the receiver's clock */
-	uint32_t now = mc->det_pos + mc->p.ptime_ms * JBUF_RATE;
+	uint32_t now = mc->det_pos + mc->det_n;
 	const char *k = memchr(media_ev_digits, de->digit, sizeof(media_ev_digits));
 
 	LOGP(DDSP, LOGL_INFO, "S%u:T%u: caller DTMF %c %s (%u ms)\n", mc->span, mc->ch.ts,
@@ -311,8 +312,9 @@ static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32
 {
 	struct media_chan *mc = arg;
 
-	mc->det_pos = mc->det.pos + mc->det.n;
+	mc->det_pos = dtmf_det_pos(&mc->det);
 	mc->det_ts = ts;
+	mc->det_n = n;
 	mc->det_mute = false;
 	dtmf_det_feed_alaw(&mc->det, samples, n);
 	if (mc->ev.live)
