@@ -84,25 +84,8 @@ EOF
 # baresip: plays 20 s of silence (aufile ends the call at its end), takes commands on TCP
 python3 -c "import wave; w = wave.open('$T/silence.wav', 'wb'); w.setnchannels(1)
 w.setsampwidth(2); w.setframerate(8000); w.writeframes(bytes(320000))"
-mkdir -p "$T/bs"
-cat >"$T/bs/config" <<EOF
-poll_method		epoll
-sip_listen		$adv_ip:$bs_port
-audio_source		aufile,$T/silence.wav
-audio_player		aubridge,sink
-audio_alert		aubridge,sink
-audio_srate		8000
-audio_channels		1
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			aufile.so
-module			aubridge.so
-module_app		account.so
-module_app		menu.so
-module_app		ctrl_tcp.so
-ctrl_tcp_listen		$adv_ip:$bs_ctrl
-EOF
-echo "<sip:b@$adv_ip:$bs_port>;regint=0;answermode=auto;audio_codecs=pcma" >"$T/bs/accounts"
+bs_config "$T/bs" $bs_port b "aufile,$T/silence.wav" aubridge,sink \
+	"$(printf 'module_app\t\tctrl_tcp.so\nctrl_tcp_listen\t\t%s' "$adv_ip:$bs_ctrl")"
 start_psim
 start_box
 ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
@@ -130,13 +113,20 @@ for _ in $(seq 50); do
 done
 sleep 0.5 # design.md 7: not right after link-up
 
+# place CALLED BCHAN: a call from 30123456, answered; its pstn-sim id in $placed
+place() {
+	local m
+	m=$(mark)
+	cmd "call called=$1 calling=30123456 bchan=$2"
+	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP to $1"
+	placed=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
+		sed 's/.*"call":\([0-9]*\).*/\1/')
+	wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$placed[,}]" || fail "$1: no CONNECT"
+}
+
 # ---- the call and the digits -----------------------------------------------------------------
-m=$(mark)
-cmd "call called=0800123 calling=30123456 bchan=1"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-	sed 's/.*"call":\([0-9]*\).*/\1/')
-wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "no CONNECT"
+place 0800123 1
+call=$placed
 sleep 0.5
 m=$(mark)
 cmd "dtmf call=$call 159#"
@@ -157,12 +147,8 @@ sipp_pid=
 [ $rc = 0 ] || fail "sipp advisor: exit status $rc"
 
 # ---- the other way: baresip's RFC 4733 events as tones to the caller ------------------------
-m=$(mark)
-cmd "call called=0800124 calling=30123456 bchan=2"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the second SETUP"
-call2=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-	sed 's/.*"call":\([0-9]*\).*/\1/')
-wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$call2[,}]" || fail "baresip: no CONNECT"
+place 0800124 2
+call2=$placed
 sleep 0.5
 m=$(mark)
 ip netns exec "$ns" python3 -c '
