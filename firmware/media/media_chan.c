@@ -282,6 +282,8 @@ static void media_det_event(void *arg, const struct dtmf_event *de)
 	LOGP(DDSP, LOGL_INFO, "S%u:T%u: caller DTMF %c %s (%u ms)\n", mc->span, mc->ch.ts,
 	     de->digit, de->end ? "end" : "start", de->duration / JBUF_RATE);
 	mc->det_mute = true;
+	if (mc->p.caller_dtmf_cb)
+		mc->p.caller_dtmf_cb(mc, de->digit, de->end, mc->p.cb_arg);
 	if (!media_ev_allowed(mc) || !k)
 		return;
 	if (de->end) {

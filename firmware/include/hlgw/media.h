@@ -15,15 +15,19 @@
 
 struct media_chan;
 
-/* RFC 4733 event from the advisor (or detected in-band from the caller). */
+/* A digit starts or ends: an RFC 4733 event from the advisor, or a digit detected in-band in
+ * the caller's audio (media_params says which callback is which). */
 typedef void (*media_dtmf_cb)(struct media_chan *mc, char digit, bool end, void *arg);
 
 struct media_params {
 	unsigned int span;     /* 0-based */
 	unsigned int ts;       /* B-channel timeslot 1..31 */
 	uint8_t ptime_ms;      /* 10, 20 or 30 */
-	media_dtmf_cb dtmf_cb; /* may be NULL */
-	void *cb_arg;
+	media_dtmf_cb dtmf_cb; /* the advisor's events; may be NULL */
+	void *cb_arg;	       /* for both callbacks */
+	/* addition: the caller's in-band digits as the DTMF receiver takes and ends them (the
+	 * caller's rating after the call, say); may be NULL */
+	media_dtmf_cb caller_dtmf_cb;
 };
 
 struct media_remote {

@@ -576,8 +576,22 @@ static void test_dtmf_receive(void **state)
  * 4733 events: per digit a start with the marker, updates every 20 ms, three ends, one
  * timestamp each, the onsets 160 ms apart on the RTP clock; the audio packets carry silence
  * while a digit is held. Without telephone-event: no events, the tone passes, digits counted. */
+static char caller_seen[24];
+static unsigned int caller_n;
+
+static void caller_cb(struct media_chan *mc, char digit, bool end, void *arg)
+{
+	assert_ptr_equal(arg, caller_seen);
+	if (caller_n + 2 < sizeof(caller_seen)) {
+		caller_seen[caller_n++] = digit;
+		caller_seen[caller_n++] = end ? ')' : '(';
+	}
+}
+
 static void caller_dtmf(const char *digits, bool te, unsigned int *idx, unsigned int *n)
 {
+	struct media_params p = { .span = 0, .ts = 9, .ptime_ms = 20, .cb_arg = caller_seen,
+				  .caller_dtmf_cb = caller_cb };
 	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 640, .off = 640 };
 	struct dtmf_gen g;
 	struct media_chan *mc;
@@ -586,7 +600,9 @@ static void caller_dtmf(const char *digits, bool te, unsigned int *idx, unsigned
 	memset(src, G711_ALAW_SILENCE, sizeof(src));
 	assert_int_equal(dtmf_gen_start(&g, digits, &gc), 0);
 	assert_true(dtmf_gen_alaw(&g, src + 800, 12000));
-	mc = open_chan(9, &port, NULL, NULL);
+	memset(caller_seen, 0, sizeof(caller_seen));
+	caller_n = 0;
+	assert_int_equal(media_chan_open(&mc, &port, &p), 0);
 	remote(mc, PEER_PORT, te ? TE_PT : -1, false);
 	eth_fake_reset();
 	src_ts = 9;
@@ -665,6 +681,7 @@ static void test_dtmf_detect(void **state)
 	assert_int_equal(ends, 3);
 	assert_true(muted >= 4 * 2);
 	assert_int_equal(loud, 0);
+	assert_string_equal(caller_seen, "1(1)5(5)9(9)#(#)"); /* call control is told too */
 
 	/* no telephone-event: no events, and the tones reach the advisor */
 	caller_dtmf("159#", false, idx, &n);
