@@ -7,7 +7,10 @@
  *   duration to within a block either side; in white noise 20 dB below the weaker tone;
  * - refused: each tone at -36 dBm0, +-3.5 % on either tone, twist 10 dB forward / 6 dB
  *   reverse, 20 ms tones, strong 2nd/3rd harmonics, a third tone or noise as loud as a tone;
- * - 40 ms pauses separate digits, 10 ms interruptions do not, at every block alignment;
+ * - 40 ms pauses separate digits, 10 ms interruptions do not, at every block alignment, in
+ *   chunks of 8 to 1000 samples;
+ * - every digit at SNR 10 dB taken; white noise alone at -50..-10 dBm0 gives nothing;
+ * - single tones, dial tone, 2100 Hz, neighbouring row or column pairs give nothing;
  * - the talk-off corpus (sig.c, fixed seed, several minutes): false digits counted, 0 asserted;
  * - the generator (dtmf_gen) makes the Q.23 frequencies and levels and the receiver takes it.
  */
@@ -374,6 +377,41 @@ static void test_reject_tones(void **state)
 	assert_int_equal(falses, 0);
 }
 
+/* the noisy line: every digit at -20 dBm0 in noise only 10 dB below; white noise alone at
+ * -50..-10 dBm0 (10 s each) gives nothing */
+static void test_noise(void **state)
+{
+	static const double lv[] = { -50, -30, -20, -10 };
+	unsigned int fails = 0, falses = 0;
+
+	for (int k = 0; k < 16; k++) {
+		struct tone_case c = { .key = k, .row_db = -20, .col_db = -20, .on_ms = 40,
+				       .lead = MS(100) + (unsigned)k * 3 };
+		struct got g;
+		size_t n = build(xbuf, sizeof(xbuf) / sizeof(xbuf[0]), &c, -30);
+		const char *s = detect(&g, xbuf, n, 160);
+
+		if (strlen(s) != 1 || s[0] != dtmf_digit(k))
+			fails++, print_message("%c at SNR 10 dB: \"%s\"\n", dtmf_digit(k), s);
+	}
+	for (size_t i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
+		double *x = malloc(MS(10000) * sizeof(*x));
+		struct sig_rng r = { 99 + i };
+		struct got g;
+		const char *s;
+
+		assert_non_null(x);
+		memset(x, 0, MS(10000) * sizeof(*x));
+		sig_add_noise(x, MS(10000), lv[i], &r);
+		s = detect(&g, x, MS(10000), 160);
+		if (*s)
+			falses++, print_message("noise at %.0f dBm0: \"%s\"\n", lv[i], s);
+		free(x);
+	}
+	assert_int_equal(fails, 0);
+	assert_int_equal(falses, 0);
+}
+
 #define TALK_SECS 300
 
 /* Two corpora of 5 minutes. Measured over eleven such seeds (55 min): 1 false digit, an 'A'
@@ -477,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_pause_interruption),
 		cmocka_unit_test(test_reject_energy),
 		cmocka_unit_test(test_reject_tones),
+		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_talk_off),
 		cmocka_unit_test(test_generator),
 	};
