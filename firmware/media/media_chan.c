@@ -17,7 +17,9 @@
  * the advisor takes telephone-event, the packets from the one where a digit is taken to the one
  * where it ends carry silence instead of the tone (the advisor's phone plays the event; the
  * tone's first ~40 ms, before it is recognised, still pass). Without telephone-event the tone
- * passes untouched; digits are counted either way.
+ * passes untouched; digits are counted either way. A digit that starts while the box plays the
+ * advisor's events to the caller, or within MEDIA_ECHO_GUARD_MS after, is the line's echo of
+ * that tone, not the caller: it is counted as such and nothing else (no event, no muting).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +58,9 @@ _Static_assert(MEMP_NUM_UDP_PCB >= 2 * MEDIA_CHAN_MAX + 2,
 #define MEDIA_RTCP_MAX 256 /* SR + 1 block + SDES + BYE fit with room */
 #define MEDIA_TONE_MAX_MS 5000 /* an advisor event whose end never comes */
 #define MEDIA_TONE_DBM0 (-10.0f) /* per tone, when the event says nothing louder than -10 */
+/* A digit the caller's side starts while we play a tone, or this long after, is taken for
+ * the line's echo of that tone (the longest G.168 tail, 128 ms, and some) */
+#define MEDIA_ECHO_GUARD_MS 160
 
 /* RFC 4733 sender, on the audio stream (rtp_tx_send_event) */
 struct media_ev {
@@ -103,7 +108,9 @@ struct media_chan {
 	uint32_t det_ts;       /* and its RTP timestamp */
 	unsigned int det_n;    /* and its samples */
 	bool det_mute;         /* a digit started or ended in this packet: mute it */
-	uint32_t det_digits;   /* digits the receivers of earlier streams took */
+	bool det_echo;         /* the digit held is the echo of our own tone */
+	unsigned int tone_guard; /* ms left in which a digit is taken for our tone's echo */
+	uint32_t dtmf_rx, dtmf_echo;
 	uint32_t rx_foreign, tx_events;
 };
 
@@ -183,8 +190,8 @@ static int media_tx_start(struct media_chan *mc)
 
 	if (mc->tx)
 		return 0;
-	mc->det_digits += mc->det.digits;
 	dtmf_det_init(&mc->det, media_det_event, mc); /* a new stream: a new sample clock */
+	mc->det_echo = false;
 	return rtp_tx_open(&mc->tx, &mc->ch, &cfg);
 }
 
@@ -279,8 +286,20 @@ static void media_det_event(void *arg, const struct dtmf_event *de)
 	uint32_t now = mc->det_pos + mc->det_n;
 	const char *k = memchr(media_ev_digits, de->digit, sizeof(media_ev_digits));
 
-	LOGP(DDSP, LOGL_INFO, "S%u:T%u: caller DTMF %c %s (%u ms)\n", mc->span, mc->ch.ts,
-	     de->digit, de->end ? "end" : "start", de->duration / JBUF_RATE);
+	if (!de->end && mc->tone_guard) {
+		mc->det_echo = true;
+		mc->dtmf_echo++;
+	}
+	LOGP(DDSP, LOGL_INFO, "S%u:T%u: caller DTMF %c %s (%u ms)%s\n", mc->span, mc->ch.ts,
+	     de->digit, de->end ? "end" : "start", de->duration / JBUF_RATE,
+	     mc->det_echo ? ": the echo of our tone, ignored" : "");
+	if (mc->det_echo) {
+		if (de->end)
+			mc->det_echo = false;
+		return;
+	}
+	if (!de->end)
+		mc->dtmf_rx++;
 	mc->det_mute = true;
 	if (mc->p.caller_dtmf_cb)
 		mc->p.caller_dtmf_cb(mc, de->digit, de->end, mc->p.cb_arg);
@@ -322,7 +341,7 @@ static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32
 	if (mc->ev.live)
 		mc->ev.known = dtmf_det_held(&mc->det);
 	/* muting rewrites the samples in place: still no copy */
-	if ((mc->det_mute || dtmf_det_digit(&mc->det)) && mc->r.te_pt >= 0)
+	if ((mc->det_mute || (dtmf_det_digit(&mc->det) && !mc->det_echo)) && mc->r.te_pt >= 0)
 		memset(samples, G711_ALAW_SILENCE, n);
 }
 
@@ -339,7 +358,10 @@ static void media_line_tx(void *arg, unsigned int ts)
 	mc->line_k ^= 1;
 	mc->clock++;
 	jbuf_read_ms(&mc->jb, b); /* always: the buffer's clock is the line's */
-	dtmf_gen_alaw(&mc->tone, b, E1_CHUNK_FRAMES);
+	if (dtmf_gen_alaw(&mc->tone, b, E1_CHUNK_FRAMES))
+		mc->tone_guard = MEDIA_ECHO_GUARD_MS;
+	else if (mc->tone_guard)
+		mc->tone_guard--;
 	rc = e1_framer_tdm_tx_arm(mc->ch.dev, ts, b, E1_CHUNK_FRAMES, media_line_tx, mc);
 	if (rc < 0)
 		LOGP(DRTP, LOGL_ERROR, "S%u:T%u: cannot arm TX: %d\n", mc->span, ts, rc);
@@ -645,7 +667,8 @@ int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st)
 	st->tx_overruns = s.overruns;
 	st->tx_copied = s.copied;
 	st->tx_events = mc->tx_events;
-	st->dtmf_rx = mc->det_digits + mc->det.digits;
+	st->dtmf_rx = mc->dtmf_rx;
+	st->dtmf_echo = mc->dtmf_echo;
 	st->rx_packets = mc->rx.ctr[RTP_RX_CTR_AUDIO] + mc->rx.ctr[RTP_RX_CTR_EVENT];
 	st->rx_lost = mc->jb.ctr[JBUF_CTR_LOST];
 	st->rx_late = mc->jb.ctr[JBUF_CTR_LATE];

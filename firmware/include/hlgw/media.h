@@ -52,6 +52,7 @@ struct media_stats {
 	uint32_t tx_overruns;	 /* packet times dropped: no free TX buffer */
 	uint32_t tx_events;	 /* RFC 4733 packets sent */
 	uint32_t dtmf_rx;	 /* the caller's in-band DTMF digits detected */
+	uint32_t dtmf_echo;	 /* digits heard while playing the advisor's: their echo, ignored */
 	uint32_t rtcp_tx, rtcp_rx; /* RTCP compounds sent, accepted */
 };
 

@@ -139,6 +139,9 @@ static uint8_t sample(uint32_t c, unsigned int f, unsigned int ts)
 /* what the caller plays on one timeslot instead of sample()'s pattern (src_len 0: none) */
 static uint8_t src[16000];
 static unsigned int src_ts, src_len, src_pos;
+/* a line echo on one timeslot: what the box sent 1 ms before, 10 dB down, added to the line */
+static unsigned int echo_ts;
+static uint8_t echo_prev[E1_CHUNK_FRAMES];
 
 static uint32_t chunk_no;
 /* what the box sent on each timeslot, sample by sample, since the last rec_reset() */
@@ -161,10 +164,18 @@ static void run_chunk(void)
 		for (ts = 0; ts < E1_TIMESLOTS; ts++)
 			rx[f * E1_TIMESLOTS + ts] = ts == src_ts && src_pos + f < src_len ?
 							    src[src_pos + f] : sample(chunk_no, f, ts);
+	if (echo_ts)
+		for (f = 0; f < E1_CHUNK_FRAMES; f++) {
+			uint8_t *x = &rx[f * E1_TIMESLOTS + echo_ts];
+
+			*x = g711_alaw_enc(g711_alaw_dec(*x) + g711_alaw_dec(echo_prev[f]) * 10 / 32);
+		}
 	if (src_len)
 		src_pos += E1_CHUNK_FRAMES;
 	assert_int_equal(e1_sim_run_chunk(&e1dev, rx, out), 0);
 	chunk_no++;
+	for (f = 0; echo_ts && f < E1_CHUNK_FRAMES; f++)
+		echo_prev[f] = out[f * E1_TIMESLOTS + echo_ts];
 	if (nrec + 8 <= REC_MAX) {
 		for (f = 0; f < E1_CHUNK_FRAMES; f++)
 			for (ts = 0; ts < E1_TIMESLOTS; ts++)
@@ -694,6 +705,62 @@ static void test_dtmf_detect(void **state)
 	assert_true(loud >= 4 * 3);
 }
 
+/* The advisor's event played to the caller comes back as the line's echo (10 dB down, 1 ms
+ * later): not a digit from the caller (no event back, no callback, counted as an echo); a
+ * digit the caller presses half a second later is taken. */
+static void test_dtmf_echo(void **state)
+{
+	static unsigned int idx[256];
+	struct media_params p = { .span = 0, .ts = 13, .ptime_ms = 20, .cb_arg = caller_seen,
+				  .caller_dtmf_cb = caller_cb };
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 800, .off = 0 };
+	struct dtmf_gen g;
+	struct media_stats st;
+	struct media_chan *mc;
+	uint8_t ev[4] = { 7, 10, 0, 0 };
+	uint16_t port;
+	unsigned int i, n, te = 0;
+
+	memset(caller_seen, 0, sizeof(caller_seen));
+	caller_n = 0;
+	memset(echo_prev, G711_ALAW_SILENCE, sizeof(echo_prev));
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	assert_int_equal(media_chan_open(&mc, &port, &p), 0);
+	remote(mc, PEER_PORT, TE_PT, false);
+	src_ts = echo_ts = 13; /* the caller is silent, the line echoes */
+	src_pos = 0;
+	src_len = sizeof(src);
+	run_chunks(100);
+	eth_fake_reset();
+	for (i = 0; i < 8; i++) { /* the advisor's 7, 100 ms */
+		put16(ev + 2, (uint16_t)(i * 160));
+		ev[1] = i >= 5 ? 0x80 | 10 : 10;
+		feed_rtp(PEER_IP, PEER_PORT, port, TE_PT, !i, (uint16_t)(900 + i), 4242, 0x77, ev, 4);
+		run_chunks(20);
+	}
+	run_chunks(340);
+	n = frames_to(PEER_PORT, idx, 256);
+	for (i = 0; i < n; i++)
+		te += (eth_fake_tx[idx[i]].data[42 + 1] & 0x7f) == TE_PT;
+	assert_int_equal(te, 0);
+	assert_int_equal(caller_n, 0);
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.dtmf_rx, 0);
+	assert_int_equal(st.dtmf_echo, 1);
+	/* the caller's own 3, 100 ms, into the same echoing line */
+	assert_int_equal(dtmf_gen_start(&g, "3", &gc), 0);
+	assert_true(dtmf_gen_alaw(&g, src + src_pos + 80, 800));
+	run_chunks(300);
+	src_len = 0;
+	echo_ts = 0;
+	assert_string_equal(caller_seen, "3(3)");
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.dtmf_rx, 1);
+	assert_int_equal(st.dtmf_echo, 1);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
 /* Event packets to port since the last eth_fake_reset(): the starts (their timestamp in *ts),
  * the ends, and whether any carried the timestamp not_ts. */
 static void events_to(uint16_t port, unsigned int *starts, unsigned int *ends, uint32_t *ts,
@@ -931,6 +998,7 @@ int main(void)
 		cmocka_unit_test(test_dtmf_receive),
 		cmocka_unit_test(test_dtmf_detect),
 		cmocka_unit_test(test_dtmf_hold),
+		cmocka_unit_test(test_dtmf_echo),
 		cmocka_unit_test(test_rtcp),
 		cmocka_unit_test(test_exhaust),
 	};
