@@ -221,6 +221,8 @@ static void media_ev_send(struct media_chan *mc, bool marker, bool end, uint32_t
 
 	if (!mc->tx)
 		return;
+	if (duration > 0xffff) /* a key held over 8.2 s: its duration stays at the most there is */
+		duration = 0xffff;
 	b[0] = mc->ev.event;
 	b[1] = (uint8_t)((end ? 0x80 : 0) | MEDIA_EV_VOLUME);
 	b[2] = (uint8_t)(duration >> 8);

@@ -139,6 +139,8 @@ static uint8_t sample(uint32_t c, unsigned int f, unsigned int ts)
 /* what the caller plays on one timeslot instead of sample()'s pattern (src_len 0: none) */
 static uint8_t src[16000];
 static unsigned int src_ts, src_len, src_pos;
+/* or a generator playing into src_ts (src_gen non-NULL) */
+static struct dtmf_gen *src_gen;
 /* a line echo on one timeslot: what the box sent 1 ms before, 10 dB down, added to the line */
 static unsigned int echo_ts;
 static uint8_t echo_prev[E1_CHUNK_FRAMES];
@@ -164,6 +166,13 @@ static void run_chunk(void)
 		for (ts = 0; ts < E1_TIMESLOTS; ts++)
 			rx[f * E1_TIMESLOTS + ts] = ts == src_ts && src_pos + f < src_len ?
 							    src[src_pos + f] : sample(chunk_no, f, ts);
+	if (src_gen) {
+		uint8_t b[E1_CHUNK_FRAMES];
+
+		if (dtmf_gen_alaw(src_gen, b, E1_CHUNK_FRAMES))
+			for (f = 0; f < E1_CHUNK_FRAMES; f++)
+				rx[f * E1_TIMESLOTS + src_ts] = b[f];
+	}
 	if (echo_ts)
 		for (f = 0; f < E1_CHUNK_FRAMES; f++) {
 			uint8_t *x = &rx[f * E1_TIMESLOTS + echo_ts];
@@ -761,6 +770,59 @@ static void test_dtmf_echo(void **state)
 	check_pools_idle();
 }
 
+/* A key held for 9 s: the duration field rises to 0xffff (8.19 s) and stays there, never
+ * wrapping; the three ends carry 0xffff. */
+static void test_dtmf_long(void **state)
+{
+	static unsigned int idx[1024];
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 9 * 8000, .off = 0 };
+	struct dtmf_gen g;
+	struct media_chan *mc;
+	uint16_t port, last = 0;
+	unsigned int i, n, ends = 0, ev = 0;
+
+	mc = open_chan(14, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	assert_int_equal(dtmf_gen_start(&g, "*", &gc), 0);
+	src_ts = 14;
+	src_gen = &g;
+	eth_fake_reset();
+	for (i = 0; i < 9300; i++) {
+		run_chunk();
+		if (eth_fake_ntx < ETH_FAKE_MAX_TX / 2)
+			continue;
+		/* keep the recorder from filling: look at what came so far */
+		n = frames_to(PEER_PORT, idx, 1024);
+		for (unsigned int k = 0; k < n; k++) {
+			const uint8_t *r = eth_fake_tx[idx[k]].data + 42;
+
+			if ((r[1] & 0x7f) != TE_PT)
+				continue;
+			assert_true(get16(r + 14) >= last);
+			last = get16(r + 14);
+			ev++;
+		}
+		eth_fake_reset();
+	}
+	src_gen = NULL;
+	n = frames_to(PEER_PORT, idx, 1024);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		assert_true(get16(r + 14) >= last);
+		last = get16(r + 14);
+		ends += !!(r[13] & 0x80);
+		ev++;
+	}
+	assert_true(ev > 400);
+	assert_int_equal(ends, 3);
+	assert_int_equal(last, 0xffff);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
 /* Event packets to port since the last eth_fake_reset(): the starts (their timestamp in *ts),
  * the ends, and whether any carried the timestamp not_ts. */
 static void events_to(uint16_t port, unsigned int *starts, unsigned int *ends, uint32_t *ts,
@@ -999,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_dtmf_detect),
 		cmocka_unit_test(test_dtmf_hold),
 		cmocka_unit_test(test_dtmf_echo),
+		cmocka_unit_test(test_dtmf_long),
 		cmocka_unit_test(test_rtcp),
 		cmocka_unit_test(test_exhaust),
 	};
