@@ -76,7 +76,8 @@ endif
 BOARD_SRCS := $(wildcard board/$(BOARD)/*.c)
 HLGW_SRCS := $(FW_SRCS) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 # pstn-sim: the telco side, on the same framer and D-channel code as the box
-PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c)
+PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c) \
+	firmware/dsp/dtmf.c firmware/dsp/g711.c
 
 obj = $(patsubst %.c,$(O)/obj/%.o,$(patsubst $(LWIP_DIR)/%,lwip/%,$(1)))
 HLGW_OBJS := $(call obj,$(HLGW_SRCS))
@@ -125,6 +126,7 @@ include tools/bench/ecan.mk
 include tools/bench/net_rx.mk
 include tools/bench/setup.mk
 include tools/bench/capacity.mk
+include tools/bench/dtmf.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
 		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
@@ -147,6 +149,8 @@ bench: $(BENCH_BINS)
 	$(Q)$(O)/bench/bench_setup
 	@echo
 	$(Q)$(MAKE) --no-print-directory bench-capacity
+	@echo
+	$(Q)$(O)/bench/bench_dtmf
 
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-tests.sh unit $(O) $(UNIT_TESTS)

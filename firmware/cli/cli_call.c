@@ -283,6 +283,9 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>",
 		ci.stats.rx_dup, VTY_NEWLINE);
 	vty_out(vty, "  Jitter %u ms, playout delay %u ms, round trip %u ms%s", ci.stats.jitter_ms,
 		ci.stats.jbuf_delay_ms, ci.stats.rtt_ms, VTY_NEWLINE);
+	vty_out(vty, "  DTMF: %u digits from the caller (in-band), %u RFC 4733 packets sent, %u "
+		"echoes of the advisor's digits ignored%s", ci.stats.dtmf_rx, ci.stats.tx_events,
+		ci.stats.dtmf_echo, VTY_NEWLINE);
 	vty_out(vty, "  Dropped: %u from others than the advisor, %u failing the RTP/RTCP checks;"
 		" %llu octets copied on TX%s", ci.stats.rx_foreign, ci.stats.rx_dropped,
 		(unsigned long long)ci.stats.tx_copied, VTY_NEWLINE);

@@ -3,7 +3,8 @@
  * A call's media channel: one B-channel timeslot bridged to one RTP session (PCMA).
  * Caller -> advisor: the framer's TDM routing fills RTP buffers in place (rtp_tx, zero-copy).
  * Advisor -> caller: RTP from the advisor's address -> jitter buffer -> the timeslot's TX
- * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. Call control owns the channels;
+ * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. The caller's in-band DTMF is
+ * detected in the outgoing packets and sent as RFC 4733 events (media_chan.c). Call control owns the channels;
  * everything runs in the main loop.
  */
 #ifndef HLGW_MEDIA_H
@@ -14,15 +15,19 @@
 
 struct media_chan;
 
-/* RFC 4733 event from the advisor (or detected in-band from the caller). */
+/* A digit starts or ends: an RFC 4733 event from the advisor, or a digit detected in-band in
+ * the caller's audio (media_params says which callback is which). */
 typedef void (*media_dtmf_cb)(struct media_chan *mc, char digit, bool end, void *arg);
 
 struct media_params {
 	unsigned int span;     /* 0-based */
 	unsigned int ts;       /* B-channel timeslot 1..31 */
 	uint8_t ptime_ms;      /* 10, 20 or 30 */
-	media_dtmf_cb dtmf_cb; /* may be NULL */
-	void *cb_arg;
+	media_dtmf_cb dtmf_cb; /* the advisor's events; may be NULL */
+	void *cb_arg;	       /* for both callbacks */
+	/* addition: the caller's in-band digits as the DTMF receiver takes and ends them (the
+	 * caller's rating after the call, say); may be NULL */
+	media_dtmf_cb caller_dtmf_cb;
 };
 
 struct media_remote {
@@ -46,6 +51,8 @@ struct media_stats {
 	uint32_t rx_dropped;	 /* RTP from the advisor that failed the checks (rtp_rx) */
 	uint32_t tx_overruns;	 /* packet times dropped: no free TX buffer */
 	uint32_t tx_events;	 /* RFC 4733 packets sent */
+	uint32_t dtmf_rx;	 /* the caller's in-band DTMF digits detected */
+	uint32_t dtmf_echo;	 /* digits heard while playing the advisor's: their echo, ignored */
 	uint32_t rtcp_tx, rtcp_rx; /* RTCP compounds sent, accepted */
 };
 
