@@ -74,7 +74,9 @@ else
 DRV_SRCS := $(filter-out %_sim.c,$(wildcard drivers/*/*.c))
 endif
 BOARD_SRCS := $(wildcard board/$(BOARD)/*.c)
-HLGW_SRCS := $(FW_SRCS) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
+# the countries' call-progress tones, generated from DAHDI's libtonezone (firmware/dsp/cptone.h)
+TONEZONE_C := $(O)/gen/tonezone_data.c
+HLGW_SRCS := $(FW_SRCS) $(TONEZONE_C) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 # pstn-sim: the telco side, on the same framer and D-channel code as the box
 PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c) \
 	firmware/dsp/dtmf.c firmware/dsp/g711.c
@@ -90,6 +92,15 @@ $(O)/obj/%.o: %.c $(O)/include/autoconf.h
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(O)/tools/gen_tonezone: tools/tonezone/gen_tonezone.c firmware/dsp/cptone.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	$(Q)$(CC) -Ifirmware $(CFLAGS) -o $@ $< -ltonezone
+$(TONEZONE_C): $(O)/tools/gen_tonezone
+	@mkdir -p $(dir $@)
+	@echo "  GEN $@"
+	$(Q)$< $@
 
 $(O)/hlgw: $(HLGW_OBJS)
 	@echo "  LD $@"
