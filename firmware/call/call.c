@@ -25,6 +25,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include <dsp/cptone.h>
 #include <hlgw/board.h>
 #include <hlgw/call.h>
 #include <hlgw/log.h>
@@ -64,6 +65,7 @@ struct call {
 	int channel;
 	void *pcall; /* NULL once released */
 	bool alerted, progressed;
+	bool ringback;		/* the box plays the country's ringback to the caller */
 	/* who and what */
 	char caller[CALL_NUM_MAX + CALL_PREFIX_MAX + 1];
 	bool restricted, anonymous;
@@ -248,6 +250,35 @@ static void call_try_next(struct call *c)
 
 /* ---- FSM ------------------------------------------------------------------------------- */
 
+static bool call_ringback_box; /* `ringback inband`: the box plays it, not the network */
+
+void call_ringback_inband_set(bool on)
+{
+	call_ringback_box = on;
+}
+
+bool call_ringback_inband(void)
+{
+	return call_ringback_box;
+}
+
+/* The advisor's phone rings and sends no early media: with `ringback inband` the caller hears
+ * the country's ringback from the box (kept through a move to the next advisor). */
+static void call_ringback_start(struct call *c)
+{
+	if (!call_ringback_box || c->ringback || c->early_remote || !c->mc)
+		return;
+	if (media_chan_play_tone(c->mc, CPTONE_RINGBACK) == 0)
+		c->ringback = true;
+}
+
+static void call_ringback_stop(struct call *c)
+{
+	if (c->ringback && c->mc)
+		media_chan_play_tone(c->mc, -1);
+	c->ringback = false;
+}
+
 static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct call *c = fi->priv;
@@ -256,14 +287,16 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 	switch (event) {
 	case CALL_EV_SIP_RINGING:
 		/* in-band information available while early media flows */
+		call_ringback_start(c);
 		if (!c->alerted && c->pcall)
 			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_ALERTING,
-				      c->early_remote);
+				      c->early_remote || c->ringback);
 		c->alerted = true;
 		osmo_fsm_inst_state_chg_keep_timer(fi, CALL_ST_ALERTING);
 		break;
 	case CALL_EV_SIP_EARLY_MEDIA:
 		/* in-band media from the advisor (ringback, announcement): let the caller hear it */
+		call_ringback_stop(c);
 		call_set_media(c, info->media);
 		c->early_remote = true;
 		if (c->pcall && info->status == 180 && !c->alerted) {
@@ -276,6 +309,7 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		osmo_fsm_inst_state_chg_keep_timer(fi, CALL_ST_ALERTING);
 		break;
 	case CALL_EV_SIP_ANSWERED:
+		call_ringback_stop(c);
 		call_set_media(c, info->media);
 		c->early_remote = false;
 		if (c->pcall)

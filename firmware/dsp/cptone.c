@@ -43,6 +43,46 @@ const struct cptone_zone *cptone_zone_find(const char *country)
 }
 
 /* Decimal number at *p, at most max; advances *p. -1: none or too big. */
+/* the current zone's tones, parsed; two sets so that a selection leaves the one playing */
+static struct cptone_seq cptone_set[2][CPTONE__NUM];
+static bool cptone_ok[2][CPTONE__NUM];
+static const struct cptone_zone *cptone_cur;
+static unsigned int cptone_cur_set;
+
+int cptone_zone_select(const char *country, unsigned int *bad)
+{
+	const struct cptone_zone *z = cptone_zone_find(country);
+	unsigned int k, t, n = 0;
+
+	if (!z)
+		return -ENOENT;
+	k = cptone_cur ? cptone_cur_set ^ 1 : 0;
+	for (t = 0; t < CPTONE__NUM; t++) {
+		cptone_ok[k][t] = cptone_parse(&cptone_set[k][t], z->tone[t]) == 0 &&
+				  cptone_set[k][t].n > 0;
+		n += *z->tone[t] && !cptone_ok[k][t];
+	}
+	cptone_cur_set = k;
+	cptone_cur = z;
+	if (bad)
+		*bad = n;
+	return 0;
+}
+
+const struct cptone_zone *cptone_zone_current(void)
+{
+	if (!cptone_cur)
+		cptone_zone_select("de", NULL);
+	return cptone_cur;
+}
+
+const struct cptone_seq *cptone_tone(enum cptone_id id)
+{
+	if ((unsigned int)id >= CPTONE__NUM || !cptone_zone_current())
+		return NULL;
+	return cptone_ok[cptone_cur_set][id] ? &cptone_set[cptone_cur_set][id] : NULL;
+}
+
 static long cptone_num(const char **p, long max)
 {
 	long v = 0;
@@ -118,7 +158,11 @@ int cptone_parse(struct cptone_seq *s, const char *desc)
 
 static void cptone_enter(struct cptone_player *p, uint8_t idx)
 {
-	const struct cptone_part *t = &p->seq->part[idx];
+	const struct cptone_part *t;
+
+	if (idx >= p->seq->n) /* the sequence was re-parsed under the player: start over */
+		idx = 0;
+	t = &p->seq->part[idx];
 
 	p->idx = idx;
 	p->left = t->ms ? t->ms * 8u : UINT32_MAX;
@@ -145,7 +189,7 @@ static bool cptone_next(struct cptone_player *p)
 {
 	uint8_t i = (uint8_t)(p->idx + 1);
 
-	if (i == p->seq->n) {
+	if (i >= p->seq->n) {
 		if (p->seq->loop >= p->seq->n) {
 			p->active = false;
 			return false;

@@ -59,6 +59,17 @@ struct cptone_seq {
  * an hour) or -E2BIG (more than CPTONE_PARTS_MAX parts). "" gives an empty sequence. */
 int cptone_parse(struct cptone_seq *s, const char *desc);
 
+/*
+ * The zone the box plays ("de" until one is selected): its tones parsed once at selection.
+ * Returns 0 or -ENOENT (no such country). *bad (may be NULL) gets the number of its tones
+ * whose description does not parse (they play nothing). Players started before keep working:
+ * the previous zone's tones stay until the selection after next.
+ */
+int cptone_zone_select(const char *country, unsigned int *bad);
+const struct cptone_zone *cptone_zone_current(void);
+/* A tone of the current zone; NULL when the zone has none (or it does not parse). */
+const struct cptone_seq *cptone_tone(enum cptone_id id);
+
 /* The zone of a country code, or NULL. */
 const struct cptone_zone *cptone_zone_find(const char *country);
 const char *cptone_name(enum cptone_id id);

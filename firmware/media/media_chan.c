@@ -28,6 +28,7 @@
 #include <osmocom/core/timer.h>
 
 #include <drv/e1_framer.h>
+#include <dsp/cptone.h>
 #include <dsp/dtmf.h>
 #include <dsp/dtmf_gen.h>
 #include <dsp/g711.h>
@@ -103,6 +104,7 @@ struct media_chan {
 	uint32_t rtp_ts_clock; /* clock when it was taken */
 	struct media_ev ev;
 	struct dtmf_gen tone;  /* the advisor's events as tones to the caller */
+	struct cptone_player cpt; /* a call-progress tone to the caller, instead of the advisor */
 	struct dtmf_det det;   /* the caller's in-band DTMF */
 	uint32_t det_pos;      /* receiver's sample position of the packet being inspected */
 	uint32_t det_ts;       /* and its RTP timestamp */
@@ -360,6 +362,7 @@ static void media_line_tx(void *arg, unsigned int ts)
 	mc->line_k ^= 1;
 	mc->clock++;
 	jbuf_read_ms(&mc->jb, b); /* always: the buffer's clock is the line's */
+	cptone_fill_alaw(&mc->cpt, b, E1_CHUNK_FRAMES);
 	if (dtmf_gen_alaw(&mc->tone, b, E1_CHUNK_FRAMES))
 		mc->tone_guard = MEDIA_ECHO_GUARD_MS;
 	else if (mc->tone_guard)
@@ -614,6 +617,27 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r)
 	if (mc->have_remote && !osmo_timer_pending(&mc->rtcp_timer))
 		media_rtcp_schedule(mc, true);
 	return rc;
+}
+
+int media_chan_play_tone(struct media_chan *mc, int tone)
+{
+	const struct cptone_seq *seq;
+
+	if (!mc || !mc->used)
+		return -EINVAL;
+	if (tone < 0) {
+		cptone_stop(&mc->cpt);
+		return 0;
+	}
+	seq = cptone_tone((enum cptone_id)tone);
+	if (!seq)
+		return -ENOENT;
+	return cptone_start(&mc->cpt, seq, MEDIA_CPTONE_DBM0);
+}
+
+bool media_chan_tone_playing(const struct media_chan *mc)
+{
+	return mc && mc->used && cptone_active(&mc->cpt);
 }
 
 int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duration_ms)

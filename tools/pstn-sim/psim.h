@@ -67,6 +67,7 @@ struct psim_call {
 	q931_call *call;
 	int bchan; /* timeslot, 0 when none yet */
 	bool answered;
+	bool inband;   /* ALERTING/PROGRESS said in-band information: the B-channel is heard */
 	struct psim_media *play, *rec;
 	struct psim_dtmf_det dtmf;
 };

@@ -88,6 +88,12 @@ int call_number_e164(char *out, size_t size, enum call_ton ton, enum call_npi np
 const char *call_npi_name(enum call_npi npi);
 const char *call_ton_name(enum call_ton ton);
 
+/* `ringback inband`: while the advisor rings, the box plays the selected country's ringback
+ * (dsp/cptone) and sends ALERTING with progress indicator 8; off (the default): ALERTING
+ * without it, and the network plays its own. */
+void call_ringback_inband_set(bool on);
+bool call_ringback_inband(void);
+
 /* ---- causes (cause.c): RFC 3398 ---- */
 /* Q.850 cause the caller gets for a SIP final status (RFC 3398 8.2.6.1). */
 int call_cause_from_sip(int status);

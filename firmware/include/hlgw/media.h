@@ -81,6 +81,12 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r);
  * telephone-event negotiated, no remote yet, or sendonly) or -EBUSY (an event is still being
  * sent: the caller queues). */
 int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duration_ms);
+/* Play a call-progress tone of the selected country (enum cptone_id of dsp/cptone.h:
+ * ringback, busy, ...) to the caller instead of the advisor's audio; -1 stops it. Returns 0,
+ * -EINVAL or -ENOENT (the country has no such tone). A tone that plays once stops by itself. */
+#define MEDIA_CPTONE_DBM0 -10.0f /* per frequency, as DAHDI plays them */
+int media_chan_play_tone(struct media_chan *mc, int tone);
+bool media_chan_tone_playing(const struct media_chan *mc);
 int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st);
 /* Release the timeslot and the ports (sends RTCP BYE). */
 void media_chan_close(struct media_chan *mc);

@@ -19,6 +19,7 @@
 #include <osmocom/core/timer.h>
 
 #include <hlgw/board.h>
+#include <dsp/cptone.h>
 #include <hlgw/call.h>
 #include <hlgw/log.h>
 #include <hlgw/subsys.h>
@@ -116,6 +117,7 @@ static void sip_ev(unsigned int leg, enum sip_call_event ev, int status, int q85
 struct media_chan {
 	bool open;
 	struct media_remote remote;
+	int tone; /* the call-progress tone playing, -1 none */
 };
 static struct media_chan chans[4];
 static unsigned int n_open, n_set_remote;
@@ -133,7 +135,7 @@ int media_chan_open(struct media_chan **mc, uint16_t *local_port, const struct m
 	last_open_ts = p->ts;
 	for (i = 0; i < 4; i++)
 		if (!chans[i].open) {
-			chans[i] = (struct media_chan){ .open = true };
+			chans[i] = (struct media_chan){ .open = true, .tone = -1 };
 			*mc = &chans[i];
 			*local_port = (uint16_t)(16384 + 2 * i);
 			n_open++;
@@ -146,6 +148,13 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r)
 {
 	mc->remote = *r;
 	n_set_remote++;
+	return 0;
+}
+
+int media_chan_play_tone(struct media_chan *mc, int tone)
+{
+	assert_true(mc->open);
+	mc->tone = tone;
 	return 0;
 }
 
@@ -323,6 +332,41 @@ static void test_early_media_progress(void **state)
 	}
 	assert_true(legs[1].hung_up);
 	assert_int_equal(released_cause, 16);
+	assert_all_clear();
+}
+
+/* `ringback inband`: ALERTING with in-band information and the box's ringback while the
+ * advisors ring, through a move to the next one; the advisor's early media or answer stops
+ * it. Off: ALERTING without in-band information, no tone. */
+static void test_ringback_inband(void **state)
+{
+	call_ringback_inband_set(true);
+	assert_int_equal(setup("0800123", "301", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_RINGING, 180, 0);
+	assert_int_equal(isdn_msgs[1], ISDN_LEG_ALERTING);
+	assert_true(isdn_inband[1]);
+	assert_int_equal(chans[0].tone, CPTONE_RINGBACK);
+	sip_ev(0, SIP_CALL_FAILED, 486, 0); /* busy: the next advisor; the caller hears ringing */
+	assert_int_equal(chans[0].tone, CPTONE_RINGBACK);
+	sip_ev(1, SIP_CALL_RINGING, 180, 0);
+	assert_int_equal(n_isdn, 2); /* ALERTING once */
+	sip_ev(1, SIP_CALL_EARLY_MEDIA, 183, 0);
+	assert_int_equal(chans[0].tone, -1); /* the advisor's own media now */
+	sip_ev(1, SIP_CALL_ANSWERED, 200, 0);
+	assert_int_equal(chans[0].tone, -1);
+	call_isdn_hangup(0, &pcall_token, 16);
+	assert_all_clear();
+
+	call_ringback_inband_set(false);
+	n_isdn = 0;
+	n_legs = 0;
+	assert_int_equal(setup("0800123", "301", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_RINGING, 180, 0);
+	assert_int_equal(isdn_msgs[1], ISDN_LEG_ALERTING);
+	assert_false(isdn_inband[1]);
+	assert_int_equal(chans[0].tone, -1);
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	call_isdn_hangup(0, &pcall_token, 16);
 	assert_all_clear();
 }
 
@@ -542,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup(test_failures_map_rfc3398, test_setup),
 		cmocka_unit_test_setup(test_restricted, test_setup),
 		cmocka_unit_test_setup(test_channel_selection, test_setup),
+		cmocka_unit_test_setup(test_ringback_inband, test_setup),
 		cmocka_unit_test_setup(test_refusals, test_setup),
 		cmocka_unit_test_setup(test_route_and_numbers, test_setup),
 		cmocka_unit_test_setup(test_cause_tables, test_setup),

@@ -504,3 +504,15 @@ void call_get_counters(struct call_counters *ctr)
 	*ctr = (struct call_counters){ .setups = 3, .refused = 1, .answered = 1, .attempts = 3,
 				       .next_advisor = 1 };
 }
+
+static bool double_ringback;
+
+void call_ringback_inband_set(bool on)
+{
+	double_ringback = on;
+}
+
+bool call_ringback_inband(void)
+{
+	return double_ringback;
+}

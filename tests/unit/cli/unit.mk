@@ -4,4 +4,5 @@
 UNIT_TESTS += cli
 cli_SRCS := tests/unit/cli/test_cli.c tests/unit/cli/cli_doubles.c \
 	$(wildcard firmware/cli/*.c) firmware/config/store.c firmware/span/g826.c \
-	drivers/flash/flash_sim.c firmware/log.c
+	drivers/flash/flash_sim.c firmware/log.c firmware/dsp/cptone.c firmware/dsp/osc.c \
+	firmware/dsp/g711.c $(TONEZONE_C)
