@@ -7,10 +7,10 @@
  *   sin  = samples from the caller's line (with the echo), cancelled in place
  *   ref  = the samples sent to the caller at the same time (the echo's source)
  *
- * Algorithm: a partitioned-block frequency-domain adaptive filter (MDF/PBFDAF) with blocks of
- * ECAN_BLOCK samples, a per-bin normalised step with regularisation, and two filters: the background
- * one adapts, the foreground one produces the output and takes the background's weights only
- * when they cancel better, so double talk cannot spoil what the output uses.
+ * Algorithm: a partitioned-block frequency-domain adaptive filter (blocks of ECAN_BLOCK samples,
+ * real FFTs of 2 * ECAN_BLOCK) whose step per bin and partition is a Kalman gain: large while
+ * the echo path is unknown, small once it is learnt, and near zero while a near-end talker is
+ * in the error, which keeps double talk from spoiling the weights without a detector.
  * Any chunk length works (1 ms = 8 samples, 20 ms = 160); the output is ECAN_BLOCK samples
  * late (ecan_latency()).
  */
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECAN_BLOCK 32	 /* samples per adaptation block (4 ms) = algorithmic delay */
+#define ECAN_BLOCK 64	 /* samples per adaptation block (8 ms) = algorithmic delay */
 #define ECAN_TAPS_MAX 1024 /* 128 ms */
 
 struct ecan;

@@ -147,8 +147,8 @@ static void dt_table(int taps)
 {
 	static const double lv[] = { -12, 0, 6 };
 
-	printf("\n== %d ms tail, double talk 6-9 s (near-end speech vs far end), D.2, noise "
-	       "-55 dBm0, NLP off ==\n", taps / 8);
+	printf("\n== %d ms tail, double talk 6-9 s (near-end speech vs far end), D.2, far end "
+	       "-20 dBm0 (no clipping at +6 dB), noise -55 dBm0, NLP off ==\n", taps / 8);
 	printf("%-10s", "near dB");
 	for (int e = 0; e < NENG; e++)
 		printf(" | %-34s", engines[e]->name);
@@ -164,6 +164,7 @@ static void dt_table(int taps)
 
 			g168_case_default(&c, 0, taps);
 			c.secs = 14;
+			c.far_dbm0 = -20;
 			c.dt_db = lv[l];
 			c.dt_start = 6;
 			c.dt_len = 3;

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The echo canceller's state, shared by its parts: the adaptive filter (ecan.c), the
+ * non-linear processor with comfort noise (ecan_nlp.c) and the 2100 Hz tone disabler
+ * (ecan_tone.c). Not for users of the canceller: they see struct ecan as opaque.
+ */
+#ifndef HLGW_ECAN_PRIV_H
+#define HLGW_ECAN_PRIV_H
+
+#include <stdint.h>
+
+#include "ecan.h"
+#include "ecan_fft.h"
+
+#define ECAN_N ECAN_BLOCK	  /* samples per block */
+#define ECAN_NBP ECAN_FFT_BINS_PAD /* stored bins per spectrum */
+
+struct ecan {
+	int taps, parts;
+	int fill;      /* samples gathered in the current block */
+	int head;      /* X ring: slot of the newest reference spectrum */
+	int constrain; /* next partition made a linear convolution again */
+	int blocks;    /* blocks since reset, saturating */
+	struct ecan_fft fft;
+	int16_t din[ECAN_N], xin[ECAN_N], out[ECAN_N];
+	float xold[ECAN_N];
+	float phi[ECAN_NBP]; /* near-end (noise, talker) power per bin, error units */
+	float s_x, s_d, s_e; /* smoothed block powers: reference, line in, line out */
+	struct ecan_stats st;
+	/* parts x ECAN_NBP each: reference spectra (ring), weights and their Kalman
+	 * state variance (by partition age) */
+	float *xr, *xi, *wr, *wi, *pv;
+};
+
+#endif
