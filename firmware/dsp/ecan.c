@@ -6,14 +6,15 @@
  * Per block of N = ECAN_BLOCK samples, FFT size 2N, P = taps / N partitions of age p:
  *   X_p  reference spectrum of the 2N samples ending p blocks ago
  *   Y    = sum_p W_p X_p, y = last N of IFFT(Y), e = d - y (output), E = FFT(0..0, e)
- *   R    = sum_p V_p |X_p|^2            echo still expected in the error (V: weight variance)
+ *   R    = sum_p s_p V_p |X_p|^2        echo still expected in the error (V: weight variance)
  *   Phi  = what the error holds besides that echo (noise, near-end talker), fast attack
- *   K_p  = V_p / (R/2 + Phi)            Kalman gain
- *   W_p += MU K_p conj(X_p) E;  V_p -= K_p V_p |X_p|^2 / 2;  V_p += Q |W_p|^2 + Q0
+ *   K_p  = s_p V_p / (R/2 + Phi)        Kalman gain, s_p the proportionate share
+ *   W_p += MU K_p conj(X_p) E;  V_p -= VAR_DEC K_p V_p |X_p|^2;  V_p += Q |W_p|^2 + Q0
  * A new echo path has a large V: the step is the full normalised one. As the weights settle V
  * shrinks and so does the step, down to what the noise allows; a near-end talker raises Phi and
  * freezes adaptation without a double-talk detector. One partition per block is constrained
- * (IFFT, zero the circular half, FFT) in turn.
+ * (IFFT, zero the circular half, FFT) in turn. The linear output then goes through the NLP
+ * (ecan_nlp.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -24,14 +25,35 @@
 #define N ECAN_N
 #define NBP ECAN_NBP
 
-/* Tuned on the G.168 bench (tools/bench/ecan); see the header comment for the roles. */
-#define ECAN_MU 0.5f	   /* step on the Kalman gain (its theoretical value here) */
-#define V0 0.5f		   /* initial weight variance per bin and partition */
-#define Q 1e-6f		   /* process noise relative to |W|^2 per block: tracking vs noise */
-#define PHI_SMOOTH 0.8f	   /* near-end power: release per block */
-#define RES_SCALE 0.5f	   /* echo power as it shows in E (N of the 2N samples) */
-#define VAR_DEC 0.1f	   /* variance decrease per unit of gain; below Kalman's 0.25: the
-			    * partitions of one bin are not independent for speech */
+/* Tuned on the G.168 bench (tools/bench/ecan); each can be set with -D for tuning runs. */
+#ifndef ECAN_MU
+#define ECAN_MU 0.5f /* step on the Kalman gain (its theoretical value here) */
+#endif
+#ifndef V0
+#define V0 0.5f /* initial weight variance per bin and partition */
+#endif
+#ifndef Q
+#define Q 1e-6f /* process noise relative to |W|^2 per block: tracking against noise */
+#endif
+#ifndef PHI_SMOOTH
+#define PHI_SMOOTH 0.8f /* near-end power: release per block */
+#endif
+#ifndef RES_SCALE
+#define RES_SCALE 0.5f /* echo power as it shows in E (N of the 2N samples) */
+#endif
+#ifndef VAR_DEC
+/* variance decrease per unit of gain; below Kalman's 0.25: the partitions of one bin are not
+ * independent for speech, a block tells less than the model thinks */
+#define VAR_DEC 0.1f
+#endif
+#ifndef PROP
+/* proportionate share: partitions holding more of the echo path (by weight norm) take more of
+ * the step and of the expected residual; the rest is spread evenly */
+#define PROP 0.9f
+#endif
+#ifndef CONSTRAIN_N
+#define CONSTRAIN_N 1 /* partitions made linear convolutions again per block, in turn */
+#endif
 #define Q0 1e-9f		 /* process noise floor */
 #define PHI_FLOOR 1.0f		 /* error units: far below a -90 dBm0 line */
 #define FAR_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0 */
@@ -62,8 +84,11 @@ void ecan_reset(struct ecan *ec)
 	memset(ec->xold, 0, sizeof(ec->xold));
 	memset(ec->phi, 0, sizeof(ec->phi));
 	memset(&ec->st, 0, sizeof(ec->st));
+	for (int p = 0; p < ECAN_TAPS_MAX / N; p++)
+		ec->pw[p] = 1;
 	ec->fill = ec->head = ec->constrain = ec->blocks = 0;
 	ec->s_x = ec->s_d = ec->s_e = 0;
+	ecan_nlp_reset(&ec->nlp);
 }
 
 int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
@@ -85,8 +110,17 @@ int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
 	ec->wi = ec->wr + arr;
 	ec->pv = ec->wi + arr;
 	ecan_fft_init(&ec->fft);
+	ec->nlp.on = 1;
 	ecan_reset(ec);
 	*out = ec;
+	return 0;
+}
+
+int ecan_set_nlp(struct ecan *ec, int on)
+{
+	if (!ec)
+		return -EINVAL;
+	ec->nlp.on = !!on;
 	return 0;
 }
 
@@ -125,10 +159,12 @@ static void filter(const struct ecan *ec, float *restrict yr, float *restrict yi
 		const float *restrict pv = ec->pv + wo;
 
 
+		const float pw = ec->pw[p];
+
 		for (int k = 0; k < NBP; k++) {
 			yr[k] += wr[k] * xr[k] - wi[k] * xi[k];
 			yi[k] += wr[k] * xi[k] + wi[k] * xr[k];
-			res[k] += pv[k] * (xr[k] * xr[k] + xi[k] * xi[k]);
+			res[k] += pw * pv[k] * (xr[k] * xr[k] + xi[k] * xi[k]);
 		}
 	}
 }
@@ -136,12 +172,13 @@ static void filter(const struct ecan *ec, float *restrict yr, float *restrict yi
 /* W_p += MU K_p conj(X_p) E with the Kalman gain K_p = V_p g, and the variance update */
 static void adapt_part(float *restrict wr, float *restrict wi, float *restrict pv,
 		       const float *restrict xr, const float *restrict xi,
-		       const float *restrict er, const float *restrict ei, const float *restrict g)
+		       const float *restrict er, const float *restrict ei, const float *restrict g,
+		       float pw)
 {
 	const float mu = ECAN_MU, dec = VAR_DEC, q = Q;
 
 	for (int k = 0; k < NBP; k++) {
-		float kg = pv[k] * g[k], s = mu * kg;
+		float kg = pw * pv[k] * g[k], s = mu * kg;
 		float x2 = xr[k] * xr[k] + xi[k] * xi[k];
 		float nr = wr[k] + s * (xr[k] * er[k] + xi[k] * ei[k]);
 		float ni = wi[k] + s * (xr[k] * ei[k] - xi[k] * er[k]);
@@ -154,12 +191,25 @@ static void adapt_part(float *restrict wr, float *restrict wi, float *restrict p
 
 static void adapt(struct ecan *ec, const float *er, const float *ei, const float *g)
 {
+	float nrm[ECAN_TAPS_MAX / N], tot = 0;
+
 	for (int p = 0; p < ec->parts; p++) {
 		size_t xo = (size_t)slot_of(ec, p) * NBP, wo = (size_t)p * NBP;
 
 		adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->xr + xo, ec->xi + xo, er, ei,
-			   g);
+			   g, ec->pw[p]);
 	}
+	for (int p = 0; p < ec->parts; p++) {
+		const float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
+		float e = 0;
+
+		for (int k = 0; k < NBP; k++)
+			e += wr[k] * wr[k] + wi[k] * wi[k];
+		nrm[p] = sqrtf(e);
+		tot += nrm[p];
+	}
+	for (int p = 0; p < ec->parts; p++)
+		ec->pw[p] = tot > 0 ? (1 - PROP) + PROP * ec->parts * nrm[p] / tot : 1;
 }
 
 static void constrain(struct ecan *ec)
@@ -190,8 +240,8 @@ static void stats(struct ecan *ec, float px, float pd, float pe)
 
 static void block(struct ecan *ec)
 {
-	float t[2 * N], yr[NBP], yi[NBP], res[NBP], er[NBP], ei[NBP], g[NBP];
-	float px = 0, pd = 0, pe = 0;
+	float t[2 * N], e[N], yr[NBP], yi[NBP], res[NBP], er[NBP], ei[NBP], g[NBP];
+	float px = 0, pd = 0, pe = 0, se = 0, sr = 0;
 	size_t xo;
 
 	/* newest reference spectrum into the ring */
@@ -204,22 +254,21 @@ static void block(struct ecan *ec)
 	}
 	ecan_rfft(&ec->fft, ec->xr + xo, ec->xi + xo, t);
 
-	/* echo estimate, error = output */
+	/* echo estimate, error = linear output */
 	filter(ec, yr, yi, res);
 	ecan_irfft(&ec->fft, t, yr, yi, N);
 	for (int i = 0; i < N; i++) {
-		float d = ec->din[i], e = d - t[N + i], o;
+		float d = ec->din[i];
 
+		e[i] = d - t[N + i];
 		pd += d * d;
-		pe += e * e;
-		t[N + i] = e;
-		o = e > 32767.f ? 32767.f : e < -32768.f ? -32768.f : e;
-		ec->out[i] = (int16_t)lrintf(o);
+		pe += e[i] * e[i];
 	}
 	stats(ec, px, pd, pe);
 
 	/* error spectrum (zero-padded, as the gradient needs) */
 	memset(t, 0, N * sizeof(float));
+	memcpy(t + N, e, sizeof(e));
 	ecan_rfft(&ec->fft, er, ei, t);
 	for (int k = ECAN_FFT_BINS; k < NBP; k++)
 		er[k] = ei[k] = 0;
@@ -233,11 +282,23 @@ static void block(struct ecan *ec)
 
 		ec->phi[k] = phi;
 		g[k] = 1.0f / (r + (phi > inst ? phi : inst) + PHI_FLOOR);
+		se += e2;
+		sr += r;
 	}
 	adapt(ec, er, ei, g);
-	constrain(ec);
+	for (int c = 0; c < CONSTRAIN_N; c++)
+		constrain(ec);
 	if (ec->blocks < 1 << 30)
 		ec->blocks++;
+
+	/* residual echo expected in the output, as a mean square: the bins 0..N of the padded
+	 * spectrum hold N times the block's energy */
+	ecan_nlp_block(ec, e, px / N, pe / N, sr * se > 0 ? pe / N * sr / se : 0);
+	for (int i = 0; i < N; i++) {
+		float o = e[i] > 32767.f ? 32767.f : e[i] < -32768.f ? -32768.f : e[i];
+
+		ec->out[i] = (int16_t)lrintf(o);
+	}
 }
 
 void ecan_process(struct ecan *ec, int16_t *sin, const int16_t *ref, int n)

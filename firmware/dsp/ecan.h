@@ -48,6 +48,10 @@ void ecan_process(struct ecan *ec, int16_t *sin, const int16_t *ref, int n);
 /** The same on A-law octets (the media path's buffers), in place. */
 void ecan_process_alaw(struct ecan *ec, uint8_t *sin, const uint8_t *ref, int n);
 
+/** Non-linear processor with comfort noise on (the default after ecan_init) or off.
+ * Returns 0 or -EINVAL. */
+int ecan_set_nlp(struct ecan *ec, int on);
+
 /** Output delay in samples. */
 int ecan_latency(const struct ecan *ec);
 

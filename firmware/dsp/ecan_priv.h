@@ -15,6 +15,20 @@
 #define ECAN_N ECAN_BLOCK	  /* samples per block */
 #define ECAN_NBP ECAN_FFT_BINS_PAD /* stored bins per spectrum */
 
+/* non-linear processor and comfort noise (ecan_nlp.c) */
+struct ecan_nlp {
+	int on;
+	int far_hold;	/* blocks the echo of the last far-end speech may still arrive */
+	int near_hold;	/* blocks a near-end talker is still taken to be present */
+	float gain;	/* output gain at the end of the last block (1 = pass, 0 = noise) */
+	float floor;	/* quietest recent output, mean square */
+	float noise;	/* background noise in the output (mean of blocks near the floor) */
+	float rho;	/* its lag-1 correlation (spectral tilt) */
+	float cn_y;	/* comfort noise filter state */
+	uint32_t rng;
+	int suppressed; /* blocks suppressed, for the statistics */
+};
+
 struct ecan {
 	int taps, parts;
 	int fill;      /* samples gathered in the current block */
@@ -25,11 +39,18 @@ struct ecan {
 	int16_t din[ECAN_N], xin[ECAN_N], out[ECAN_N];
 	float xold[ECAN_N];
 	float phi[ECAN_NBP]; /* near-end (noise, talker) power per bin, error units */
+	float pw[ECAN_TAPS_MAX / ECAN_N]; /* proportionate: share of the step per partition */
 	float s_x, s_d, s_e; /* smoothed block powers: reference, line in, line out */
 	struct ecan_stats st;
+	struct ecan_nlp nlp;
 	/* parts x ECAN_NBP each: reference spectra (ring), weights and their Kalman
 	 * state variance (by partition age) */
 	float *xr, *xi, *wr, *wi, *pv;
 };
+
+/* NLP on one block of N linear output samples e (mean squares: reference px, output pe,
+ * residual echo still expected in it pres); e is replaced by what goes out. */
+void ecan_nlp_block(struct ecan *ec, float *e, float px, float pe, float pres);
+void ecan_nlp_reset(struct ecan_nlp *nlp);
 
 #endif

@@ -388,6 +388,51 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 			r->near_gain_db = db(on, nn);
 		}
 	}
+	{
+		double oo = 0, nn = 0, o1 = 0, n1 = 0, near_act;
+
+		for (int b = 20; b < nblk; b++) {
+			int i0 = b * bl, i1 = i0 + bl, talk = 0;
+
+			if (blk_e[b] < floor_e / 2 || i1 + lat > n)
+				continue;
+			for (int i = i0; i < i1; i++)
+				talk |= near[i] != 0;
+			if (talk)
+				continue;
+			for (int i = i0; i < i1; i++) {
+				double o = sin[i + lat], nz = noise[i];
+
+				oo += o * o;
+				nn += nz * nz;
+				if (i > i0) {
+					o1 += o * sin[i + lat - 1];
+					n1 += nz * noise[i - 1];
+				}
+			}
+		}
+		r->cn_diff_db = db(oo, nn);
+		r->cn_rho_out = oo > 0 ? o1 / oo : 0;
+		r->cn_rho_noise = nn > 0 ? n1 / nn : 0;
+		/* near-end talker blocks: the talker's active level is far + dt */
+		near_act = bl * pow(G168_DBM0_RMS * pow(10, (c->far_dbm0 + c->dt_db - 15) / 20), 2);
+		for (int b = dt0 / bl; c->dt_len > 0 && c->dt_db > -200 && b < dt1 / bl; b++) {
+			double pn = 0, po = 0;
+
+			if ((b + 1) * bl + lat > n)
+				break;
+			for (int i = b * bl; i < (b + 1) * bl; i++) {
+				double o = sin[i + lat] - (double)noise[i];
+
+				pn += (double)near[i] * near[i];
+				po += o * o;
+			}
+			if (pn < near_act)
+				continue;
+			r->near_blocks++;
+			r->clipped_blocks += po < pn / 2;
+		}
+	}
 out:
 	free(far);
 	free(sin);

@@ -76,6 +76,12 @@ struct g168_result {
 	double near_gain_db; /* output / near-end level during double talk (NLP off: ~0) */
 	double ret_echo_dbm0; /* residual echo level from 0.5 s on (true residual) */
 	double erl_meas;
+	/* NLP: output vs near-end noise over 50 ms blocks from 1 s on where the far end talks
+	 * and no near-end talker does (comfort noise level and lag-1 correlation, a measure of
+	 * spectral tilt); blocks of double talk whose near-end talker is present (within 15 dB
+	 * of its active level) and how many of them come out more than 3 dB low (clipped) */
+	double cn_diff_db, cn_rho_out, cn_rho_noise;
+	int near_blocks, clipped_blocks;
 };
 
 /* Fill out[n] with the speech-like signal of the given seed at level_dbm0. */
