@@ -89,6 +89,7 @@ void ecan_reset(struct ecan *ec)
 	ec->fill = ec->head = ec->constrain = ec->blocks = 0;
 	ec->s_x = ec->s_d = ec->s_e = 0;
 	ecan_nlp_reset(&ec->nlp);
+	ecan_tone_reset(&ec->tone);
 }
 
 int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
@@ -110,6 +111,7 @@ int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
 	ec->wi = ec->wr + arr;
 	ec->pv = ec->wi + arr;
 	ecan_fft_init(&ec->fft);
+	ecan_tone_init(&ec->tone);
 	ec->nlp.on = 1;
 	ecan_reset(ec);
 	*out = ec;
@@ -242,9 +244,12 @@ static void block(struct ecan *ec)
 {
 	float t[2 * N], e[N], yr[NBP], yi[NBP], res[NBP], er[NBP], ei[NBP], g[NBP];
 	float px = 0, pd = 0, pe = 0, se = 0, sr = 0;
+	int off = ecan_tone_block(&ec->tone, ec->din, ec->xin);
 	size_t xo;
 
-	/* newest reference spectrum into the ring */
+	ec->st.disabled = off;
+	ec->st.tone_disables = ec->tone.count;
+	/* newest reference spectrum into the ring (kept while disabled: it resumes at once) */
 	ec->head = ec->head + 1 == ec->parts ? 0 : ec->head + 1;
 	xo = (size_t)ec->head * NBP;
 	for (int i = 0; i < N; i++) {
@@ -253,6 +258,10 @@ static void block(struct ecan *ec)
 		px += t[N + i] * t[N + i];
 	}
 	ecan_rfft(&ec->fft, ec->xr + xo, ec->xi + xo, t);
+	if (off) {
+		memcpy(ec->out, ec->din, sizeof(ec->out));
+		return;
+	}
 
 	/* echo estimate, error = linear output */
 	filter(ec, yr, yi, res);

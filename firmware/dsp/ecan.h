@@ -11,6 +11,8 @@
  * real FFTs of 2 * ECAN_BLOCK) whose step per bin and partition is a Kalman gain: large while
  * the echo path is unknown, small once it is learnt, and near zero while a near-end talker is
  * in the error, which keeps double talk from spoiling the weights without a detector.
+ * A non-linear processor replaces residual echo with comfort noise (ecan_set_nlp()); a 2100 Hz
+ * answer tone with phase reversals disables the canceller until the line is quiet again.
  * Any chunk length works (1 ms = 8 samples, 20 ms = 160); the output is ECAN_BLOCK samples
  * late (ecan_latency()).
  */
@@ -29,6 +31,8 @@ struct ecan_stats {
 	float erl_db;  /* echo return loss seen on the line (sin vs ref), smoothed */
 	float erle_db; /* echo return loss enhancement of the output (sin vs out), smoothed */
 	int converged; /* erle >= 20 dB while the far end talks */
+	int disabled;  /* off: a 2100 Hz tone with phase reversals was heard (G.164/G.165) */
+	unsigned tone_disables; /* times that happened */
 };
 
 /** Bytes of state for a tail of taps samples (256/512/1024 for 32/64/128 ms, or any multiple

@@ -29,6 +29,25 @@ struct ecan_nlp {
 	int suppressed; /* blocks suppressed, for the statistics */
 };
 
+/* 2100 Hz tone disabler (ecan_tone.c) */
+#define ECAN_TONE_PERIOD 80 /* 2100 Hz = 21/80 of 8 kHz */
+
+struct ecan_tone_dir {
+	float zr, zi; /* 2100 Hz phasor of the last block with the tone */
+	float dr, di; /* phase drift per block (unit vector) */
+	int blocks;   /* blocks of tone in a row */
+	int gap;      /* a block of the tone spoilt by a reversal came since */
+};
+
+struct ecan_tone {
+	float cs[ECAN_TONE_PERIOD], sn[ECAN_TONE_PERIOD];
+	int idx;
+	struct ecan_tone_dir dir[2]; /* line in, reference */
+	int disabled;
+	int quiet; /* blocks below the holding band while disabled */
+	unsigned count;
+};
+
 struct ecan {
 	int taps, parts;
 	int fill;      /* samples gathered in the current block */
@@ -43,6 +62,7 @@ struct ecan {
 	float s_x, s_d, s_e; /* smoothed block powers: reference, line in, line out */
 	struct ecan_stats st;
 	struct ecan_nlp nlp;
+	struct ecan_tone tone;
 	/* parts x ECAN_NBP each: reference spectra (ring), weights and their Kalman
 	 * state variance (by partition age) */
 	float *xr, *xi, *wr, *wi, *pv;
@@ -52,5 +72,10 @@ struct ecan {
  * residual echo still expected in it pres); e is replaced by what goes out. */
 void ecan_nlp_block(struct ecan *ec, float *e, float px, float pe, float pres);
 void ecan_nlp_reset(struct ecan_nlp *nlp);
+
+void ecan_tone_init(struct ecan_tone *t);
+void ecan_tone_reset(struct ecan_tone *t);
+/* Watch one block of both directions; returns 1 while the canceller is to be disabled. */
+int ecan_tone_block(struct ecan_tone *t, const int16_t *sin, const int16_t *ref);
 
 #endif

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <math.h>
 
 #include <cmocka.h>
 
@@ -111,6 +113,124 @@ static void test_nlp(void **state)
 	}
 }
 
+/* ---- 2100 Hz tone disabler ---- */
+#define TONE_SECS 12
+static int16_t tone_sin[TONE_SECS * 8000], tone_ref[TONE_SECS * 8000], tone_out[TONE_SECS * 8000];
+static uint8_t tone_off[TONE_SECS * 50]; /* disabled flag after each 20 ms chunk */
+
+/* 2100 Hz (+ df) at -12 dBm0 into x[from..to), phase reversed every 450 ms when rev */
+static void tone_gen(int16_t *x, int from, int to, double df, int rev)
+{
+	for (int i = from; i < to; i++) {
+		double ph = 2 * M_PI * (2100 + df) * (i - from) / 8000;
+
+		if (rev && ((i - from) / 3600) % 2)
+			ph += M_PI;
+		x[i] = (int16_t)lrint(5700 * cos(ph));
+	}
+}
+
+/* the echo: ref 5 ms later, 6 dB down, added to what the line sends (sin) */
+static void tone_echo(void)
+{
+	for (int i = TONE_SECS * 8000 - 1; i >= 40; i--)
+		tone_sin[i] += tone_ref[i - 40] / 2;
+}
+
+static struct ecan *tone_run(void *mem, size_t len)
+{
+	struct ecan *ec;
+	struct ecan_stats st;
+
+	assert_int_equal(ecan_init(&ec, mem, len, 512), 0);
+	memcpy(tone_out, tone_sin, sizeof(tone_out));
+	for (int c = 0; c < TONE_SECS * 50; c++) {
+		ecan_process(ec, tone_out + c * 160, tone_ref + c * 160, 160);
+		assert_int_equal(ecan_get_stats(&st, ec), 0);
+		tone_off[c] = st.disabled;
+	}
+	return ec;
+}
+
+static int first_off(int from_chunk)
+{
+	for (int c = from_chunk; c < TONE_SECS * 50; c++)
+		if (tone_off[c])
+			return c;
+	return -1;
+}
+
+static void test_tone_disable(void **state)
+{
+	size_t len = ecan_size(512);
+	void *mem = aligned_alloc(16, (len + 15) & ~(size_t)15);
+	struct ecan_stats st;
+	struct ecan *ec;
+	int lat, on, c0;
+	double e_in = 0, e_out = 0;
+
+	assert_non_null(mem);
+	/* speech 0-3 s, answer tone with reversals from the far end 3-6 s, quiet 6-7 s, speech
+	 * 7-12 s; the echo of all of it comes back */
+	memset(tone_sin, 0, sizeof(tone_sin));
+	g168_speech(tone_ref, TONE_SECS * 8000, 1, -15);
+	memset(tone_ref + 3 * 8000, 0, 4 * 8000 * sizeof(int16_t));
+	tone_gen(tone_ref, 3 * 8000, 6 * 8000, 0, 1);
+	tone_echo();
+	ec = tone_run(mem, len);
+	lat = ecan_latency(ec);
+	assert_int_equal(first_off(0), first_off(150)); /* not before the tone */
+	c0 = first_off(150);
+	printf("tone from the far end: disabled %d ms after it began", (c0 - 150) * 20);
+	/* the first reversal is at 450 ms; G.165 asks for the disabler within 1 s */
+	assert_true(c0 >= 150 + 22 && c0 <= 150 + 50);
+	/* disabled: the line passes untouched (the tone's echo is not cancelled) */
+	for (int i = (c0 + 2) * 160; i < 6 * 8000; i++)
+		assert_int_equal(tone_out[i], tone_sin[i - lat]);
+	/* held through the tone, back 256 ms (+- a block) after the line went quiet at 6 s */
+	for (int c = c0; c < 300; c++)
+		assert_true(tone_off[c]);
+	for (on = 300; on < 350 && tone_off[on]; on++)
+		;
+	printf(", enabled again %d ms after it ended", (on - 300) * 20);
+	assert_true(on >= 300 + 12 && on <= 300 + 15);
+	/* speech again: the weights learnt before the tone cancel the echo at once */
+	for (int i = 7 * 8000 + lat; i < 8 * 8000; i++) {
+		double echo = tone_ref[i - lat - 40] / 2;
+
+		e_in += echo * echo;
+		e_out += (double)tone_out[i] * tone_out[i];
+	}
+	printf(", ERLE 7-8 s %.1f dB\n", 10 * log10(e_in / (e_out + 1)));
+	assert_true(10 * log10(e_in / (e_out + 1)) > 30);
+	assert_int_equal(ecan_get_stats(&st, ec), 0);
+	assert_int_equal(st.tone_disables, 1);
+
+	/* the tone from the line side (the caller's modem answers), 20 Hz off: disabled too */
+	memset(tone_sin, 0, sizeof(tone_sin));
+	memset(tone_ref, 0, sizeof(tone_ref));
+	tone_gen(tone_sin, 8000, 4 * 8000, 20, 1);
+	ec = tone_run(mem, len);
+	c0 = first_off(0);
+	printf("tone from the line, +20 Hz: disabled %d ms after it began\n", (c0 - 50) * 20);
+	assert_true(c0 >= 50 + 22 && c0 <= 50 + 50);
+
+	/* no reversals (a fax CED or a test tone): the canceller stays on (G.165) */
+	memset(tone_sin, 0, sizeof(tone_sin));
+	memset(tone_ref, 0, sizeof(tone_ref));
+	tone_gen(tone_ref, 8000, 6 * 8000, 0, 0);
+	tone_echo();
+	ec = tone_run(mem, len);
+	assert_int_equal(first_off(0), -1);
+
+	/* 12 s of speech both ways (double talk) never disables it */
+	g168_speech(tone_ref, TONE_SECS * 8000, 3, -10);
+	g168_speech(tone_sin, TONE_SECS * 8000, 4, -10);
+	ec = tone_run(mem, len);
+	assert_int_equal(first_off(0), -1);
+	free(mem);
+}
+
 static void test_alaw(void **state)
 {
 	size_t len = ecan_size(256);
@@ -141,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_models),
 		cmocka_unit_test(test_double_talk),
 		cmocka_unit_test(test_nlp),
+		cmocka_unit_test(test_tone_disable),
 		cmocka_unit_test(test_alaw),
 	};
 
