@@ -27,13 +27,13 @@
 
 /* Tuned on the G.168 bench (tools/bench/ecan); each can be set with -D for tuning runs. */
 #ifndef ECAN_MU
-#define ECAN_MU 0.5f /* step on the Kalman gain (its theoretical value here) */
+#define ECAN_MU 0.35f /* step on the Kalman gain (its theoretical value is 0.5 here) */
 #endif
 #ifndef V0
 #define V0 0.5f /* initial weight variance per bin and partition */
 #endif
 #ifndef Q
-#define Q 1e-6f /* process noise relative to |W|^2 per block: tracking against noise */
+#define Q 1e-7f /* process noise relative to |W|^2 per block: tracking against noise */
 #endif
 #ifndef PHI_SMOOTH
 #define PHI_SMOOTH 0.8f /* near-end power: release per block */
@@ -52,7 +52,7 @@
 #define PROP 0.9f
 #endif
 #ifndef CONSTRAIN_N
-#define CONSTRAIN_N 1 /* partitions made linear convolutions again per block, in turn */
+#define CONSTRAIN_N 2 /* partitions made linear convolutions again per block, in turn */
 #endif
 #define Q0 1e-9f		 /* process noise floor */
 #define PHI_FLOOR 1.0f		 /* error units: far below a -90 dBm0 line */
