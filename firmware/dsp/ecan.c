@@ -51,6 +51,18 @@
  * the step and of the expected residual; the rest is spread evenly */
 #define PROP 0.9f
 #endif
+#ifndef GRAD_SMOOTH
+#define GRAD_SMOOTH 0.03f /* gradient coherence: smoothing per block */
+#endif
+#ifndef COH_FACTOR
+#define COH_FACTOR 8.0f /* coherence above this many times the incoherent level: path wrong */
+#endif
+#ifndef BOOST
+#define BOOST 3.0f /* variance raised to BOOST x the weight error the gradient shows */
+#endif
+#ifndef BOOST_ERLE
+#define BOOST_ERLE 0.1f /* ... and only while the output is within 10 dB of the input */
+#endif
 #ifndef CONSTRAIN_N
 #define CONSTRAIN_N 2 /* partitions made linear convolutions again per block, in turn */
 #endif
@@ -68,7 +80,7 @@ size_t ecan_size(int taps)
 {
 	if (taps < N || taps > ECAN_TAPS_MAX || taps % N)
 		return 0;
-	return ecan_hdr() + 5 * (size_t)(taps / N) * NBP * sizeof(float);
+	return ecan_hdr() + 7 * (size_t)(taps / N) * NBP * sizeof(float);
 }
 
 void ecan_reset(struct ecan *ec)
@@ -76,8 +88,12 @@ void ecan_reset(struct ecan *ec)
 	size_t arr = (size_t)ec->parts * NBP;
 
 	memset(ec->xr, 0, 4 * arr * sizeof(float));
+	memset(ec->gr, 0, 2 * arr * sizeof(float));
 	for (size_t i = 0; i < arr; i++)
 		ec->pv[i] = V0;
+	memset(ec->sxx, 0, sizeof(ec->sxx));
+	memset(ec->see, 0, sizeof(ec->see));
+	ec->boost = 0;
 	memset(ec->din, 0, sizeof(ec->din));
 	memset(ec->xin, 0, sizeof(ec->xin));
 	memset(ec->out, 0, sizeof(ec->out));
@@ -110,6 +126,8 @@ int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
 	ec->wr = ec->xi + arr;
 	ec->wi = ec->wr + arr;
 	ec->pv = ec->wi + arr;
+	ec->gr = ec->pv + arr;
+	ec->gi = ec->gr + arr;
 	ecan_fft_init(&ec->fft);
 	ecan_tone_init(&ec->tone);
 	ec->nlp.on = 1;
@@ -173,34 +191,65 @@ static void filter(const struct ecan *ec, float *restrict yr, float *restrict yi
 
 /* W_p += MU K_p conj(X_p) E with the Kalman gain K_p = V_p g, and the variance update */
 static void adapt_part(float *restrict wr, float *restrict wi, float *restrict pv,
+		       float *restrict gr, float *restrict gi, float *restrict coh,
 		       const float *restrict xr, const float *restrict xi,
 		       const float *restrict er, const float *restrict ei, const float *restrict g,
-		       float pw)
+		       const float *restrict vmin, const float *restrict nb, float pw)
 {
 	const float mu = ECAN_MU, dec = VAR_DEC, q = Q;
 
 	for (int k = 0; k < NBP; k++) {
 		float kg = pw * pv[k] * g[k], s = mu * kg;
 		float x2 = xr[k] * xr[k] + xi[k] * xi[k];
-		float nr = wr[k] + s * (xr[k] * er[k] + xi[k] * ei[k]);
-		float ni = wi[k] + s * (xr[k] * ei[k] - xi[k] * er[k]);
+		float cr = xr[k] * er[k] + xi[k] * ei[k], ci = xr[k] * ei[k] - xi[k] * er[k];
+		float nr = wr[k] + s * cr, ni = wi[k] + s * ci;
+		float v, b;
 
 		wr[k] = nr;
 		wi[k] = ni;
-		pv[k] = pv[k] - dec * kg * pv[k] * x2 + q * (nr * nr + ni * ni) + Q0;
+		/* smoothed gradient: E[conj(X) E] = E|X|^2 times the weight error */
+		gr[k] += GRAD_SMOOTH * (cr - gr[k]);
+		gi[k] += GRAD_SMOOTH * (ci - gi[k]);
+		b = gr[k] * gr[k] + gi[k] * gi[k];
+		coh[k] += b;
+		/* the variance is at least the weight error the gradient shows (when told so) */
+		v = pv[k] - dec * kg * pv[k] * x2 + q * (nr * nr + ni * ni) + Q0;
+		b = (b - nb[k]) * vmin[k];
+		pv[k] = v > b ? v : b;
 	}
 }
 
+/* One step of all partitions. Besides the Kalman step, the gradient conj(X_p) E is smoothed:
+ * a near-end talker leaves it incoherent (it averages out), a wrong echo path (a new one after
+ * a change) makes it coherent. Coherence well above the level noise leaves raises the variance
+ * to the weight error it shows, so that a changed path is learnt again while double talk
+ * still freezes adaptation. */
 static void adapt(struct ecan *ec, const float *er, const float *ei, const float *g)
 {
-	float nrm[ECAN_TAPS_MAX / N], tot = 0;
+	float nrm[ECAN_TAPS_MAX / N], tot = 0, coh[NBP], vmin[NBP], nb[NBP], num = 0, den = 0;
+	const float bias = GRAD_SMOOTH / (2 - GRAD_SMOOTH); /* incoherent |mean|^2 / mean|.|^2 */
 
+	for (int k = 0; k < NBP; k++) {
+		float e2 = er[k] * er[k] + ei[k] * ei[k];
+
+		coh[k] = 0;
+		ec->see[k] += GRAD_SMOOTH * (e2 - ec->see[k]);
+		den += ec->sxx[k] * ec->see[k];
+		/* what an incoherent gradient shows, with the margin of the coherence test */
+		nb[k] = COH_FACTOR * bias * ec->sxx[k] * ec->see[k];
+		vmin[k] = ec->boost ? BOOST / (ec->sxx[k] * ec->sxx[k] + 1e-3f) : 0;
+	}
 	for (int p = 0; p < ec->parts; p++) {
 		size_t xo = (size_t)slot_of(ec, p) * NBP, wo = (size_t)p * NBP;
 
-		adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->xr + xo, ec->xi + xo, er, ei,
-			   g, ec->pw[p]);
+		adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo, ec->gi + wo, coh,
+			   ec->xr + xo, ec->xi + xo, er, ei, g, vmin, nb, ec->pw[p]);
 	}
+	for (int k = 0; k < NBP; k++)
+		num += coh[k];
+	/* only while the output holds much of what came in (ERLE under 10 dB): a settled filter's
+	 * small leftover errors are the Kalman step's business */
+	ec->boost = num > COH_FACTOR * bias * ec->parts * den && ec->s_e > BOOST_ERLE * ec->s_d;
 	for (int p = 0; p < ec->parts; p++) {
 		const float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
 		float e = 0;
@@ -258,6 +307,11 @@ static void block(struct ecan *ec)
 		px += t[N + i] * t[N + i];
 	}
 	ecan_rfft(&ec->fft, ec->xr + xo, ec->xi + xo, t);
+	for (int k = 0; k < NBP; k++) {
+		float x2 = ec->xr[xo + k] * ec->xr[xo + k] + ec->xi[xo + k] * ec->xi[xo + k];
+
+		ec->sxx[k] += GRAD_SMOOTH * (x2 - ec->sxx[k]);
+	}
 	if (off) {
 		memcpy(ec->out, ec->din, sizeof(ec->out));
 		return;

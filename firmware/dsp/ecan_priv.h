@@ -63,9 +63,12 @@ struct ecan {
 	struct ecan_stats st;
 	struct ecan_nlp nlp;
 	struct ecan_tone tone;
-	/* parts x ECAN_NBP each: reference spectra (ring), weights and their Kalman
-	 * state variance (by partition age) */
+	/* parts x ECAN_NBP each: reference spectra (ring), weights, their Kalman state
+	 * variance and smoothed gradient (by partition age) */
 	float *xr, *xi, *wr, *wi, *pv;
+	float *gr, *gi; /* smoothed gradient conj(X_p) E */
+	float sxx[ECAN_NBP], see[ECAN_NBP]; /* smoothed |X_0|^2, |E|^2 */
+	int boost; /* the gradient is coherent: the weights are wrong (a new echo path) */
 };
 
 /* NLP on one block of N linear output samples e (mean squares: reference px, output pe,

@@ -176,6 +176,33 @@ static void dt_table(int taps)
 	}
 }
 
+/* echo path change at 5 s (G.168 test 4 style): how fast the new path is learnt */
+static void change_table(int taps)
+{
+	static const int pairs[][2] = { { 0, 3 }, { 3, 6 }, { 5, 1 } };
+
+	printf("\n== %d ms tail, echo path change at 5 s, noise -55 dBm0: time to 20 dB after it "
+	       "(s), ERLE 1-2 s after it (dB) ==\n", taps / 8);
+	printf("%-10s", "models");
+	for (int e = 0; e < NENG; e++)
+		printf(" | %-20s", engines[e]->name);
+	printf("\n");
+	for (int p = 0; p < 3; p++) {
+		printf("%s->%-5s", g168_models[pairs[p][0]].name, g168_models[pairs[p][1]].name);
+		for (int e = 0; e < NENG; e++) {
+			struct g168_case c;
+			struct g168_result r;
+
+			g168_case_default(&c, pairs[p][0], taps);
+			c.model2 = pairs[p][1];
+			c.change_s = 5;
+			run_or_die(&r, engines[e], &c);
+			printf(" | %8.2f %11.1f", r.t20_change, r.erle_change);
+		}
+		printf("\n");
+	}
+}
+
 /* NLP on: returned echo (noise -80 dBm0), comfort noise against the background (noise -55),
  * near-end talker clipped during double talk at -12 dB (6-9 s) */
 static void nlp_table(int taps)
@@ -283,6 +310,7 @@ int main(int argc, char **argv)
 	delays_table(1024);
 	css_table(512);
 	dt_table(512);
+	change_table(512);
 	nlp_table(512);
 
 	printf("\n== instructions per sample (callgrind, canceller calls only, 1 ms chunks) ==\n");

@@ -64,6 +64,8 @@ struct g168_case {
 	int taps;
 	int frame; /* samples per process call */
 	int nlp;
+	int model2;	  /* echo path change (G.168 test 4 style): this model ... */
+	double change_s;  /* ... from this time on (s; <= 0: no change) */
 };
 
 struct g168_result {
@@ -81,6 +83,8 @@ struct g168_result {
 	 * spectral tilt); blocks of double talk whose near-end talker is present (within 15 dB
 	 * of its active level) and how many of them come out more than 3 dB low (clipped) */
 	double cn_diff_db, cn_rho_out, cn_rho_noise;
+	/* echo path change: time to 20 dB after it (as t20) and ERLE 1-2 s after it */
+	double t20_change, erle_change;
 	int near_blocks, clipped_blocks;
 };
 
