@@ -275,6 +275,91 @@ static void test_alaw(void **state)
 	free(mem);
 }
 
+/* G.711 A-law for the test's line (segment search on the magnitude, even bits inverted) */
+static uint8_t t_alaw_enc(int v)
+{
+	int sign = v >= 0 ? 0x80 : 0, seg = 0;
+
+	v = v >= 0 ? v : -v - 1;
+	v = v > 32767 ? 32767 : v;
+	while (seg < 7 && v >= (256 << seg))
+		seg++;
+	return (uint8_t)((sign | seg << 4 | ((seg ? v >> (seg + 3) : v >> 4) & 15)) ^ 0x55);
+}
+
+static int t_alaw_dec(uint8_t a)
+{
+	int seg, v;
+
+	a ^= 0x55;
+	seg = (a >> 4) & 7;
+	v = ((a & 15) << 4) + 8;
+	v = seg ? (v + 256) << (seg - 1) : v;
+	return a & 0x80 ? v : -v;
+}
+
+/* The media path's call: A-law octets in place, 20 ms chunks. Far end speech at -15 dBm0, an
+ * echo path 5 ms late and 6 dB down with a short tail, the line carrying it A-law coded (its
+ * quantisation, ~-38 dB under the echo, is noise the canceller cannot remove): ERLE 4-8 s
+ * measured 35.6 dB with the NLP off; with it on the output 4-8 s is -64.0 dBm0, most of it
+ * A-law's idle code (+8, a -66 dBm0 offset) the comfort noise matches. */
+static void test_alaw_echo(void **state)
+{
+	static const double h[] = { 0.5, -0.25, 0.12, -0.06 };
+	const int n = 8 * 8000;
+	size_t len = ecan_size(512);
+	void *mem = aligned_alloc(16, (len + 15) & ~(size_t)15);
+	int16_t *far = malloc(n * sizeof(*far));
+	uint8_t *ref = malloc(n), *sin = malloc(n);
+	struct ecan *ec;
+
+	assert_non_null(mem);
+	assert_non_null(far);
+	assert_non_null(ref);
+	assert_non_null(sin);
+	g168_speech(far, n, 5, -15);
+	for (int nlp = 0; nlp < 2; nlp++) {
+		double pe = 0, po = 0, ret;
+
+		for (int i = 0; i < n; i++)
+			ref[i] = t_alaw_enc(far[i]);
+		for (int i = 0; i < n; i++) {
+			double e = 0;
+
+			for (int k = 0; k < 4; k++)
+				if (i - 40 - k >= 0)
+					e += h[k] * t_alaw_dec(ref[i - 40 - k]);
+			sin[i] = t_alaw_enc((int)lrint(e));
+		}
+		assert_int_equal(ecan_init(&ec, mem, len, 512), 0);
+		assert_int_equal(ecan_set_nlp(ec, nlp), 0);
+		for (int i = 0; i < n; i += 160) {
+			uint8_t echo[160];
+
+			memcpy(echo, sin + i, 160);
+			ecan_process_alaw(ec, sin + i, ref + i, 160);
+			if (i >= 4 * 8000)
+				for (int k = 0; k < 160; k++) {
+					double o = t_alaw_dec(sin[i + k]);
+
+					pe += (double)t_alaw_dec(echo[k]) * t_alaw_dec(echo[k]);
+					po += o * o;
+				}
+		}
+		ret = 10 * log10(po / (4 * 8000) / (G168_DBM0_RMS * G168_DBM0_RMS) + 1e-20);
+		printf("A-law, NLP %s: ERLE 4-8 s %.1f dB, returned echo %.1f dBm0\n",
+		       nlp ? "on" : "off", 10 * log10(pe / (po + 1)), ret);
+		if (!nlp)
+			assert_true(10 * log10(pe / (po + 1)) > 34.6);
+		else
+			assert_true(ret < -63);
+	}
+	free(far);
+	free(ref);
+	free(sin);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_nlp),
 		cmocka_unit_test(test_tone_disable),
 		cmocka_unit_test(test_alaw),
+		cmocka_unit_test(test_alaw_echo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
