@@ -102,7 +102,7 @@ void ecan_reset(struct ecan *ec)
 	memset(&ec->st, 0, sizeof(ec->st));
 	for (int p = 0; p < ECAN_TAPS_MAX / N; p++)
 		ec->pw[p] = 1;
-	ec->fill = ec->head = ec->constrain = ec->blocks = 0;
+	ec->fill = ec->head = ec->constrain = 0;
 	ec->s_x = ec->s_d = ec->s_e = 0;
 	ecan_nlp_reset(&ec->nlp);
 	ecan_tone_reset(&ec->tone);
@@ -351,8 +351,6 @@ static void block(struct ecan *ec)
 	adapt(ec, er, ei, g);
 	for (int c = 0; c < CONSTRAIN_N; c++)
 		constrain(ec);
-	if (ec->blocks < 1 << 30)
-		ec->blocks++;
 
 	/* residual echo expected in the output, as a mean square: the bins 0..N of the padded
 	 * spectrum hold N times the block's energy */

@@ -86,8 +86,6 @@ void ecan_nlp_block(struct ecan *ec, float *e, float px, float pe, float pres)
 	nlp->gain = g1;
 	if (g0 == 1 && g1 == 1)
 		return;
-	if (g1 == 0)
-		nlp->suppressed++;
 	a = nlp->rho;
 	b = sqrtf(nlp->noise * (1 - a * a));
 	for (int i = 0; i < N; i++) {

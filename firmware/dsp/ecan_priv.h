@@ -26,7 +26,6 @@ struct ecan_nlp {
 	float rho;	/* its lag-1 correlation (spectral tilt) */
 	float cn_y;	/* comfort noise filter state */
 	uint32_t rng;
-	int suppressed; /* blocks suppressed, for the statistics */
 };
 
 /* 2100 Hz tone disabler (ecan_tone.c) */
@@ -53,7 +52,6 @@ struct ecan {
 	int fill;      /* samples gathered in the current block */
 	int head;      /* X ring: slot of the newest reference spectrum */
 	int constrain; /* next partition made a linear convolution again */
-	int blocks;    /* blocks since reset, saturating */
 	struct ecan_fft fft;
 	int16_t din[ECAN_N], xin[ECAN_N], out[ECAN_N];
 	float xold[ECAN_N];
