@@ -69,6 +69,7 @@
 #define Q0 1e-9f		 /* process noise floor */
 #define PHI_FLOOR 1.0f		 /* error units: far below a -90 dBm0 line */
 #define FAR_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0 */
+#define TINY 1e-6f /* keeps smoothed powers out of denormals in digital silence */
 
 /* ---- state -------------------------------------------------------------------------------- */
 static size_t ecan_hdr(void)
@@ -102,7 +103,7 @@ void ecan_reset(struct ecan *ec)
 	memset(&ec->st, 0, sizeof(ec->st));
 	for (int p = 0; p < ECAN_TAPS_MAX / N; p++)
 		ec->pw[p] = 1;
-	ec->fill = ec->head = ec->constrain = 0;
+	ec->fill = ec->head = ec->constrain = ec->far_hold = 0;
 	ec->s_x = ec->s_d = ec->s_e = 0;
 	ecan_nlp_reset(&ec->nlp);
 	ecan_tone_reset(&ec->tone);
@@ -233,7 +234,7 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 		float e2 = er[k] * er[k] + ei[k] * ei[k];
 
 		coh[k] = 0;
-		ec->see[k] += GRAD_SMOOTH * (e2 - ec->see[k]);
+		ec->see[k] += GRAD_SMOOTH * (e2 + TINY - ec->see[k]);
 		den += ec->sxx[k] * ec->see[k];
 		/* what an incoherent gradient shows, with the margin of the coherence test */
 		nb[k] = COH_FACTOR * bias * ec->sxx[k] * ec->see[k];
@@ -261,6 +262,13 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 	}
 	for (int p = 0; p < ec->parts; p++)
 		ec->pw[p] = tot > 0 ? (1 - PROP) + PROP * ec->parts * nrm[p] / tot : 1;
+}
+
+static void predict(float *restrict pv, const float *restrict wr, const float *restrict wi,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pv[i] += Q * (wr[i] * wr[i] + wi[i] * wi[i]) + Q0;
 }
 
 static void constrain(struct ecan *ec)
@@ -306,11 +314,15 @@ static void block(struct ecan *ec)
 		t[N + i] = ec->xold[i] = ec->xin[i];
 		px += t[N + i] * t[N + i];
 	}
+	if (px > FAR_ACTIVE * N)
+		ec->far_hold = ec->parts + 1;
+	else if (ec->far_hold)
+		ec->far_hold--;
 	ecan_rfft(&ec->fft, ec->xr + xo, ec->xi + xo, t);
 	for (int k = 0; k < NBP; k++) {
 		float x2 = ec->xr[xo + k] * ec->xr[xo + k] + ec->xi[xo + k] * ec->xi[xo + k];
 
-		ec->sxx[k] += GRAD_SMOOTH * (x2 - ec->sxx[k]);
+		ec->sxx[k] += GRAD_SMOOTH * (x2 + TINY - ec->sxx[k]);
 	}
 	if (off) {
 		memcpy(ec->out, ec->din, sizeof(ec->out));
@@ -341,20 +353,26 @@ static void block(struct ecan *ec)
 	for (int k = 0; k < NBP; k++) {
 		float e2 = er[k] * er[k] + ei[k] * ei[k], r = RES_SCALE * res[k];
 		float d = e2 - r, inst = d > 0 ? d : 0;
-		float phi = PHI_SMOOTH * ec->phi[k] + (1 - PHI_SMOOTH) * inst;
+		float phi = PHI_SMOOTH * ec->phi[k] + (1 - PHI_SMOOTH) * inst + TINY;
 
 		ec->phi[k] = phi;
 		g[k] = 1.0f / (r + (phi > inst ? phi : inst) + PHI_FLOOR);
 		se += e2;
 		sr += r;
 	}
-	adapt(ec, er, ei, g);
-	for (int c = 0; c < CONSTRAIN_N; c++)
-		constrain(ec);
+	/* nothing to learn once the whole tail has been silent: only the weights' uncertainty
+	 * grows with time (the Kalman prediction) */
+	if (ec->far_hold) {
+		adapt(ec, er, ei, g);
+		for (int c = 0; c < CONSTRAIN_N; c++)
+			constrain(ec);
+	} else {
+		predict(ec->pv, ec->wr, ec->wi, (size_t)ec->parts * NBP);
+	}
 
 	/* residual echo expected in the output, as a mean square: the bins 0..N of the padded
 	 * spectrum hold N times the block's energy */
-	ecan_nlp_block(ec, e, px / N, pe / N, sr * se > 0 ? pe / N * sr / se : 0);
+	ecan_nlp_block(ec, e, pe / N, sr * se > 0 ? pe / N * sr / se : 0);
 	for (int i = 0; i < N; i++) {
 		float o = e[i] > 32767.f ? 32767.f : e[i] < -32768.f ? -32768.f : e[i];
 

@@ -12,7 +12,6 @@
 #include "ecan_priv.h"
 
 #define N ECAN_N
-#define FAR_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0 */
 #define NEAR_ECHO 4.0f		   /* output > 4 x the expected residual echo ... */
 #define NEAR_NOISE 4.0f		   /* ... + 4 x the background: a near-end talker */
 #define NEAR_HOLD 6		   /* blocks (48 ms) of hangover after a near-end talker */
@@ -56,24 +55,20 @@ static void track_noise(struct ecan_nlp *nlp, const float *e, float pe, int quie
 		nlp->noise = 4 * nlp->floor;
 	if (!quiet || pe > 4 * nlp->floor || pe <= 0)
 		return;
-	nlp->noise = 0.9f * nlp->noise + 0.1f * pe;
+	nlp->noise = 0.9f * nlp->noise + 0.1f * pe + 1e-6f;
 	for (int i = 1; i < N; i++)
 		c += e[i] * e[i - 1];
 	c /= pe * (N - 1);
 	nlp->rho = 0.9f * nlp->rho + 0.1f * (c < 0 ? 0 : c > 0.95f ? 0.95f : c);
 }
 
-void ecan_nlp_block(struct ecan *ec, float *e, float px, float pe, float pres)
+void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres)
 {
 	struct ecan_nlp *nlp = &ec->nlp;
 	float g0 = nlp->gain, g1, a, b;
 	int near;
 
-	if (px > FAR_ACTIVE)
-		nlp->far_hold = ec->parts + 1;
-	else if (nlp->far_hold)
-		nlp->far_hold--;
-	track_noise(nlp, e, pe, !nlp->far_hold);
+	track_noise(nlp, e, pe, !ec->far_hold);
 	near = pe > NEAR_ECHO * pres + NEAR_NOISE * (nlp->noise > nlp->floor ? nlp->noise : nlp->floor);
 	if (near)
 		nlp->near_hold = NEAR_HOLD;
@@ -82,7 +77,7 @@ void ecan_nlp_block(struct ecan *ec, float *e, float px, float pe, float pres)
 	if (!nlp->on)
 		return;
 
-	g1 = nlp->far_hold && !nlp->near_hold ? 0.0f : 1.0f;
+	g1 = ec->far_hold && !nlp->near_hold ? 0.0f : 1.0f;
 	nlp->gain = g1;
 	if (g0 == 1 && g1 == 1)
 		return;

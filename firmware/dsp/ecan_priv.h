@@ -18,7 +18,6 @@
 /* non-linear processor and comfort noise (ecan_nlp.c) */
 struct ecan_nlp {
 	int on;
-	int far_hold;	/* blocks the echo of the last far-end speech may still arrive */
 	int near_hold;	/* blocks a near-end talker is still taken to be present */
 	float gain;	/* output gain at the end of the last block (1 = pass, 0 = noise) */
 	float floor;	/* quietest recent output, mean square */
@@ -52,6 +51,7 @@ struct ecan {
 	int fill;      /* samples gathered in the current block */
 	int head;      /* X ring: slot of the newest reference spectrum */
 	int constrain; /* next partition made a linear convolution again */
+	int far_hold;  /* blocks the echo of the last far-end speech may still arrive */
 	struct ecan_fft fft;
 	int16_t din[ECAN_N], xin[ECAN_N], out[ECAN_N];
 	float xold[ECAN_N];
@@ -69,9 +69,9 @@ struct ecan {
 	int boost; /* the gradient is coherent: the weights are wrong (a new echo path) */
 };
 
-/* NLP on one block of N linear output samples e (mean squares: reference px, output pe,
- * residual echo still expected in it pres); e is replaced by what goes out. */
-void ecan_nlp_block(struct ecan *ec, float *e, float px, float pe, float pres);
+/* NLP on one block of N linear output samples e (mean squares: output pe, residual echo still
+ * expected in it pres); e is replaced by what goes out. */
+void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres);
 void ecan_nlp_reset(struct ecan_nlp *nlp);
 
 void ecan_tone_init(struct ecan_tone *t);
