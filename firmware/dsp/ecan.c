@@ -166,7 +166,7 @@ static int slot_of(const struct ecan *ec, int age)
 	return s < 0 ? s + ec->parts : s;
 }
 
-/* Y = sum_p W_p X_p and R = sum_p V_p |X_p|^2 */
+/* Y = sum_p W_p X_p and R = sum_p s_p V_p |X_p|^2 (s_p: the partition's proportionate share) */
 static void filter(const struct ecan *ec, float *restrict yr, float *restrict yi,
 		   float *restrict res)
 {
@@ -178,8 +178,6 @@ static void filter(const struct ecan *ec, float *restrict yr, float *restrict yi
 		const float *restrict xr = ec->xr + xo, *restrict xi = ec->xi + xo;
 		const float *restrict wr = ec->wr + wo, *restrict wi = ec->wi + wo;
 		const float *restrict pv = ec->pv + wo;
-
-
 		const float pw = ec->pw[p];
 
 		for (int k = 0; k < NBP; k++) {
@@ -190,7 +188,8 @@ static void filter(const struct ecan *ec, float *restrict yr, float *restrict yi
 	}
 }
 
-/* W_p += MU K_p conj(X_p) E with the Kalman gain K_p = V_p g, and the variance update */
+/* W_p += MU K_p conj(X_p) E with the Kalman gain K_p = s_p V_p g, the variance update, and the
+ * smoothed gradient (its power summed per bin into coh) */
 static void adapt_part(float *restrict wr, float *restrict wi, float *restrict pv,
 		       float *restrict gr, float *restrict gi, float *restrict coh,
 		       const float *restrict xr, const float *restrict xi,
