@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Real 64-point FFT for the echo canceller (see ecan_fft.h): 32-point radix-2 complex FFT on
+ * Real FFT for the echo canceller (see ecan_fft.h): a radix-2 complex FFT of half the size on
  * split real/imaginary arrays, the first two stages without multiplications, then the split
  * step that turns the FFT of z[n] = x[2n] + j x[2n+1] into the spectrum of x.
  */

@@ -65,11 +65,12 @@ static void track_noise(struct ecan_nlp *nlp, const float *e, float pe, int quie
 void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres)
 {
 	struct ecan_nlp *nlp = &ec->nlp;
-	float g0 = nlp->gain, g1, a, b;
+	float g0 = nlp->gain, g1, a, b, bg;
 	int near;
 
 	track_noise(nlp, e, pe, !ec->far_hold);
-	near = pe > NEAR_ECHO * pres + NEAR_NOISE * (nlp->noise > nlp->floor ? nlp->noise : nlp->floor);
+	bg = nlp->noise > nlp->floor ? nlp->noise : nlp->floor;
+	near = pe > NEAR_ECHO * pres + NEAR_NOISE * bg;
 	if (near)
 		nlp->near_hold = NEAR_HOLD;
 	else if (nlp->near_hold)

@@ -20,8 +20,36 @@
 #include <cmocka.h>
 
 #include "dsp/ecan.h"
+#include "dsp/ecan_fft.h"
 #include "../../../tools/bench/ecan/ec_ours.h"
 #include "../../../tools/bench/ecan/g168.h"
+
+/* the canceller's real FFT against a plain DFT, and its inverse */
+static void test_fft(void **state)
+{
+	static struct ecan_fft f;
+	float x[ECAN_FFT_N], y[ECAN_FFT_N], re[ECAN_FFT_BINS_PAD], im[ECAN_FFT_BINS_PAD];
+	uint32_t r = 1;
+
+	ecan_fft_init(&f);
+	for (int i = 0; i < ECAN_FFT_N; i++) {
+		r = r * 1103515245u + 12345;
+		x[i] = (float)((r >> 16) & 0x7fff) - 16384;
+	}
+	ecan_rfft(&f, re, im, x);
+	for (int k = 0; k < ECAN_FFT_BINS; k++) {
+		double a = 0, b = 0;
+
+		for (int n = 0; n < ECAN_FFT_N; n++) {
+			a += x[n] * cos(2 * M_PI * k * n / ECAN_FFT_N);
+			b -= x[n] * sin(2 * M_PI * k * n / ECAN_FFT_N);
+		}
+		assert_true(fabs(a - re[k]) < 1.0 && fabs(b - im[k]) < 1.0); /* of ~1e5 */
+	}
+	ecan_irfft(&f, y, re, im, 0);
+	for (int i = 0; i < ECAN_FFT_N; i++)
+		assert_true(fabs(y[i] - x[i]) < 0.01);
+}
 
 /* measured: steady dB at -55 and -80 dBm0 noise, t20 s (at -55); asserted with 1 dB / 0.5 s
  * of margin */
@@ -92,8 +120,9 @@ static void test_path_change(void **state)
 		c.model2 = pairs[p][1];
 		c.change_s = 5;
 		assert_int_equal(g168_run(&r, &ec_ours_engine, &c), 0);
-		printf("%s -> %s: ERLE 1-2 s after %.1f dB, t20 %.2f s\n", g168_models[pairs[p][0]].name,
-		       g168_models[pairs[p][1]].name, r.erle_change, r.t20_change);
+		printf("%s -> %s: ERLE 1-2 s after %.1f dB, t20 %.2f s\n",
+		       g168_models[pairs[p][0]].name, g168_models[pairs[p][1]].name, r.erle_change,
+		       r.t20_change);
 		assert_true(r.erle_change >= 13.0);
 	}
 }
@@ -120,7 +149,7 @@ static void test_nlp(void **state)
 		printf(", comfort noise %+.1f dB, lag-1 r %.2f (noise %.2f)", r.cn_diff_db,
 		       r.cn_rho_out, r.cn_rho_noise);
 		assert_true(r.cn_diff_db > -1.0 && r.cn_diff_db < 1.0);
-		assert_true(r.cn_rho_out > r.cn_rho_noise - 0.1 && r.cn_rho_out < r.cn_rho_noise + 0.1);
+		assert_true(fabs(r.cn_rho_out - r.cn_rho_noise) < 0.1);
 
 		c.secs = 14;
 		c.dt_db = -12;
@@ -363,6 +392,7 @@ static void test_alaw_echo(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fft),
 		cmocka_unit_test(test_models),
 		cmocka_unit_test(test_double_talk),
 		cmocka_unit_test(test_path_change),

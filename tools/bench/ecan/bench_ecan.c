@@ -231,8 +231,8 @@ static void nlp_table(int taps)
 		c.dt_start = 6;
 		c.dt_len = 3;
 		run_or_die(&r, engines[0], &c);
-		printf("%-10s %14.1f %12.1f %8.2f / %6.2f %8d / %3d\n", g168_models[m].name, ret, diff,
-		       ro, rn, r.clipped_blocks, r.near_blocks);
+		printf("%-10s %14.1f %12.1f %8.2f / %6.2f %8d / %3d\n", g168_models[m].name, ret,
+		       diff, ro, rn, r.clipped_blocks, r.near_blocks);
 	}
 	printf("targets: returned echo <= -65 dBm0 from 0.5 s, CN within a few dB, clipped <= 1 "
 	       "in 34\n");
