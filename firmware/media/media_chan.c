@@ -58,7 +58,9 @@ _Static_assert(MEMP_NUM_UDP_PCB >= 2 * MEDIA_CHAN_MAX + 2,
 #define MEDIA_EV_MAX_MS 5000
 #define MEDIA_RTCP_MAX 256 /* SR + 1 block + SDES + BYE fit with room */
 #define MEDIA_TONE_MAX_MS 5000 /* an advisor event whose end never comes */
-#define MEDIA_TONE_DBM0 (-10.0f) /* per tone, when the event says nothing louder than -10 */
+/* the advisor's digits to the caller: each tone at the event's volume when it lies within
+ * -36..-10 dBm0, else at -10 dBm0 */
+#define MEDIA_TONE_DBM0 (-10.0f)
 /* A digit the caller's side starts while we play a tone, or this long after, is taken for
  * the line's echo of that tone (the longest G.168 tail, 128 ms, and some) */
 #define MEDIA_ECHO_GUARD_MS 160
