@@ -237,6 +237,52 @@ static void test_reject_level_freq(void **state)
 	assert_int_equal(falses, 0);
 }
 
+/* the level of a digit as taken: both tones' power to within 1 dB, at +-1.5 % too */
+struct lvl_seen {
+	struct dtmf_det d;
+	float level;
+	unsigned int n;
+};
+
+static void on_level(void *arg, const struct dtmf_event *ev)
+{
+	struct lvl_seen *l = arg;
+
+	if (!ev->end) {
+		l->level = dtmf_det_level(&l->d);
+		l->n++;
+	}
+}
+
+static void test_level(void **state)
+{
+	static const double levels[] = { -3, -10, -20, -30 }, offs[] = { 0, 0.015, -0.015 };
+	static uint8_t a[MS(400)];
+
+	for (int k = 0; k < 16; k += 5)
+		for (size_t l = 0; l < 4; l++)
+			for (size_t o = 0; o < 3; o++) {
+				struct tone_case c = { .key = k, .row_db = levels[l],
+						       .col_db = levels[l] - 2, .row_off = offs[o],
+						       .col_off = offs[o], .on_ms = 100,
+						       .lead = MS(100) };
+				size_t n = build(xbuf, sizeof(xbuf) / sizeof(xbuf[0]), &c, 0);
+				struct lvl_seen ls = { 0 };
+				double want = 10 * log10(pow(10, c.row_db / 10) +
+							 pow(10, c.col_db / 10));
+
+				assert_true(n <= sizeof(a));
+				sig_to_alaw(a, xbuf, n);
+				dtmf_det_init(&ls.d, on_level, &ls);
+				dtmf_det_feed_alaw(&ls.d, a, (unsigned int)n);
+				assert_int_equal(ls.n, 1);
+				if (fabs(ls.level - want) > 1.0)
+					fail_msg("%c at %.0f/%.0f dBm0 %+.1f %%: level %.2f, want %.2f",
+						 dtmf_digit(k), c.row_db, c.col_db, offs[o] * 100,
+						 ls.level, want);
+			}
+}
+
 /* ---- timing --------------------------------------------------------------------------------- */
 static void test_durations(void **state)
 {
@@ -594,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_accept_table),
 		cmocka_unit_test(test_twist),
 		cmocka_unit_test(test_reject_level_freq),
+		cmocka_unit_test(test_level),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_pause_interruption),
 		cmocka_unit_test(test_reject_energy),

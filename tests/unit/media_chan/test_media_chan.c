@@ -680,6 +680,8 @@ static void dtmf_detect_ptime(uint8_t ptime)
 			else
 				ts0 = get32(r + 4);
 			ts = get32(r + 4);
+			/* volume: the tones at -9 and -7 dBm0 make -4.9 dBm0 */
+			assert_true((e[1] & 0x3f) >= 4 && (e[1] & 0x3f) <= 6);
 			digit++;
 			ev = 1;
 			ends = 0;
