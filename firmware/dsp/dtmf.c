@@ -109,8 +109,6 @@ static void dtmf_report(struct dtmf_det *d, int key, bool end, uint32_t at, uint
 {
 	struct dtmf_event ev = { .digit = dtmf_keys[key], .end = end, .at = at, .duration = dur };
 
-	if (!end)
-		d->digits++;
 	if (d->cb)
 		d->cb(d->cb_arg, &ev);
 }

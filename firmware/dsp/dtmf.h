@@ -61,10 +61,9 @@ struct dtmf_det {
 	float held_pow;	   /* both tones' bin power when it was taken */
 	dtmf_det_cb cb;
 	void *cb_arg;
-	uint32_t digits;   /* digits reported since init */
 };
 
-/* Start (or restart) a detector; cb may be NULL (digits still counted). */
+/* Start (or restart) a detector; cb may be NULL. */
 void dtmf_det_init(struct dtmf_det *d, dtmf_det_cb cb, void *arg);
 /* Feed n samples. The callback runs from inside, once per start and end. */
 void dtmf_det_feed(struct dtmf_det *d, const int16_t *x, unsigned int n);
