@@ -266,16 +266,11 @@ static void media_ev_flush(struct media_chan *mc)
 {
 	struct media_ev *ev = &mc->ev;
 
-	if (ev->live) {
-		ev->live = false;
+	if (ev->live)
 		ev->total = ev->known;
-	}
-	while (ev->active && ev->ends) {
+	for (; ev->ends; ev->ends--)
 		media_ev_send(mc, false, true, ev->total);
-		if (--ev->ends == 0)
-			ev->active = false;
-	}
-	ev->active = false;
+	ev->active = ev->live = false;
 }
 
 static bool media_ev_allowed(const struct media_chan *mc)
