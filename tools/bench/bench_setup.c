@@ -68,6 +68,10 @@ uint64_t board_time_us(void)
 {
 	return fake_us;
 }
+uint64_t board_utc_ms(void)
+{
+	return 1795000000000ull + fake_us / 1000u;
+}
 static unsigned int log_errors;
 void board_log_write(const char *buf, int len)
 {

@@ -90,7 +90,7 @@ log "console: $n countries, de in use, its tones; tone-zone xx refused; uk then 
 
 # ---- a call that rings 6.5 s ----------------------------------------------------------------------
 (cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 30s -timeout_error -nr \
-	-sf "$here/adv_ring.xml" -i "$adv_ip" -p 5071 -m 1) >"$T/sipp.out" 2>&1 &
+	-sf "$here/adv_ring.xml" -d 6500 -i "$adv_ip" -p 5071 -m 1) >"$T/sipp.out" 2>&1 &
 sipp=$!
 sleep 0.5 # design.md 7: not right after link-up
 m=$(mark)
