@@ -10,67 +10,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
-ns=hlgw-cdr-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-cdr.XXXXXX")
-EV=$T/ev.json
-box= psim= sipp_pids=()
-
-log() { echo "cdr: $*"; }
-fail() {
-	echo "cdr: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 15):" >&2
-	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 10)" >&2
-		tail -n 10 "$f" >&2
-	done
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	local p
-	for p in "${sipp_pids[@]}"; do stop_pid "$p"; done
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup cdr
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 
-sipp_bg() { # NAME PORT SCENARIO [sipp args]
-	local name=$1 port=$2 sf=$3
-	shift 3
-	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 30s -timeout_error \
-		-nr -sf "$sf" -i "$adv_ip" -p "$port" -m 1 "$@") >"$T/$name.out" 2>&1 &
-	sipp_pids+=($!)
-	sipp_pid=$!
-}
-sipp_wait() { # NAME PID
-	local rc=0
-	for _ in $(seq 100); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
-	wait "$2" || rc=$?
-	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
-}
-place() { # CALLED CALLING BCHAN: sets call
-	m=$(mark)
-	cmd "call called=$1 calling=$2 ton=national bchan=$3"
-	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-	call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-		sed 's/.*"call":\([0-9]*\).*/\1/')
-}
 # the box alone on its flash (no line: its CDRs only), console up
 restart_box() {
 	kill -KILL "$box" 2>/dev/null || true
@@ -111,13 +54,13 @@ a=$sipp_pid
 sipp_bg busy 5072 "$top/tests/integration/call/adv_busy.xml"
 b=$sipp_pid
 sleep 0.3
-place 0800123 30123456 1
+psim_call 0800123 30123456 1 ton=national
 wait_ev "$m" 5 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "call 1: no CONNECT"
 sleep 2
 cmd "hangup call=$call"
 wait_ev "$m" 5 "\"ev\":\"release\".*\"call\":$call," || fail "call 1: not released"
 sipp_wait answer "$a"
-place 0800555 30999888 2
+psim_call 0800555 30999888 2 ton=national
 wait_ev "$m" 5 "\"ev\":\"(disconnect|release)\".*\"call\":$call,\"cause\":17," ||
 	fail "call 2: not cleared with cause 17"
 sipp_wait busy "$b"
