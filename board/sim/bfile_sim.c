@@ -38,6 +38,49 @@ int board_file_open_append(uint32_t *size, const char *path)
 	return fd;
 }
 
+int board_file_open_read(uint32_t *size, const char *path)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (!size || !path || !*path)
+		return -EINVAL;
+	if (path[0] != '/' && sim_opts.pcap_dir && *sim_opts.pcap_dir) {
+		if (snprintf(full, sizeof(full), "%s/%s", sim_opts.pcap_dir, path) >=
+		    (int)sizeof(full))
+			return -ENAMETOOLONG;
+		path = full;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	*size = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
+	return fd;
+}
+
+int board_file_read(int fh, void *buf, unsigned int len)
+{
+	for (;;) {
+		ssize_t rc = read(fh, buf, len);
+
+		if (rc >= 0)
+			return (int)rc;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
 int board_file_write(int fh, const void *buf, unsigned int len)
 {
 	const char *p = buf;

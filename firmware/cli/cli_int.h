@@ -27,6 +27,9 @@ void cli_system_init(void);
 void cli_sip_init(void);
 void cli_media_init(void);
 void cli_call_init(void);
+void cli_route_init(void);
+struct vty;
+void cli_route_show_hotlines(struct vty *vty);
 
 /* A DAHDI system.conf line (span=, bchan=, dchan=, hardhdlc=, echocanceller=) applied to the
  * spans; span >= 0 when given inside `span N` (the line must then be about that span), -1 at
