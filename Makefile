@@ -120,6 +120,7 @@ include tools/bench/bench.mk
 include tools/bench/ecan.mk
 include tools/bench/net_rx.mk
 include tools/bench/setup.mk
+include tools/bench/route.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
 		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))

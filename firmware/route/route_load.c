@@ -23,7 +23,7 @@
 
 #define ROUTE_SLICE_US 300
 #define ROUTE_DIRTY_MAX 1024
-#define ROUTE_CARRY_STEP 256
+#define ROUTE_CARRY_STEP 128
 
 enum route_phase {
 	RL_IDLE,
@@ -225,13 +225,13 @@ static bool route_line_done(void)
 	return true;
 }
 
-/* Parse up to 64 lines; false when the phase ended (next phase or rejected). */
+/* Parse up to 32 lines; false when the phase ended (next phase or rejected). */
 static bool route_parse_some(void)
 {
 	unsigned int lines = 0;
 	struct route_parse_err err;
 
-	while (lines < 64) {
+	while (lines < 32) {
 		char c;
 
 		if (rl.rpos == rl.rlen) {
