@@ -54,6 +54,7 @@ struct route_adv {
 
 struct route_table {
 	uint32_t gen;
+	uint32_t born_ms; /* load start: advisors new to the box are idle since then */
 	uint32_t n_hl, n_adv, n_mem, str_len;
 	struct route_hl hl[ROUTE_HOTLINES_MAX];
 	struct route_adv adv[ROUTE_ADVISORS_MAX];

@@ -114,6 +114,7 @@ static int route_load_start(enum route_src src, bool persist, const char *what)
 	rl.line_no = 0;
 	rl.t = route_spare();
 	route_parse_reset(rl.t);
+	rl.t->born_ms = board_time_ms();
 	rl.n_dirty = 0;
 	rl.dirty_overflow = false;
 	rl.t_start_us = board_time_us();

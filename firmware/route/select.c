@@ -513,6 +513,8 @@ uint32_t route_carry(struct route_table *t, const struct route_table *old, uint3
 			(*oc)++;
 		if (old && *oc < old->n_adv && old->adv[*oc].id == a->id)
 			route_copy_state(t, a, old, &old->adv[*oc]);
+		else
+			a->idle_since_ms = t->born_ms;
 		route_adv_refresh(t, i);
 	}
 	return i;
