@@ -164,6 +164,11 @@ int route_flash_begin(void)
 	return rf.erased < RF_SLOT ? 1 : 0;
 }
 
+void route_flash_abort(void)
+{
+	rf.slot = -1;
+}
+
 int route_flash_write(const void *buf, size_t len)
 {
 	if (rf.slot < 0 || rf.failed)

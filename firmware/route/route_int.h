@@ -110,6 +110,7 @@ int route_flash_init(const struct flash_dev *flash);
 int route_flash_begin(void);	/* erase the spare slot: call until it returns 0 (>0: more) */
 int route_flash_write(const void *buf, size_t len);
 int route_flash_commit(void);	/* header with CRC: the copy becomes the newest */
+void route_flash_abort(void);	/* forget a copy begun (next begin erases afresh) */
 uint32_t route_flash_seq(void);
 /* The newest copy: its length (0 none); read len octets at off of it. */
 uint32_t route_flash_len(void);

@@ -106,6 +106,7 @@ static int route_load_start(enum route_src src, bool persist, const char *what)
 	rl.st.state = ROUTE_LOAD_BUSY;
 	rl.src = src;
 	rl.persist = persist;
+	route_flash_abort(); /* a copy left by a rejected load is not continued */
 	rl.carry_oc = 0;
 	rl.rpos = rl.rlen = 0;
 	rl.eof = false;

@@ -232,6 +232,16 @@ static void test_parse_bad_rows(void **state)
 	route_load_status(&st);
 	assert_int_equal(st.advisors, 5);
 	assert_int_equal(st.flash_seq, 1);
+	/* a rejected load leaves a half-written copy: the next good save starts afresh */
+	snprintf(text, sizeof(text), "%s\nadvisor 99 uri=sip:y serves=0800100:1 max=0\n", table_a);
+	assert_int_equal(load(text, true), -EINVAL);
+	snprintf(text, sizeof(text), "%s\nadvisor 100 uri=sip:z@h serves=0800100:1\n", table_a);
+	assert_int_equal(load(text, true), 0);
+	reboot();
+	route_load_status(&st);
+	assert_int_equal(st.result, 0);
+	assert_int_equal(st.advisors, 6);
+	assert_int_equal(st.flash_seq, 2);
 }
 
 static void test_hours(void **state)
