@@ -12,6 +12,9 @@
 #   swap       a new table (advisors removed, re-rated, added, a new hotline) while 10 calls to
 #              0800200 are up: they stay ACTIVE with media flowing, their ends reach advisors
 #              kept in the table (calls 0 again); a call to the new hotline uses the new table
+#   100k       a 100,000-advisor table loaded while those calls go on: accepted and saved,
+#              its load figures (ms, slices, longest slice) logged; calls ACTIVE with RTP going
+#              out, E1 error/slip counters unchanged, no alarm at pstn-sim
 #   restart    the box restarted without --route-table routes on the table saved in flash
 # Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
 set -euo pipefail
@@ -222,6 +225,7 @@ console 'show calls'
 [ "$(grep -c ' ACTIVE ' "$T/out")" = 10 ] || fail "swap: calls lost: $(cat "$T/out")"
 tx2=$(tx_sum)
 [ "$tx2" -ge $((tx1 + 400)) ] || fail "swap: media stalled ($tx1 -> $tx2 packets sent)"
+log "swap: table 2 loaded during 10 calls: all stayed ACTIVE (RTP sent $tx1 -> $tx2)"
 console 'show advisors hotline 0800200'
 for i in 16 17 18 19 20; do
 	grep -qE "^ +$i bulk$i .* 4\.00 1/1 in " "$T/out" || fail "swap: advisor $i: $(cat "$T/out")"
@@ -231,6 +235,39 @@ place 0800300 31
 wait_ev "$m" 10 "$(ev_call connect "$call")" || fail "swap: call to 0800300: no CONNECT"
 [ "$(chosen 0800300)" = "21 " ] || fail "swap: 0800300 went to '$(chosen 0800300)', not 21"
 hangup "$call"
+
+# ---- a 100,000-advisor table while the 10 calls go on ------------------------------------------
+cp "$T/t2.txt" "$T/t3.txt"
+awk -v ip="$adv_ip" 'BEGIN { for (i = 100; i < 100090; i++)
+	printf "advisor %d name=x%d uri=sip:x%d@%s:5077 serves=0800100:%d rating=%d.%02d\n",
+		i, i, i, ip, 1 + i % 9, 1 + i % 4, i % 100 }' >>"$T/t3.txt"
+console 'show controllers e1 0'
+e1_before=$(grep -o '[0-9]* CRC-4 errors, [0-9]* E-bit errors, [0-9]* framing errors, [0-9]* slips' "$T/out")
+console 'show calls'
+tx1=$(tx_sum)
+m=$(mark)
+console "route table load $T/t3.txt"
+for _ in $(seq 100); do
+	sleep 0.1
+	console 'show route table'
+	grep -q 'Last load from file .*t3.txt: [ar]' "$T/out" && break
+done
+grep -q 'Active table: generation 3, 3 hotlines, 100000 advisors, 100005 serves; flash copy seq 3' \
+	"$T/out" || fail "100k: $(cat "$T/out")"
+load=$(sed -n 's/.*t3.txt: accepted, \([0-9]* lines, [0-9]* ms in [0-9]* slices (longest [0-9]* us)\), saved.*/\1/p' "$T/out")
+[ -n "$load" ] || fail "100k: $(cat "$T/out")"
+console 'show calls'
+[ "$(grep -c ' ACTIVE ' "$T/out")" = 10 ] || fail "100k: calls lost: $(cat "$T/out")"
+tx2=$(tx_sum)
+[ "$tx2" -gt "$tx1" ] || fail "100k: media stalled ($tx1 -> $tx2 packets sent)"
+console 'show controllers e1 0'
+e1_after=$(grep -o '[0-9]* CRC-4 errors, [0-9]* E-bit errors, [0-9]* framing errors, [0-9]* slips' "$T/out")
+[ "$e1_before" = "$e1_after" ] || fail "100k: the E1 line suffered: $e1_before -> $e1_after"
+! tail -n +$((m + 1)) "$EV" | grep -q '"ev":"alarms","span":0,"alarms":\[.' ||
+	fail "100k: pstn-sim saw alarms during the load"
+log "100k: a 100,000-advisor table ($(stat -c %s "$T/t3.txt") octets) loaded during the 10 calls:"\
+" $load; saved; calls ACTIVE, RTP $tx1 -> $tx2, E1 counters unchanged ($e1_after), no alarm"
+
 for n in $(seq 21 30); do eval "hangup \$c$n"; done
 sleep 0.5
 console 'show advisors hotline 0800200'
@@ -239,8 +276,8 @@ console 'show advisors hotline 0800200'
 console 'show route decisions'
 [ "$(grep -c 'no longer in the table' "$T/out")" = 5 ] ||
 	fail "swap: ends of the 5 removed advisors' calls: $(cat "$T/out")"
-log "swap: table 2 loaded during 10 calls: all stayed ACTIVE (RTP sent $tx1 -> $tx2), "\
-"kept advisors freed by id, 5 removed ones logged; the new hotline routed to 21"
+log "swap: the new hotline routed to 21 (new table); when the 10 calls ended the kept advisors"\
+" were freed by id, the 5 removed ones logged"
 
 # ---- restart: the saved table ---------------------------------------------------------------
 m=$(mark)
@@ -250,7 +287,7 @@ start_box
 ip -n "$ns" addr add "$adv_ip/24" dev "$tap" 2>/dev/null || true
 ip -n "$ns" link set "$tap" up
 for _ in $(seq 50); do [ -L "$T/console" ] && $con "$T/console" 'show route table' >"$T/out" 2>/dev/null && break; sleep 0.1; done
-grep -q 'Active table: generation 1, 3 hotlines, 10 advisors, 15 serves; flash copy seq 2' \
+grep -q 'Active table: generation 1, 3 hotlines, 100000 advisors, 100005 serves; flash copy seq 3' \
 	"$T/out" || fail "restart: $(cat "$T/out")"
 grep -q 'Last load from flash: accepted' "$T/out" || fail "restart: $(cat "$T/out")"
 wait_ev "$m" 10 '"ev":"dchan_up"' || fail "restart: no D-channel"
@@ -259,5 +296,5 @@ place 0800300 1
 wait_ev "$m" 10 "$(ev_call connect "$call")" || fail "restart: call to 0800300: no CONNECT"
 hangup "$call"
 kill -0 "$box" 2>/dev/null || fail "the box died"
-log "restart: table 2 back from flash (seq 2), 0800300 routed"
+log "restart: the 100,000-advisor table back from flash (seq 3), 0800300 routed"
 echo "PASS"
