@@ -105,6 +105,12 @@ void route_select_init(void);
 uint32_t route_wrapup_next_ms(void);
 void route_wrapup_work(void);
 
+/* route_probe.c: OPTIONS probes of unreachable advisors */
+int route_probe_add(const char *uri); /* 0, -ENOSPC, or sip_ka_add's error */
+void route_probe_state(const char *uri, enum sip_ka_state state);
+void route_probe_work(void);
+void route_probe_init(void);
+
 /* route_flash.c: the table area, streamed */
 int route_flash_init(const struct flash_dev *flash);
 int route_flash_begin(void);	/* erase the spare slot: call until it returns 0 (>0: more) */

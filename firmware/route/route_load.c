@@ -380,8 +380,7 @@ void route_load_status(struct route_load_status *st)
 
 static void route_ka_cb(const char *target, enum sip_ka_state state, void *arg)
 {
-	if (state != SIP_KA_UNKNOWN)
-		route_advisor_reachable(target, state == SIP_KA_UP);
+	route_probe_state(target, state);
 }
 
 static int route_init(struct board *b)
@@ -391,6 +390,7 @@ static int route_init(struct board *b)
 	route_active = NULL;
 	rl.phase = RL_IDLE;
 	route_select_init();
+	route_probe_init();
 	rc = route_flash_init(b->flash);
 	if (rc < 0 && rc != -ENODEV)
 		return rc;
@@ -421,6 +421,7 @@ static uint32_t route_next_timeout_ms(void)
 
 static void route_work(void)
 {
+	route_probe_work();
 	route_wrapup_work();
 	route_load_step(ROUTE_SLICE_US);
 }

@@ -12,6 +12,7 @@
  * raised to the hotline's virtual time (the pass of the last choice there), so that time
  * away builds no credit. Busy (486) and failures give the next candidate; no answer and
  * unreachable count as missed, N in a row (the hotline's missed=) pause the advisor; an
+ * unreachable advisor is also left out until an OPTIONS probe is answered (route_probe.c); an
  * answered call ends in the hotline's wrap-up time.
  *
  * A decision is a heap top plus O(log n) updates: removal of the chosen advisor from the
@@ -366,22 +367,26 @@ void route_outcome(const struct route_pick *pick, enum route_outcome out, uint32
 		route_decision_log(call_id, h->number, a->id, "busy: next candidate");
 		break;
 	case ROUTE_OUT_NOANSWER:
-	case ROUTE_OUT_UNREACHABLE:
+	case ROUTE_OUT_UNREACHABLE: {
+		const char *what = out == ROUTE_OUT_NOANSWER ? "no answer" : "unreachable";
+
 		if (a->missed < 255)
 			a->missed++;
+		if (out == ROUTE_OUT_UNREACHABLE && route_probe_add(route_str(t, a->uri_off)) == 0) {
+			a->flags |= ROUTE_F_UNREACH; /* until the probe is answered */
+			what = "unreachable, OPTIONS probe";
+		}
 		if (h->missed_to_pause && a->missed >= h->missed_to_pause) {
 			a->flags |= ROUTE_F_AUTOPAUSED;
 			route_decision_log(call_id, h->number, a->id,
-					   "%s: missed %u in a row: auto-paused",
-					   out == ROUTE_OUT_NOANSWER ? "no answer" : "unreachable",
-					   a->missed);
+					   "%s: missed %u in a row: auto-paused", what, a->missed);
 		} else {
 			route_decision_log(call_id, h->number, a->id,
-					   "%s (missed %u in a row): next candidate",
-					   out == ROUTE_OUT_NOANSWER ? "no answer" : "unreachable",
+					   "%s (missed %u in a row): next candidate", what,
 					   a->missed);
 		}
 		break;
+	}
 	case ROUTE_OUT_FAILED:
 		route_decision_log(call_id, h->number, a->id, "failed: next candidate");
 		break;

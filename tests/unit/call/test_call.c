@@ -49,6 +49,16 @@ void sip_ka_set_cb(sip_ka_cb cb, void *arg)
 {
 }
 
+int sip_ka_add(const char *uri)
+{
+	return -ENOSPC;
+}
+
+int sip_ka_remove(const char *uri)
+{
+	return -ENOENT;
+}
+
 int board_file_open_read(uint32_t *size, const char *path)
 {
 	return -ENOENT;

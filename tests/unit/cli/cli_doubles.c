@@ -279,6 +279,16 @@ void sip_ka_set_cb(sip_ka_cb cb, void *arg)
 {
 }
 
+int sip_ka_add(const char *uri)
+{
+	return -ENOSPC;
+}
+
+int sip_ka_remove(const char *uri)
+{
+	return -ENOENT;
+}
+
 /* routing tables from board files: none in these tests */
 int board_file_open_read(uint32_t *size, const char *path)
 {

@@ -21,6 +21,7 @@
 #include <hlgw/subsys.h>
 
 #include "../../../drivers/flash/flash_sim.h"
+#include "../../../firmware/route/route_int.h"
 
 static uint64_t now_us = 1000000;
 static struct flash_dev flash;
@@ -37,6 +38,36 @@ void board_log_write(const char *b, int len)
 
 void sip_ka_set_cb(sip_ka_cb cb, void *arg)
 {
+}
+
+/* keep-alive targets the route module adds (OPTIONS probes of unreachable advisors) */
+static char ka_targets[SIP_KA_MAX][SIP_URI_MAX];
+static unsigned int ka_added, ka_removed;
+
+int sip_ka_add(const char *uri)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIP_KA_MAX; i++)
+		if (!ka_targets[i][0]) {
+			snprintf(ka_targets[i], SIP_URI_MAX, "%s", uri);
+			ka_added++;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+int sip_ka_remove(const char *uri)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIP_KA_MAX; i++)
+		if (!strcmp(ka_targets[i], uri)) {
+			ka_targets[i][0] = 0;
+			ka_removed++;
+			return 0;
+		}
+	return -ENOENT;
 }
 
 int board_file_open_read(uint32_t *size, const char *path)
@@ -61,6 +92,8 @@ static void reboot(void)
 
 static int setup(void **state)
 {
+	memset(ka_targets, 0, sizeof(ka_targets));
+	ka_added = ka_removed = 0;
 	assert_int_equal(flash_sim_init(&flash, NULL, -1), 0);
 	board.flash = &flash;
 	reboot();
@@ -538,8 +571,15 @@ static void test_autopause_wrapup_limits(void **state)
 	assert_false(a.wrapup);
 	assert_int_equal(pick_id("0800100", NULL, &p2), 2);
 	route_outcome(&p2, ROUTE_OUT_FAILED, 1);
-	/* resume by hand ends the auto-pause */
+	/* resume by hand ends the auto-pause; 1 did not respond the last time: it waits for its
+	 * OPTIONS probe to be answered */
 	assert_int_equal(route_advisor_cmd(1, ROUTE_CMD_RESUME), 0);
+	assert_int_equal(route_advisor_find(1, &a), 0);
+	assert_false(a.reachable);
+	assert_string_equal(ka_targets[0], "sip:a@198.18.0.10");
+	assert_int_equal(pick_id("0800100", NULL, &p2), 2);
+	route_outcome(&p2, ROUTE_OUT_FAILED, 1);
+	route_advisor_reachable("sip:a@198.18.0.10", true);
 	assert_int_equal(pick_id("0800100", NULL, &p1), 1);
 	route_outcome(&p1, ROUTE_OUT_FAILED, 1);
 	assert_int_equal(route_advisor_cmd(1, ROUTE_CMD_PAUSE), 0);
@@ -551,6 +591,53 @@ static void test_autopause_wrapup_limits(void **state)
 	assert_int_equal(pick_id("0800100", NULL, NULL), 0);
 	route_advisor_reachable("sip:b@198.18.0.11", true);
 	assert_int_equal(pick_id("0800100", NULL, NULL), 2);
+}
+
+/* An advisor that does not respond is probed with OPTIONS and skipped until it answers; the
+ * probe is dropped then (from the main loop, not inside the keep-alive's callback). */
+static void test_unreachable_probe(void **state)
+{
+	const char *t = "hotline 0800100 missed=0\n"
+			"advisor 1 uri=sip:a@198.18.0.10 serves=0800100:1 rating=5\n"
+			"advisor 2 uri=sip:b@198.18.0.11 serves=0800100:1 rating=1\n";
+	struct route_advisor_info a;
+	struct route_decision d;
+	struct route_pick p;
+	unsigned int i;
+
+	assert_int_equal(load(t, false), 0);
+	assert_int_equal(pick_id("0800100", NULL, &p), 1);
+	route_outcome(&p, ROUTE_OUT_UNREACHABLE, 7);
+	assert_int_equal(route_decision_get(0, &d), 0);
+	assert_string_equal(d.text, "unreachable, OPTIONS probe (missed 1 in a row): next candidate");
+	assert_int_equal(ka_added, 1);
+	assert_string_equal(ka_targets[0], "sip:a@198.18.0.10");
+	/* 1 has the lower pass (rating 5) but is skipped while unreachable */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(pick_id("0800100", NULL, &p), 2);
+		route_outcome(&p, ROUTE_OUT_FAILED, 7);
+	}
+	/* the probe says down: still out; up: back, and the probe goes at the next loop turn */
+	route_probe_state("sip:a@198.18.0.10", SIP_KA_DOWN);
+	assert_int_equal(pick_id("0800100", NULL, &p), 2);
+	route_outcome(&p, ROUTE_OUT_FAILED, 7);
+	route_probe_state("sip:a@198.18.0.10", SIP_KA_UP);
+	assert_int_equal(route_advisor_find(1, &a), 0);
+	assert_true(a.reachable);
+	assert_int_equal(ka_removed, 0);
+	advance_ms(1);
+	assert_int_equal(ka_removed, 1);
+	assert_string_equal(ka_targets[0], "");
+	assert_int_equal(pick_id("0800100", NULL, &p), 1);
+	route_outcome(&p, ROUTE_OUT_FAILED, 7);
+	/* no keep-alive slot free: not marked, only the miss counts */
+	for (i = 0; i < SIP_KA_MAX; i++)
+		snprintf(ka_targets[i], SIP_URI_MAX, "sip:other%u@198.18.0.99", i);
+	assert_int_equal(pick_id("0800100", NULL, &p), 1);
+	route_outcome(&p, ROUTE_OUT_UNREACHABLE, 7);
+	assert_int_equal(route_advisor_find(1, &a), 0);
+	assert_true(a.reachable);
+	assert_int_equal(a.missed, 2); /* no answer in between */
 }
 
 /* A new table while 10 calls are up: their advisors stay busy, their outcomes still land
@@ -759,6 +846,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_select_worked_example, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_select_reference_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_autopause_wrapup_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreachable_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swap_during_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swap_dirty_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power_cut, setup, teardown),
