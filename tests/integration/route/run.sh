@@ -16,6 +16,8 @@
 #              its load figures (ms, slices, longest slice) logged; calls ACTIVE with RTP going
 #              out, E1 error/slip counters unchanged, no alarm at pstn-sim
 #   restart    the box restarted without --route-table routes on the table saved in flash
+#   probe      an advisor that does not respond is probed with OPTIONS and skipped (the next
+#              call goes straight to the other), until a sipp there answers the probe
 # Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -87,6 +89,17 @@ chosen() { # H
 tx_sum() { # RTP packets sent on the calls of the last `show calls`
 	grep ' ACTIVE ' "$T/out" | sed -n 's/.* PCMA \+\([0-9]*\)\/.*/\1/p' | awk '{s += $1} END {print s + 0}'
 }
+load_table() { # FILE: load it, wait for the outcome; `show route table` in $T/out
+	local f
+	f=$(basename "$1")
+	console "route table load $1"
+	for _ in $(seq 100); do
+		sleep 0.1
+		console 'show route table'
+		grep -q "Last load from file .*$f: [arf]" "$T/out" && return 0
+	done
+	fail "table $f: no outcome: $(cat "$T/out")"
+}
 invites() { # the Request-URI users the sipp advisors got, in order of time
 	cat "$T"/*_logs.log 2>/dev/null | grep -o 'INVITE sip:[a-z0-9]*' | sed 's/INVITE sip://' |
 		sort | uniq -c | awk '{printf "%s=%s ", $2, $1}'
@@ -152,6 +165,8 @@ ip -n "$ns" link set lo up
 cat >"$T/factory.cfg" <<EOF
 interface ethernet 0
  ip address $box_ip 255.255.255.0
+sip
+ options-interval 5
 EOF
 start_psim
 start_box --route-table "$T/t1.txt"
@@ -193,9 +208,7 @@ grep -q 'advisor 4 .*no answer: missed 2 in a row: auto-paused' "$T/out" ||
 log "order: advisors tried $got= the rule's order; INVITEs $inv; 4 auto-paused after 2 ring-outs"
 
 # ---- a bad table is rejected, the old one routes on ------------------------------------------
-console "route table load $T/bad.txt"
-sleep 0.5
-console 'show route table'
+load_table "$T/bad.txt"
 grep -q 'rejected: line 6 field rating: 0.01-5.00' "$T/out" || fail "bad table: $(cat "$T/out")"
 grep -q 'Active table: generation 1, 2 hotlines, 14 advisors' "$T/out" ||
 	fail "bad table: active table changed: $(cat "$T/out")"
@@ -216,9 +229,7 @@ done
 console 'show calls'
 [ "$(grep -c ' ACTIVE ' "$T/out")" = 10 ] || fail "swap: not 10 calls up: $(cat "$T/out")"
 tx1=$(tx_sum)
-console "route table load $T/t2.txt"
-sleep 1
-console 'show route table'
+load_table "$T/t2.txt"
 grep -q 'Active table: generation 2, 3 hotlines, 10 advisors, 15 serves; flash copy seq 2' \
 	"$T/out" || fail "swap: $(cat "$T/out")"
 console 'show calls'
@@ -246,12 +257,7 @@ e1_before=$(grep -o '[0-9]* CRC-4 errors, [0-9]* E-bit errors, [0-9]* framing er
 console 'show calls'
 tx1=$(tx_sum)
 m=$(mark)
-console "route table load $T/t3.txt"
-for _ in $(seq 100); do
-	sleep 0.1
-	console 'show route table'
-	grep -q 'Last load from file .*t3.txt: [ar]' "$T/out" && break
-done
+load_table "$T/t3.txt"
 grep -q 'Active table: generation 3, 3 hotlines, 100000 advisors, 100005 serves; flash copy seq 3' \
 	"$T/out" || fail "100k: $(cat "$T/out")"
 load=$(sed -n 's/.*t3.txt: accepted, \([0-9]* lines, [0-9]* ms in [0-9]* slices (longest [0-9]* us)\), saved.*/\1/p' "$T/out")
@@ -290,6 +296,7 @@ for _ in $(seq 50); do [ -L "$T/console" ] && $con "$T/console" 'show route tabl
 grep -q 'Active table: generation 1, 3 hotlines, 100000 advisors, 100005 serves; flash copy seq 3' \
 	"$T/out" || fail "restart: $(cat "$T/out")"
 grep -q 'Last load from flash: accepted' "$T/out" || fail "restart: $(cat "$T/out")"
+console enable
 wait_ev "$m" 10 '"ev":"dchan_up"' || fail "restart: no D-channel"
 sleep 1
 place 0800300 1
@@ -297,4 +304,41 @@ wait_ev "$m" 10 "$(ev_call connect "$call")" || fail "restart: call to 0800300: 
 hangup "$call"
 kill -0 "$box" 2>/dev/null || fail "the box died"
 log "restart: the 100,000-advisor table back from flash (seq 3), 0800300 routed"
+
+# ---- an advisor that does not respond: probed with OPTIONS, skipped until it answers ---------
+cat >"$T/t4.txt" <<EOF
+hotline 0800400 name=Probe ring=5 missed=0
+advisor 90 name=gone uri=sip:gone@$adv_ip:5079 serves=0800400:1 rating=5
+advisor 91 name=bulk91 uri=sip:bulk91@$adv_ip:5075 serves=0800400:1 rating=1
+EOF
+load_table "$T/t4.txt"
+grep -q 't4.txt: accepted' "$T/out" || fail "probe: table: $(cat "$T/out")"
+place 0800400 2
+wait_ev "$m" 15 "$(ev_call connect "$call")" || fail "probe: call 1: no CONNECT"
+hangup "$call"
+console 'show route decisions'
+grep -q 'advisor 90 .*unreachable, OPTIONS probe (missed 1 in a row): next candidate' "$T/out" ||
+	fail "probe: 90 not probed: $(tail -n 5 "$T/out")"
+console 'show sip'
+grep -q 'sip:gone@198.18.0.1:5079' "$T/out" || fail "probe: no keep-alive target: $(cat "$T/out")"
+t0=$(now_ms)
+place 0800400 3
+wait_ev "$m" 5 "$(ev_call connect "$call")" || fail "probe: call 2: no CONNECT"
+[ $(($(now_ms) - t0)) -lt 4000 ] || fail "probe: call 2 waited for the unreachable advisor"
+hangup "$call"
+[ "$(chosen 0800400)" = "90 91 91 " ] || fail "probe: advisors tried '$(chosen 0800400)'"
+# the phone comes back: it answers the probe, the box takes it in again
+# (INVITE retransmissions of call 1 may still arrive: sipp drops those calls, answers OPTIONS)
+sipp_bg options 5079 adv_options.xml
+for _ in $(seq 150); do
+	console 'show advisor 90'
+	grep -q ', reachable, missed' "$T/out" && break
+	sleep 0.1
+done
+grep -q ', reachable, missed 1' "$T/out" || fail "probe: 90 still unreachable: $(cat "$T/out")"
+sleep 0.5
+console 'show sip'
+! grep -q 'sip:gone@198.18.0.1:5079' "$T/out" || fail "probe: keep-alive target not dropped"
+log "probe: 90 did not respond -> OPTIONS probe, call 2 went straight to 91; 90 answered the"\
+" probe -> reachable again, probe dropped"
 echo "PASS"
