@@ -149,34 +149,94 @@ static uint64_t route_stride(const struct route_adv *a, const struct route_mem *
 
 /* ---- decision log ------------------------------------------------------------------------ */
 
-static struct route_decision route_dec[ROUTE_DECISIONS];
+/* A choice is stored as figures and worded only when the console reads it: the decision
+ * itself stays a heap operation (no printf on the call's path unless DROUTE logs INFO). */
+struct route_dec_ent {
+	struct route_decision d;
+	bool chosen;
+	uint8_t skill;
+	uint16_t rating;
+	uint32_t eligible;
+	uint64_t pass;
+};
+
+static struct route_dec_ent route_dec[ROUTE_DECISIONS];
 static unsigned int route_dec_n, route_dec_head;
 
-void route_decision_log(uint32_t call_id, const char *hotline, uint32_t adv_id,
-			const char *fmt, ...)
+static struct route_dec_ent *route_dec_new(uint32_t call_id, const char *hotline,
+					   uint32_t adv_id)
 {
-	struct route_decision *d = &route_dec[route_dec_head];
-	va_list ap;
+	struct route_dec_ent *e = &route_dec[route_dec_head];
+	size_t n = hotline ? strlen(hotline) : 0;
 
 	route_dec_head = (route_dec_head + 1) % ROUTE_DECISIONS;
 	if (route_dec_n < ROUTE_DECISIONS)
 		route_dec_n++;
-	d->t_ms = board_time_ms();
-	d->call_id = call_id;
-	d->adv_id = adv_id;
-	snprintf(d->hotline, sizeof(d->hotline), "%s", hotline ? hotline : "");
+	e->d.t_ms = board_time_ms();
+	e->d.call_id = call_id;
+	e->d.adv_id = adv_id;
+	if (n > ROUTE_NUM_MAX)
+		n = ROUTE_NUM_MAX;
+	memcpy(e->d.hotline, hotline, n);
+	e->d.hotline[n] = 0;
+	e->chosen = false;
+	return e;
+}
+
+static void route_dec_text(struct route_decision *d, const struct route_dec_ent *e)
+{
+	snprintf(d->text, sizeof(d->text), "chosen: pass %llu (rating %u.%02u x skill %u), %u "
+		 "eligible", (unsigned long long)e->pass, e->rating / 100, e->rating % 100,
+		 e->skill, e->eligible);
+}
+
+static void route_dec_log(const struct route_decision *d)
+{
+	LOGP(DROUTE, LOGL_INFO, "call %u hotline %s advisor %u: %s\n", d->call_id, d->hotline,
+	     d->adv_id, d->text);
+}
+
+void route_decision_log(uint32_t call_id, const char *hotline, uint32_t adv_id,
+			const char *fmt, ...)
+{
+	struct route_dec_ent *e = route_dec_new(call_id, hotline, adv_id);
+	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(d->text, sizeof(d->text), fmt, ap);
+	vsnprintf(e->d.text, sizeof(e->d.text), fmt, ap);
 	va_end(ap);
-	LOGP(DROUTE, LOGL_INFO, "call %u hotline %s advisor %u: %s\n", call_id, d->hotline, adv_id,
-	     d->text);
+	route_dec_log(&e->d);
+}
+
+static void route_decision_chosen(uint32_t call_id, const char *hotline,
+				  const struct route_adv *a, const struct route_mem *m,
+				  uint32_t eligible)
+{
+	struct route_dec_ent *e = route_dec_new(call_id, hotline, a->id);
+
+	e->chosen = true;
+	e->pass = m->pass;
+	e->rating = a->rating;
+	e->skill = m->skill;
+	e->eligible = eligible;
+	if (log_check_level(DROUTE, LOGL_INFO)) {
+		struct route_decision d = e->d;
+
+		route_dec_text(&d, e);
+		route_dec_log(&d);
+	}
 }
 
 int route_decision_get(unsigned int idx, struct route_decision *d)
 {
+	const struct route_dec_ent *e;
+
 	if (!d || idx >= route_dec_n)
 		return -ENOENT;
-	*d = route_dec[(route_dec_head + ROUTE_DECISIONS - 1 - idx) % ROUTE_DECISIONS];
+	e = &route_dec[(route_dec_head + ROUTE_DECISIONS - 1 - idx) % ROUTE_DECISIONS];
+	*d = e->d;
+	if (e->chosen)
+		route_dec_text(d, e);
 	return 0;
 }
 
@@ -317,10 +377,7 @@ int route_select(struct route_pick *pick, const char *hotline, const struct rout
 	m = &t->mem[mi];
 	a = &t->adv[m->adv];
 	hl->vt = m->pass;
-	route_decision_log(call_id, hotline, a->id,
-			   "chosen: pass %llu (rating %u.%02u x skill %u), %u eligible",
-			   (unsigned long long)m->pass, a->rating / 100, a->rating % 100, m->skill,
-			   hl->info.n_eligible);
+	route_decision_chosen(call_id, hotline, a, m, hl->info.n_eligible);
 	m->pass += route_stride(a, m);
 	a->active++;
 	a->offered++;
@@ -331,8 +388,9 @@ int route_select(struct route_pick *pick, const char *hotline, const struct rout
 	pick->adv = m->adv;
 	pick->id = a->id;
 	pick->hotline = (uint16_t)hi;
-	snprintf(pick->number, sizeof(pick->number), "%s", hotline);
-	snprintf(pick->uri, sizeof(pick->uri), "%s", route_str(t, a->uri_off));
+	memcpy(pick->number, hl->info.number, sizeof(pick->number));
+	strncpy(pick->uri, route_str(t, a->uri_off), sizeof(pick->uri) - 1);
+	pick->uri[sizeof(pick->uri) - 1] = 0;
 	pick->ring_timeout_s = hl->info.ring_timeout_s;
 	return 0;
 }

@@ -20,6 +20,7 @@
 
 #include <hlgw/bfile.h>
 #include <hlgw/board.h>
+#include <hlgw/log.h>
 #include <hlgw/route.h>
 #include <hlgw/subsys.h>
 
@@ -107,6 +108,12 @@ static struct flash_dev bench_flash;
 
 static int setup_box(const char *flash_path)
 {
+	static bool log_up;
+
+	/* the box's logging: DROUTE at NOTICE, decisions (INFO) only go to the ring */
+	if (!log_up && hlgw_log_init() < 0)
+		return -1;
+	log_up = true;
 	if (flash_sim_init(&bench_flash, flash_path, -1) < 0)
 		return -1;
 	bench_board.flash = &bench_flash;
@@ -276,7 +283,8 @@ int main(int argc, char **argv)
 		       sizes[i] < 100000 ? "" :
 		       sel[i] <= TARGET_DECISION ? "<= 20,000 OK" : "> 20,000 OVER");
 	}
-	printf("  (decision: route_select, the best free advisor and its removal from the heaps\n"
-	       "   of its hotlines, with the decision log line; full cycle: + answered + ended)\n");
+	printf("  (decision: route_select, the best free advisor, its removal from the heaps\n"
+	       "   of its hotlines and its decision-log entry; full cycle: + answered + ended;\n"
+	       "   DROUTE logging as the box has it, NOTICE)\n");
 	return load_bench(100000);
 }

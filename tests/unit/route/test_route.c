@@ -17,6 +17,7 @@
 
 #include <hlgw/bfile.h>
 #include <hlgw/board.h>
+#include <hlgw/log.h>
 #include <hlgw/route.h>
 #include <hlgw/subsys.h>
 
@@ -852,5 +853,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_power_cut, setup, teardown),
 	};
 
+	if (hlgw_log_init() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
