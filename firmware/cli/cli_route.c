@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Routing table commands: `route table load FILE`, `show route table`, `show advisors`,
+ * Routing table commands: `route table load FILE`, `route table paste` (rows typed or pasted
+ * into a route-table node, then `commit`), `show route table`, `show advisors`,
  * `show advisor ID`, `show route decisions`, `advisor ID login|logout|pause|resume`; the
  * table's hotlines in `show hotlines` (cli_route_show_hotlines, called from cli_call.c).
  */
@@ -18,6 +19,15 @@
 
 #define CLI_ROUTE_STR "Routing tables\n"
 #define CLI_ADVISORS_SHOWN 1000 /* lines of `show advisors` at most */
+#define CLI_ROUTE_TABLE_NODE (_LAST_OSMOVTY_NODE + 34) /* next to the hotline node (+33) */
+#define CLI_ROUTE_PASTE_MAX 65536 /* a pasted table; larger ones come from a file */
+
+static struct cmd_node cli_rt_node = { CLI_ROUTE_TABLE_NODE, "%s(route-table)# ", 1 };
+
+/* The pasted rows: they stay here while the load that commit starts reads them. */
+static char cli_rt_buf[CLI_ROUTE_PASTE_MAX];
+static size_t cli_rt_len;
+static bool cli_rt_full;
 
 static const char *const cli_adv_state[] = {
 	[ROUTE_ADV_OUT] = "out",
@@ -67,6 +77,90 @@ DEFUN(route_load, route_load_cmd, "route table load FILE",
 		return CMD_WARNING;
 	}
 	vty_out(vty, "Loading %s (show route table tells the outcome)%s", argv[0], VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+static bool cli_route_loading(void)
+{
+	struct route_load_status st;
+
+	route_load_status(&st);
+	return st.state == ROUTE_LOAD_BUSY;
+}
+
+DEFUN(route_paste, route_paste_cmd, "route table paste",
+      CLI_ROUTE_STR "The routing table\n"
+      "Type or paste table rows (hotline ..., advisor ...), then commit (or abort)\n")
+{
+	if (cli_route_loading()) {
+		vty_out(vty, "%% A load is running%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	cli_rt_len = 0;
+	cli_rt_full = false;
+	vty->node = CLI_ROUTE_TABLE_NODE;
+	return CMD_SUCCESS;
+}
+
+static int cli_rt_row(struct vty *vty, const char *kind, int argc, const char **argv)
+{
+	size_t n = strlen(kind);
+	int i;
+
+	for (i = 0; i < argc; i++)
+		n += 1 + strlen(argv[i]);
+	if (cli_rt_full || n + 1 > sizeof(cli_rt_buf) - cli_rt_len) {
+		cli_rt_full = true;
+		vty_out(vty, "%% Table too long to paste (%u octets): use route table load FILE%s",
+			CLI_ROUTE_PASTE_MAX, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	cli_rt_len += (size_t)snprintf(cli_rt_buf + cli_rt_len, sizeof(cli_rt_buf) - cli_rt_len,
+				       "%s", kind);
+	for (i = 0; i < argc; i++)
+		cli_rt_len += (size_t)snprintf(cli_rt_buf + cli_rt_len,
+					       sizeof(cli_rt_buf) - cli_rt_len, " %s", argv[i]);
+	cli_rt_buf[cli_rt_len++] = '\n';
+	return CMD_SUCCESS;
+}
+
+DEFUN(rt_hotline, rt_hotline_cmd, "hotline .FIELDS",
+      "A hotline row\n" "NUMBER key=value ... (README: Routing tables)\n")
+{
+	return cli_rt_row(vty, "hotline", argc, argv);
+}
+
+DEFUN(rt_advisor, rt_advisor_cmd, "advisor .FIELDS",
+      "An advisor row\n" "ID key=value ... (README: Routing tables)\n")
+{
+	return cli_rt_row(vty, "advisor", argc, argv);
+}
+
+DEFUN(rt_commit, rt_commit_cmd, "commit",
+      "Check the rows; when valid, activate and save them as the routing table\n")
+{
+	int rc;
+
+	vty->node = ENABLE_NODE;
+	if (cli_rt_full) {
+		vty_out(vty, "%% Table too long: nothing loaded%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	rc = route_load_text(cli_rt_buf, cli_rt_len, true);
+	if (rc < 0) {
+		vty_out(vty, "%% Cannot load: %s%s", rc == -EBUSY ? "a load is running" :
+			strerror(-rc), VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	vty_out(vty, "Loading %zu octets (show route table tells the outcome)%s", cli_rt_len,
+		VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(rt_abort, rt_abort_cmd, "abort", "Forget the rows typed\n")
+{
+	cli_rt_len = 0;
+	vty->node = ENABLE_NODE;
 	return CMD_SUCCESS;
 }
 
@@ -233,5 +327,11 @@ void cli_route_init(void)
 	install_element_ve(&show_advisor_cmd);
 	install_element_ve(&show_route_decisions_cmd);
 	install_element(ENABLE_NODE, &route_load_cmd);
+	install_element(ENABLE_NODE, &route_paste_cmd);
+	install_node(&cli_rt_node, NULL);
+	install_element(CLI_ROUTE_TABLE_NODE, &rt_hotline_cmd);
+	install_element(CLI_ROUTE_TABLE_NODE, &rt_advisor_cmd);
+	install_element(CLI_ROUTE_TABLE_NODE, &rt_commit_cmd);
+	install_element(CLI_ROUTE_TABLE_NODE, &rt_abort_cmd);
 	install_element(ENABLE_NODE, &advisor_cmd_cmd);
 }

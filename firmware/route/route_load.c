@@ -150,7 +150,7 @@ int route_load_text(const char *text, size_t len, bool persist)
 
 	if (!text || len > UINT32_MAX)
 		return -EINVAL;
-	rc = route_load_start(RS_TEXT, persist, "console");
+	rc = route_load_start(RS_TEXT, persist, "console paste");
 	if (rc < 0)
 		return rc;
 	rl.text = text;

@@ -18,6 +18,7 @@
 #   restart    the box restarted without --route-table routes on the table saved in flash
 #   probe      an advisor that does not respond is probed with OPTIONS and skipped (the next
 #              call goes straight to the other), until a sipp there answers the probe
+#   paste      a table typed into the console's route-table node and committed routes calls
 # Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -341,4 +342,21 @@ console 'show sip'
 ! grep -q 'sip:gone@198.18.0.1:5079' "$T/out" || fail "probe: keep-alive target not dropped"
 log "probe: 90 did not respond -> OPTIONS probe, call 2 went straight to 91; 90 answered the"\
 " probe -> reachable again, probe dropped"
+
+# ---- a table pasted at the console -----------------------------------------------------------
+console 'route table paste' 'hotline 0800500 name=Pasted ring=10' \
+	"advisor 96 name=pasted uri=sip:bulk96@$adv_ip:5075 serves=0800500:2 rating=2.5" commit
+grep -q 'Loading 1[0-9][0-9] octets' "$T/out" || fail "paste: $(cat "$T/out")"
+for _ in $(seq 50); do
+	sleep 0.1
+	console 'show route table'
+	grep -q 'Last load from console paste: accepted, 2 lines' "$T/out" && break
+done
+grep -q 'Active table: generation 3, 1 hotlines, 1 advisors, 1 serves; flash copy seq 5' \
+	"$T/out" || fail "paste: $(cat "$T/out")"
+place 0800500 4
+wait_ev "$m" 10 "$(ev_call connect "$call")" || fail "paste: no CONNECT"
+hangup "$call"
+[ "$(chosen 0800500)" = "96 " ] || fail "paste: 0800500 went to '$(chosen 0800500)'"
+log "paste: a table typed at the console (route table paste ... commit) routes 0800500 to 96"
 echo "PASS"
