@@ -239,11 +239,12 @@ static bool call_next_advisor(struct call *c, const struct call_hotline *h, char
 			      unsigned int *ring_s)
 {
 	if (c->routed) {
-		if (route_select(&c->pick, c->hotline, &c->tried, c->id) < 0)
+		/* at most ROUTE_TRIED_MAX advisors per call: each is tried once */
+		if (c->tried.n >= ROUTE_TRIED_MAX ||
+		    route_select(&c->pick, c->hotline, &c->tried, c->id) < 0)
 			return false;
 		c->picked = true;
-		if (c->tried.n < ROUTE_TRIED_MAX)
-			c->tried.id[c->tried.n++] = c->pick.id;
+		c->tried.id[c->tried.n++] = c->pick.id;
 		osmo_strlcpy(uri, c->pick.uri, SIP_URI_MAX);
 		*ring_s = c->pick.ring_timeout_s;
 		return true;

@@ -84,7 +84,7 @@ struct sip_call {
 	uint16_t rtp_port;
 };
 
-#define MAX_LEGS 16
+#define MAX_LEGS 32
 static struct sip_call legs[MAX_LEGS];
 static unsigned int n_legs;
 static int invite_rc; /* what the next sip_call_invite returns */
@@ -561,6 +561,31 @@ static void test_table_routing(void **state)
 	assert_int_equal(route_decision_get(0, &d), 0);
 	assert_string_equal(d.text, "call ended: wrap-up 30 s");
 	assert_int_equal(d.adv_id, 3);
+	/* a hotline with more advisors than a call may try: 16 busy ones, then the caller gets
+	 * cause 17, no advisor twice */
+	{
+		static char big[4096];
+		size_t n = (size_t)snprintf(big, sizeof(big), "hotline 0800888 ring=10\n");
+		unsigned int i, first = n_legs;
+
+		for (i = 1; i <= 20; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n,
+					      "advisor %u uri=sip:x%u@198.18.0.1:5071 "
+					      "serves=0800888:1\n", i, i);
+		assert_int_equal(route_load_text(big, n, false), 0);
+		assert_int_equal(route_load_finish(), 0);
+		released_cause = 0;
+		assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 7 | 1 << 16,
+									.pcall = &pcall2,
+									.called = "0800888",
+									.calling = "30123458" }), 0);
+		for (i = 0; i < ROUTE_TRIED_MAX; i++) {
+			assert_int_equal(n_legs, first + i + 1);
+			sip_ev(first + i, SIP_CALL_FAILED, 486, 0);
+		}
+		assert_int_equal(n_legs, first + ROUTE_TRIED_MAX);
+		assert_int_equal(released_cause, 17);
+	}
 	/* a number the table does not know is still refused with cause 1 */
 	assert_int_equal(setup("0800778", "30123456", CALL_TON_NATIONAL, false), 1);
 }
