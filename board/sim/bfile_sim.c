@@ -11,11 +11,13 @@
 
 #include "sim_poll.h"
 
-int board_file_open_append(uint32_t *size, const char *path)
+/* Open path (relative: under --pcap-dir) with flags; *size gets its length. A file to read
+ * must be a regular file. Returns the fd or -errno. */
+static int bfile_open(uint32_t *size, const char *path, int flags)
 {
 	char full[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd, rc;
 
 	if (!size || !path || !*path)
 		return -EINVAL;
@@ -25,48 +27,33 @@ int board_file_open_append(uint32_t *size, const char *path)
 			return -ENAMETOOLONG;
 		path = full;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = open(path, flags | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
+		rc = -errno;
+		goto err_close;
 	}
-	*size = (uint32_t)st.st_size;
+	if ((flags & O_ACCMODE) == O_RDONLY && !S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		goto err_close;
+	}
+	*size = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
 	return fd;
+
+err_close:
+	close(fd);
+	return rc;
+}
+
+int board_file_open_append(uint32_t *size, const char *path)
+{
+	return bfile_open(size, path, O_WRONLY | O_CREAT | O_APPEND);
 }
 
 int board_file_open_read(uint32_t *size, const char *path)
 {
-	char full[PATH_MAX];
-	struct stat st;
-	int fd;
-
-	if (!size || !path || !*path)
-		return -EINVAL;
-	if (path[0] != '/' && sim_opts.pcap_dir && *sim_opts.pcap_dir) {
-		if (snprintf(full, sizeof(full), "%s/%s", sim_opts.pcap_dir, path) >=
-		    (int)sizeof(full))
-			return -ENAMETOOLONG;
-		path = full;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	*size = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
-	return fd;
+	return bfile_open(size, path, O_RDONLY);
 }
 
 int board_file_read(int fh, void *buf, unsigned int len)
