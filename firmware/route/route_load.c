@@ -394,17 +394,20 @@ static int route_init(struct board *b)
 	rc = route_flash_init(b->flash);
 	if (rc < 0 && rc != -ENODEV)
 		return rc;
-	/* before the first call: a table from the command line, else the saved one */
+	/* before the first call: a table from the command line, else (or when it is bad) the
+	 * saved one */
+	rc = -ENOENT;
 	if (b->route_table && *b->route_table) {
 		rc = route_load_file(b->route_table);
 		if (rc < 0)
 			LOGP(DROUTE, LOGL_ERROR, "table file %s: %d\n", b->route_table, rc);
-	} else if (route_flash_len()) {
-		route_load_flash();
-	} else {
-		LOGP(DROUTE, LOGL_INFO, "no routing table saved\n");
+		else
+			rc = route_load_finish();
 	}
-	route_load_finish();
+	if (rc < 0 && route_flash_len() && route_load_flash() == 0)
+		rc = route_load_finish();
+	if (rc < 0)
+		LOGP(DROUTE, LOGL_NOTICE, "no routing table: the console's hotline lists route\n");
 	return 0;
 }
 
