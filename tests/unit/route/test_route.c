@@ -278,6 +278,63 @@ static void test_parse_bad_rows(void **state)
 	assert_int_equal(st.flash_seq, 2);
 }
 
+/* Mutated tables (bytes flipped, cut, duplicated, random printable runs): each load ends in
+ * accepted or rejected-with-a-line, never a crash, and a rejected one leaves the table. */
+static void test_parse_fuzz(void **state)
+{
+	static char text[4096];
+	struct route_load_status st;
+	unsigned int i, k, accepted = 0, rejected = 0;
+	size_t base = strlen(table_a), n;
+
+	srand(7);
+	assert_int_equal(load(table_a, false), 0);
+	for (i = 0; i < 3000; i++) {
+		memcpy(text, table_a, base);
+		n = base;
+		for (k = 0; k < 1 + (unsigned)rand() % 6; k++) {
+			size_t at = (size_t)rand() % n;
+
+			switch (rand() % 4) {
+			case 0: /* flip a byte to anything but NUL */
+				text[at] = (char)(1 + rand() % 255);
+				break;
+			case 1: /* cut */
+				n = at;
+				break;
+			case 2: /* duplicate a run */
+				if (n + 64 < sizeof(text)) {
+					memmove(text + at + 64, text + at, n - at);
+					n += 64;
+				}
+				break;
+			default: /* printable noise */
+				text[at] = (char)(0x20 + rand() % 95);
+				break;
+			}
+			if (!n)
+				n = 1, text[0] = 'h';
+		}
+		text[n] = 0;
+		assert_int_equal(route_load_text(text, n, false), 0);
+		switch (route_load_finish()) {
+		case 0:
+			accepted++;
+			break;
+		case -EINVAL:
+			rejected++;
+			route_load_status(&st);
+			assert_true(st.err_line >= 1 && st.err_line <= 200);
+			assert_true(st.err_field[0] && st.err_reason[0]);
+			break;
+		default:
+			fail_msg("load %u: unexpected result", i);
+		}
+	}
+	print_message("  %u mutated tables: %u accepted, %u rejected\n", i, accepted, rejected);
+	assert_true(rejected > 1000);
+}
+
 static void test_hours(void **state)
 {
 	struct route_hours h;
@@ -843,6 +900,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_parse_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_bad_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parse_fuzz, setup, teardown),
 		cmocka_unit_test(test_hours),
 		cmocka_unit_test_setup_teardown(test_select_worked_example, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_select_reference_model, setup, teardown),
