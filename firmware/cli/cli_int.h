@@ -31,6 +31,9 @@ void cli_tone_init(void);
 void cli_cdr_init(void);
 /* tone-zone and ringback lines of the running config (the misc node writes them) */
 void cli_tone_write(struct vty *vty);
+void cli_route_init(void);
+struct vty;
+void cli_route_show_hotlines(struct vty *vty);
 
 /* A DAHDI system.conf line (span=, bchan=, dchan=, hardhdlc=, echocanceller=) applied to the
  * spans; span >= 0 when given inside `span N` (the line must then be about that span), -1 at

@@ -23,6 +23,7 @@
 #include <hlgw/call.h>
 #include <hlgw/cdr.h>
 #include <hlgw/log.h>
+#include <hlgw/route.h>
 #include <hlgw/subsys.h>
 
 /* ---- board ---- */
@@ -62,6 +63,36 @@ static void clock_advance_s(unsigned int s)
 	osmo_timers_update();
 }
 
+/* ---- what the route module needs besides the clock ---- */
+void sip_ka_set_cb(sip_ka_cb cb, void *arg)
+{
+}
+
+int sip_ka_add(const char *uri)
+{
+	return -ENOSPC;
+}
+
+int sip_ka_remove(const char *uri)
+{
+	return -ENOENT;
+}
+
+int board_file_open_read(uint32_t *size, const char *path)
+{
+	return -ENOENT;
+}
+
+int board_file_read(int fh, void *buf, unsigned int len)
+{
+	return -EIO;
+}
+
+int board_file_close(int fh)
+{
+	return 0;
+}
+
 /* ---- SIP double: one record per sip_call_invite ---- */
 struct sip_call {
 	sip_call_cb cb;
@@ -72,7 +103,7 @@ struct sip_call {
 	uint16_t rtp_port;
 };
 
-#define MAX_LEGS 16
+#define MAX_LEGS 32
 static struct sip_call legs[MAX_LEGS];
 static unsigned int n_legs;
 static int invite_rc; /* what the next sip_call_invite returns */
@@ -617,6 +648,90 @@ static void test_cause_tables(void **state)
 	assert_string_equal(call_cause_name(19), "No answer from user");
 }
 
+/* A hotline of the routing table: advisors come from the route module, best free first, and
+ * every outcome goes back to it (busy, no answer -> auto-pause, answered, ended -> wrap-up). */
+static void test_table_routing(void **state)
+{
+	static struct board b = { .name = "test" };
+	static int pcall2;
+	const char *t = "hotline 0800777 ring=10 missed=1 wrapup=30\n"
+			"advisor 1 uri=sip:a@198.18.0.1:5071 serves=0800777:1 rating=1\n"
+			"advisor 2 uri=sip:b@198.18.0.1:5072 serves=0800777:1 rating=5\n"
+			"advisor 3 uri=sip:c@198.18.0.1:5073 serves=0800777:1 rating=3\n";
+	struct route_advisor_info a;
+	struct route_decision d;
+
+	assert_int_equal(route_subsys.init(&b), 0);
+	assert_int_equal(route_load_text(t, strlen(t), false), 0);
+	assert_int_equal(route_load_finish(), 0);
+	/* all passes 0: the lowest id first; 486 -> the next best */
+	assert_int_equal(setup("0800777", "30123456", CALL_TON_NATIONAL, false), 0);
+	assert_int_equal(n_legs, 1);
+	assert_string_equal(legs[0].uri, "sip:a@198.18.0.1:5071");
+	sip_ev(0, SIP_CALL_FAILED, 486, 0);
+	assert_int_equal(n_legs, 2);
+	assert_string_equal(legs[1].uri, "sip:b@198.18.0.1:5072");
+	/* rings out (the table's ring=10): missed 1 of 1 -> auto-paused, next */
+	sip_ev(1, SIP_CALL_RINGING, 180, 0);
+	clock_advance_s(11);
+	assert_true(legs[1].hung_up);
+	assert_int_equal(legs[1].hangup_cause, 19);
+	assert_int_equal(route_advisor_find(2, &a), 0);
+	assert_int_equal(a.state, ROUTE_ADV_AUTOPAUSED);
+	assert_int_equal(n_legs, 3);
+	assert_string_equal(legs[2].uri, "sip:c@198.18.0.1:5073");
+	sip_ev(2, SIP_CALL_ANSWERED, 200, 0);
+	assert_int_equal(route_advisor_find(3, &a), 0);
+	assert_int_equal(a.active, 1);
+	assert_int_equal(a.answered, 1);
+	/* while 3 talks, a second call gets 1 (2 paused, 3 busy) */
+	assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 6 | 1 << 16,
+								.pcall = &pcall2, .called = "0800777",
+								.calling = "30123457" }), 0);
+	assert_int_equal(n_legs, 4);
+	assert_string_equal(legs[3].uri, "sip:a@198.18.0.1:5071");
+	/* the caller gives up while it rings: no fault of 1's */
+	call_isdn_hangup(0, &pcall2, 16);
+	assert_int_equal(route_advisor_find(1, &a), 0);
+	assert_int_equal(a.active, 0);
+	assert_int_equal(a.missed, 0);
+	/* 3's call ends: wrap-up */
+	sip_ev(2, SIP_CALL_ENDED, 200, 0);
+	assert_int_equal(route_advisor_find(3, &a), 0);
+	assert_int_equal(a.active, 0);
+	assert_true(a.wrapup);
+	assert_int_equal(route_decision_get(0, &d), 0);
+	assert_string_equal(d.text, "call ended: wrap-up 30 s");
+	assert_int_equal(d.adv_id, 3);
+	/* a hotline with more advisors than a call may try: 16 busy ones, then the caller gets
+	 * cause 17, no advisor twice */
+	{
+		static char big[4096];
+		size_t n = (size_t)snprintf(big, sizeof(big), "hotline 0800888 ring=10\n");
+		unsigned int i, first = n_legs;
+
+		for (i = 1; i <= 20; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n,
+					      "advisor %u uri=sip:x%u@198.18.0.1:5071 "
+					      "serves=0800888:1\n", i, i);
+		assert_int_equal(route_load_text(big, n, false), 0);
+		assert_int_equal(route_load_finish(), 0);
+		released_cause = 0;
+		assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 7 | 1 << 16,
+									.pcall = &pcall2,
+									.called = "0800888",
+									.calling = "30123458" }), 0);
+		for (i = 0; i < ROUTE_TRIED_MAX; i++) {
+			assert_int_equal(n_legs, first + i + 1);
+			sip_ev(first + i, SIP_CALL_FAILED, 486, 0);
+		}
+		assert_int_equal(n_legs, first + ROUTE_TRIED_MAX);
+		assert_int_equal(released_cause, 17);
+	}
+	/* a number the table does not know is still refused with cause 1 */
+	assert_int_equal(setup("0800778", "30123456", CALL_TON_NATIONAL, false), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -632,6 +747,7 @@ int main(void)
 		cmocka_unit_test_setup(test_refusals, test_setup),
 		cmocka_unit_test_setup(test_route_and_numbers, test_setup),
 		cmocka_unit_test_setup(test_cause_tables, test_setup),
+		cmocka_unit_test_setup(test_table_routing, test_setup),
 	};
 
 	osmo_gettimeofday_override = true;

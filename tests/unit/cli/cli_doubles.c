@@ -275,6 +275,36 @@ int sip_ka_get(unsigned int idx, struct sip_ka_info *info)
 	return -ENOENT;
 }
 
+void sip_ka_set_cb(sip_ka_cb cb, void *arg)
+{
+}
+
+int sip_ka_add(const char *uri)
+{
+	return -ENOSPC;
+}
+
+int sip_ka_remove(const char *uri)
+{
+	return -ENOENT;
+}
+
+/* routing tables from board files: none in these tests */
+int board_file_open_read(uint32_t *size, const char *path)
+{
+	return -ENOENT;
+}
+
+int board_file_read(int fh, void *buf, unsigned int len)
+{
+	return -EIO;
+}
+
+int board_file_close(int fh)
+{
+	return 0;
+}
+
 const char *sip_ka_state_name(enum sip_ka_state st)
 {
 	return st == SIP_KA_UP ? "up" : st == SIP_KA_DOWN ? "down" : "unknown";
