@@ -36,10 +36,14 @@
 #include <hlgw/route.h>
 #include <hlgw/subsys.h>
 
+#include "call_rating.h"
+#include "media/prompt.h"
+
 enum call_fsm_state {
 	CALL_ST_CALLING,
 	CALL_ST_ALERTING,
 	CALL_ST_ACTIVE,
+	CALL_ST_RATING,	/* the advisor hung up; the caller rates (call_rating.c) */
 };
 
 enum call_fsm_event {
@@ -50,9 +54,11 @@ enum call_fsm_event {
 	CALL_EV_SIP_ENDED,
 	CALL_EV_ISDN_HANGUP,	/* data: int * Q.850 cause from the caller's side */
 	CALL_EV_CLEAR,		/* console: clear call */
+	CALL_EV_CALLER_DIGIT,	/* data: const char *: a DTMF digit from the caller, ended */
 };
 
 #define CALL_T_RING 1
+#define CALL_T_RATE 2
 
 struct call;
 
@@ -97,6 +103,9 @@ struct call {
 	uint32_t t_setup_ms, t_connect_ms;
 	uint64_t utc_setup_ms;	/* wall clock at the SETUP (0: unknown): the CDR's times */
 	uint8_t rel_cause, rel_side; /* how it ended, for the CDR (enum cdr_side) */
+	uint32_t t_talk_end_ms;	/* the advisor hung up (0: not yet): billable time ends */
+	uint8_t adv_cause;	/* the advisor's release cause, while the caller rates */
+	struct call_rating rate;
 };
 
 static LLIST_HEAD(call_list);
@@ -112,6 +121,7 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_SIP_ENDED, "SIP_ENDED" },
 	{ CALL_EV_ISDN_HANGUP, "ISDN_HANGUP" },
 	{ CALL_EV_CLEAR, "CLEAR" },
+	{ CALL_EV_CALLER_DIGIT, "CALLER_DIGIT" },
 	{}
 };
 
@@ -420,8 +430,18 @@ static void call_fsm_active(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case CALL_EV_SIP_ENDED:
 	case CALL_EV_SIP_FAILED:
 		LOGPFSML(fi, LOGL_INFO, "advisor cleared%s\n", info->q850 ? " (Reason Q.850)" : "");
-		call_end_by(c, info->q850 ? info->q850 : 16, 0, CDR_SIDE_ADVISOR,
-			    info->q850 ? info->q850 : 16);
+		c->adv_cause = (uint8_t)(info->q850 ? info->q850 : 16);
+		c->t_talk_end_ms = board_time_ms();
+		if (call_rating_get() != CALL_RATING_OFF && c->mc && c->pcall) {
+			/* the talk is over (wrap-up starts), the caller stays to rate it */
+			call_leg_drop(c, 0);
+			call_route_report(c, ROUTE_OUT_ENDED);
+			media_chan_set_remote(c->mc, &(struct media_remote){ .te_pt = -1 });
+			osmo_fsm_inst_state_chg_ms(fi, CALL_ST_RATING,
+						   call_rating_start(&c->rate, c->mc), CALL_T_RATE);
+			break;
+		}
+		call_end_by(c, c->adv_cause, 0, CDR_SIDE_ADVISOR, c->adv_cause);
 		break;
 	case CALL_EV_SIP_EARLY_MEDIA:
 	case CALL_EV_SIP_ANSWERED:
@@ -430,6 +450,28 @@ static void call_fsm_active(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	default:
 		break;
 	}
+}
+
+static void call_fsm_rating(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct call *c = fi->priv;
+	uint32_t wait_ms;
+
+	if (event != CALL_EV_CALLER_DIGIT || c->rate.q == PROMPT_THANKS)
+		return; /* SIP: the leg is gone; digits after the last answer: ignored */
+	if (call_rating_digit(&c->rate, c->mc, *(const char *)data, &wait_ms)) {
+		LOGPFSML(fi, LOGL_INFO, "caller's answer: %c\n", *(const char *)data);
+		osmo_fsm_inst_state_chg_ms(fi, CALL_ST_RATING, wait_ms, CALL_T_RATE);
+	}
+}
+
+/* The caller's DTMF digits (media channel): only the rating takes them. */
+static void call_caller_dtmf(struct media_chan *mc, char digit, bool end, void *arg)
+{
+	struct call *c = arg;
+
+	if (end && c->fi && c->fi->state == CALL_ST_RATING)
+		osmo_fsm_inst_dispatch(c->fi, CALL_EV_CALLER_DIGIT, &digit);
 }
 
 static void call_fsm_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -443,7 +485,10 @@ static void call_fsm_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *da
 		/* libpri finishes the caller's side itself (isdn.c calls pri_hangup) */
 		c->pcall = NULL;
 		LOGPFSML(fi, LOGL_INFO, "caller cleared, cause %d\n", cause);
-		call_end_by(c, 16, cause ? cause : 16, CDR_SIDE_CALLER, cause ? cause : 16);
+		if (fi->state == CALL_ST_RATING) /* the talk had ended by the advisor */
+			call_end_by(c, 16, 0, CDR_SIDE_ADVISOR, c->adv_cause);
+		else
+			call_end_by(c, 16, cause ? cause : 16, CDR_SIDE_CALLER, cause ? cause : 16);
 		break;
 	}
 	case CALL_EV_CLEAR:
@@ -457,6 +502,12 @@ static int call_fsm_timer(struct osmo_fsm_inst *fi)
 {
 	struct call *c = fi->priv;
 
+	if (fi->T == CALL_T_RATE) { /* thanked, or no answer in time: release */
+		LOGPFSML(fi, LOGL_INFO, "rating %u, solved %u: released\n", c->rate.rating,
+			 c->rate.solved);
+		call_end_by(c, 16, 0, CDR_SIDE_ADVISOR, c->adv_cause);
+		return 0;
+	}
 	if (fi->T != CALL_T_RING)
 		return 0;
 	LOGPFSML(fi, LOGL_INFO, "advisor %u %s: no answer within the ring timeout\n", c->attempt,
@@ -485,8 +536,10 @@ static void call_cdr(struct call *c)
 	r.end_ms = c->utc_setup_ms + (now - c->t_setup_ms);
 	if (c->t_connect_ms) {
 		r.answer_ms = c->utc_setup_ms + (c->t_connect_ms - c->t_setup_ms);
-		r.billable_ms = now - c->t_connect_ms;
+		r.billable_ms = (c->t_talk_end_ms ? c->t_talk_end_ms : now) - c->t_connect_ms;
 	}
+	r.rating = c->rate.rating;
+	r.solved = c->rate.solved;
 	r.span = (uint8_t)c->span;
 	r.ts = (uint8_t)c->ts;
 	r.cause = c->rel_cause ? c->rel_cause : 41;
@@ -540,7 +593,14 @@ static const struct osmo_fsm_state call_fsm_states[] = {
 	[CALL_ST_ACTIVE] = {
 		.name = "ACTIVE",
 		.in_event_mask = CALL_SIP_EVENTS,
+		.out_state_mask = S(CALL_ST_RATING),
 		.action = call_fsm_active,
+	},
+	[CALL_ST_RATING] = {
+		.name = "RATING",
+		.in_event_mask = CALL_SIP_EVENTS | S(CALL_EV_CALLER_DIGIT),
+		.out_state_mask = S(CALL_ST_RATING),
+		.action = call_fsm_rating,
 	},
 };
 
@@ -574,7 +634,9 @@ static int call_pick_channel(struct call *c)
 			continue;
 		rc = media_chan_open(&c->mc, &c->rtp_port,
 				     &(struct media_params){ .span = c->span, .ts = ts,
-							     .ptime_ms = 20 });
+							     .ptime_ms = 20,
+							     .caller_dtmf_cb = call_caller_dtmf,
+							     .cb_arg = c });
 		if (rc == 0) {
 			LOGPFSML(c->fi, LOGL_INFO, "S%u TS%u busy (preferred): TS%u instead\n",
 				 c->span, c->ts, ts);
@@ -638,7 +700,8 @@ int call_isdn_setup(const struct call_setup *s)
 	c->t_setup_ms = board_time_ms();
 	c->utc_setup_ms = board_utc_ms();
 	rc = media_chan_open(&c->mc, &c->rtp_port,
-			     &(struct media_params){ .span = s->span, .ts = c->ts, .ptime_ms = 20 });
+			     &(struct media_params){ .span = s->span, .ts = c->ts, .ptime_ms = 20,
+						     .caller_dtmf_cb = call_caller_dtmf, .cb_arg = c });
 	if (rc == -EBUSY && s->preferred)
 		rc = call_pick_channel(c);
 	if (rc < 0) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <drv/flash.h>
+#include <hlgw/crc32.h>
 #include <hlgw/log.h>
 
 #include "route_int.h"
@@ -32,16 +33,6 @@ static struct {
 	uint32_t erased, written, crc;
 	bool failed;
 } rf = { .newest = -1, .slot = -1 };
-
-static uint32_t rf_crc_table[256];
-
-static uint32_t rf_crc32(uint32_t crc, const uint8_t *p, size_t len)
-{
-	crc = ~crc;
-	while (len--)
-		crc = rf_crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
 
 static void rf_put32(uint8_t *p, uint32_t v)
 {
@@ -93,23 +84,18 @@ static int rf_check(int slot, uint32_t *seq, uint32_t *len)
 		n = *len - done < sizeof(chunk) ? *len - done : (uint32_t)sizeof(chunk);
 		if (flash_read(rf.flash, off + RF_HDR_LEN + done, chunk, n) < 0)
 			return -EIO;
-		crc = rf_crc32(crc, chunk, n);
+		crc = crc32_ieee(crc, chunk, n);
 		done += n;
 	}
-	crc = rf_crc32(crc, raw, RF_HDR_LEN - 4);
+	crc = crc32_ieee(crc, raw, RF_HDR_LEN - 4);
 	return crc == rf_get32(raw + 20) ? 0 : -ENOENT;
 }
 
 int route_flash_init(const struct flash_dev *flash)
 {
-	uint32_t i, j, c, size, sector, seq, len;
+	uint32_t size, sector, seq, len;
 	int slot;
 
-	for (i = 0; i < 256; i++) {
-		for (c = i, j = 0; j < 8; j++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		rf_crc_table[i] = c;
-	}
 	rf.flash = NULL;
 	rf.newest = rf.slot = -1;
 	rf.seq = rf.len = 0;
@@ -184,7 +170,7 @@ int route_flash_write(const void *buf, size_t len)
 	}
 	if (!rf.written)
 		rf.crc = 0;
-	rf.crc = rf_crc32(rf.crc, buf, len);
+	rf.crc = crc32_ieee(rf.crc, buf, len);
 	rf.written += (uint32_t)len;
 	return 0;
 }
@@ -199,7 +185,7 @@ int route_flash_commit(void)
 	if (slot < 0 || rf.failed)
 		return -EIO;
 	rf_hdr(raw, seq, rf.written, 0);
-	rf_hdr(raw, seq, rf.written, rf_crc32(rf.written ? rf.crc : 0, raw, RF_HDR_LEN - 4));
+	rf_hdr(raw, seq, rf.written, crc32_ieee(rf.written ? rf.crc : 0, raw, RF_HDR_LEN - 4));
 	if (flash_program(rf.flash, rf_slot_off(slot), raw, sizeof(raw)) < 0 ||
 	    flash_read(rf.flash, rf_slot_off(slot), back, sizeof(back)) < 0 ||
 	    memcmp(raw, back, sizeof(raw)))

@@ -4,7 +4,7 @@
 # 100,000-advisor table in main-loop slices (wall time, longest slice). The real firmware/route
 # on the sim flash; the board is a real clock and stubs. Included by the top Makefile.
 ROUTE_BENCH_SRCS := tools/bench/bench_route.c $(wildcard firmware/route/*.c) \
-	drivers/flash/flash_sim.c firmware/log.c
+	firmware/config/crc32.c drivers/flash/flash_sim.c firmware/log.c
 BENCH_BINS += $(O)/bench/bench_route
 $(O)/bench/bench_route: $(call obj,$(ROUTE_BENCH_SRCS))
 	@mkdir -p $(dir $@)

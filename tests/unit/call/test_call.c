@@ -26,6 +26,8 @@
 #include <hlgw/route.h>
 #include <hlgw/subsys.h>
 
+#include "media/prompt.h"
+
 /* ---- board ---- */
 uint64_t board_time_us(void)
 {
@@ -167,6 +169,8 @@ struct media_chan {
 	bool open;
 	struct media_remote remote;
 	int tone; /* the call-progress tone playing, -1 none */
+	media_dtmf_cb caller_dtmf; /* call control's: the caller's digits */
+	void *cb_arg;
 };
 static struct media_chan chans[4];
 static unsigned int n_open, n_set_remote;
@@ -184,7 +188,9 @@ int media_chan_open(struct media_chan **mc, uint16_t *local_port, const struct m
 	last_open_ts = p->ts;
 	for (i = 0; i < 4; i++)
 		if (!chans[i].open) {
-			chans[i] = (struct media_chan){ .open = true, .tone = -1 };
+			chans[i] = (struct media_chan){ .open = true, .tone = -1,
+							.caller_dtmf = p->caller_dtmf_cb,
+							.cb_arg = p->cb_arg };
 			*mc = &chans[i];
 			*local_port = (uint16_t)(16384 + 2 * i);
 			n_open++;
@@ -197,6 +203,36 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r)
 {
 	mc->remote = *r;
 	n_set_remote++;
+	return 0;
+}
+
+/* the caller's rating: what it hears (a prompt, or the cue's tone sequence) */
+static unsigned int n_prompts;
+static const uint8_t prompt_rating[800] = { 0xd5 };
+
+const uint8_t *prompt_get(enum prompt_id id, size_t *len, const char **path)
+{
+	if (id == PROMPT_RATING) { /* a 100 ms prompt loaded; the others play their cue */
+		*len = sizeof(prompt_rating);
+		return prompt_rating;
+	}
+	*len = 0;
+	return NULL;
+}
+
+int media_chan_play_prompt(struct media_chan *mc, const uint8_t *alaw, size_t n)
+{
+	assert_true(mc->open);
+	assert_ptr_equal(alaw, prompt_rating);
+	n_prompts++;
+	return 0;
+}
+
+int media_chan_play_seq(struct media_chan *mc, const struct cptone_seq *seq)
+{
+	assert_true(mc->open);
+	assert_true(seq->n > 0);
+	n_prompts++;
 	return 0;
 }
 
@@ -434,6 +470,92 @@ static void test_ringback_inband(void **state)
 	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
 	call_isdn_hangup(0, &pcall_token, 16);
 	assert_all_clear();
+}
+
+/* the caller keys a digit (the media channel's DTMF receiver, at its end) */
+static void caller_key(char d)
+{
+	assert_non_null(chans[0].caller_dtmf);
+	chans[0].caller_dtmf(&chans[0], d, false, chans[0].cb_arg);
+	chans[0].caller_dtmf(&chans[0], d, true, chans[0].cb_arg);
+}
+
+static void clock_advance_ms(unsigned int ms)
+{
+	osmo_gettimeofday_override_add(ms / 1000, (ms % 1000) * 1000);
+	osmo_timers_prepare();
+	osmo_timers_update();
+}
+
+/* `caller-rating with-solved`: the advisor hangs up, the caller stays, hears the questions and
+ * answers them; its answers and the talk time (not the rating's) go into the CDR */
+static void test_caller_rating(void **state)
+{
+	struct call_info ci;
+
+	call_rating_set(CALL_RATING_SOLVED);
+	n_prompts = 0;
+	assert_int_equal(setup("0800123", "30123456", CALL_TON_NATIONAL, false), 0);
+	caller_key('5'); /* while talking: not a rating */
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	clock_advance_s(10);
+	caller_key('5');
+	sip_ev(0, SIP_CALL_ENDED, 0, 0); /* the advisor's BYE */
+	assert_int_equal(call_get(0, &ci), 0);
+	assert_string_equal(ci.state, "RATING");
+	assert_int_equal(released_cause, 0); /* the caller stays */
+	assert_int_equal(chans[0].remote.addr, 0); /* nothing to the advisor any more */
+	assert_int_equal(n_prompts, 1);		   /* the rating prompt (loaded) */
+	clock_advance_s(3);
+	caller_key('7'); /* not 1-5: ignored */
+	caller_key('0');
+	assert_int_equal(n_prompts, 1);
+	caller_key('4');
+	assert_int_equal(n_prompts, 2); /* "solved?" (its cue) */
+	caller_key('6');		/* neither 1 nor 2 */
+	assert_int_equal(n_prompts, 2);
+	caller_key('1');
+	assert_int_equal(n_prompts, 3); /* the thanks */
+	assert_int_equal(call_get(0, &ci), 0);
+	caller_key('3'); /* after the last answer: nothing */
+	clock_advance_ms(700);	   /* the thanks (300 ms) and the tail (300 ms) */
+	assert_int_equal(released_cause, 16);
+	assert_all_clear();
+	assert_int_equal(last_cdr.rating, 4);
+	assert_int_equal(last_cdr.solved, 1);
+	assert_int_equal(last_cdr.side, CDR_SIDE_ADVISOR);
+	assert_int_equal(last_cdr.cause, 16);
+	assert_int_equal(last_cdr.billable_ms, 10000);
+	assert_int_equal(last_cdr.end_ms - last_cdr.answer_ms, 13700);
+
+	/* no answer within 8 s of the question: released without a rating */
+	test_setup(NULL);
+	call_rating_set(CALL_RATING_ON);
+	assert_int_equal(setup("0800123", "30123456", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	sip_ev(0, SIP_CALL_ENDED, 0, 31);
+	assert_int_equal(call_get(0, &ci), 0);
+	assert_string_equal(ci.state, "RATING");
+	assert_int_equal(released_cause, 0);
+	clock_advance_ms(7950);
+	assert_int_equal(released_cause, 0);
+	clock_advance_ms(200); /* the 100 ms prompt + 8 s */
+	assert_int_equal(released_cause, 16);
+	assert_int_equal(last_cdr.rating, 0);
+	assert_int_equal(last_cdr.cause, 31); /* the advisor's */
+
+	/* the caller hangs up while rating: the talk still ended by the advisor */
+	test_setup(NULL);
+	assert_int_equal(setup("0800123", "30123456", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	sip_ev(0, SIP_CALL_ENDED, 0, 0);
+	caller_key('2');
+	call_isdn_hangup(0, &pcall_token, 16);
+	assert_all_clear();
+	assert_int_equal(last_cdr.rating, 2);
+	assert_int_equal(last_cdr.solved, 0);
+	assert_int_equal(last_cdr.side, CDR_SIDE_ADVISOR);
+	call_rating_set(CALL_RATING_OFF);
 }
 
 static void test_busy_then_timeout_cause(void **state)
@@ -744,6 +866,7 @@ int main(void)
 		cmocka_unit_test_setup(test_restricted, test_setup),
 		cmocka_unit_test_setup(test_channel_selection, test_setup),
 		cmocka_unit_test_setup(test_ringback_inband, test_setup),
+		cmocka_unit_test_setup(test_caller_rating, test_setup),
 		cmocka_unit_test_setup(test_refusals, test_setup),
 		cmocka_unit_test_setup(test_route_and_numbers, test_setup),
 		cmocka_unit_test_setup(test_cause_tables, test_setup),

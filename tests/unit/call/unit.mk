@@ -4,4 +4,5 @@
 # tables (firmware/route) on the RAM sim flash.
 UNIT_TESTS += call
 call_SRCS := tests/unit/call/test_call.c $(wildcard firmware/call/*.c) \
-	$(wildcard firmware/route/*.c) drivers/flash/flash_sim.c firmware/log.c
+	$(wildcard firmware/route/*.c) firmware/config/crc32.c drivers/flash/flash_sim.c firmware/log.c \
+	firmware/dsp/cptone.c firmware/dsp/osc.c firmware/dsp/g711.c $(TONEZONE_C)

@@ -546,3 +546,15 @@ bool call_ringback_inband(void)
 {
 	return double_ringback;
 }
+
+static enum call_rating_mode double_rating;
+
+void call_rating_set(enum call_rating_mode m)
+{
+	double_rating = m;
+}
+
+enum call_rating_mode call_rating_get(void)
+{
+	return double_rating;
+}

@@ -7,4 +7,4 @@ cli_SRCS := tests/unit/cli/test_cli.c tests/unit/cli/cli_doubles.c \
 	$(wildcard firmware/cli/*.c) $(wildcard firmware/route/*.c) firmware/config/store.c \
 	firmware/config/crc32.c firmware/cdr/cdr_store.c firmware/span/g826.c \
 	drivers/flash/flash_sim.c firmware/log.c firmware/dsp/cptone.c firmware/dsp/osc.c \
-	firmware/dsp/g711.c $(TONEZONE_C)
+	firmware/dsp/g711.c $(TONEZONE_C) firmware/media/prompt.c
