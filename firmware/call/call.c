@@ -36,6 +36,7 @@
 #include <hlgw/route.h>
 #include <hlgw/subsys.h>
 
+#include "call_queue.h"
 #include "call_rating.h"
 #include "media/prompt.h"
 
@@ -44,6 +45,8 @@ enum call_fsm_state {
 	CALL_ST_ALERTING,
 	CALL_ST_ACTIVE,
 	CALL_ST_RATING,	/* the advisor hung up; the caller rates (call_rating.c) */
+	CALL_ST_QUEUED,	/* nobody free: waiting in the hotline's queue (call_queue.c) */
+	CALL_ST_CLOSED,	/* outside opening hours: the closed announcement, then release */
 };
 
 enum call_fsm_event {
@@ -59,6 +62,9 @@ enum call_fsm_event {
 
 #define CALL_T_RING 1
 #define CALL_T_RATE 2
+#define CALL_T_QUEUE 3	/* the hotline's maximum wait */
+#define CALL_T_CLOSED 4
+#define CALL_QUEUE_CYCLE_S 20	/* the queue's announcement and position again */
 
 struct call;
 
@@ -106,6 +112,18 @@ struct call {
 	uint32_t t_talk_end_ms;	/* the advisor hung up (0: not yet): billable time ends */
 	uint8_t adv_cause;	/* the advisor's release cause, while the caller rates */
 	struct call_rating rate;
+	/* queue (issue 4 point 3) */
+	struct call_queue_item q;
+	char rhotline[CALL_NUM_MAX + 1]; /* the hotline routed to (the overflow's after one) */
+	bool none_free;		/* the last selection found nobody free */
+	bool have_pick;		/* the queue got an advisor: the next try takes it */
+	bool box_answered;	/* the box answered it (queue mode answer) */
+	bool overflowed;
+	bool from_queue;	/* the queue gave it its advisor: nobody free again -> back in */
+	uint32_t queue_ms;	/* waited in queues so far */
+	struct osmo_timer_list qmedia;	/* the queue's announcement steps */
+	uint8_t qstep;
+	struct cptone_seq qseq;	/* position beeps */
 };
 
 static LLIST_HEAD(call_list);
@@ -261,9 +279,20 @@ static bool call_next_advisor(struct call *c, const struct call_hotline *h, char
 			      unsigned int *ring_s)
 {
 	if (c->routed) {
+		int rc;
+
+		if (c->have_pick) { /* chosen by the queue's poll */
+			c->have_pick = false;
+			osmo_strlcpy(uri, c->pick.uri, SIP_URI_MAX);
+			*ring_s = c->pick.ring_timeout_s;
+			return true;
+		}
 		/* at most ROUTE_TRIED_MAX advisors per call: each is tried once */
-		if (c->tried.n >= ROUTE_TRIED_MAX ||
-		    route_select(&c->pick, c->hotline, &c->tried, c->id) < 0)
+		if (c->tried.n >= ROUTE_TRIED_MAX)
+			return false;
+		rc = route_select(&c->pick, c->rhotline, &c->tried, c->id);
+		c->none_free = rc == -EAGAIN;
+		if (rc < 0)
 			return false;
 		c->picked = true;
 		c->tried.id[c->tried.n++] = c->pick.id;
@@ -277,6 +306,8 @@ static bool call_next_advisor(struct call *c, const struct call_hotline *h, char
 	*ring_s = h->ring_timeout_s;
 	return true;
 }
+
+static bool call_queue_enter(struct call *c);
 
 static void call_try_next(struct call *c)
 {
@@ -326,8 +357,180 @@ static void call_try_next(struct call *c)
 	}
 	osmo_strlcpy(c->last_advisor, c->advisor, sizeof(c->last_advisor)); /* for the CDR */
 	c->advisor[0] = 0;
+	if (call_queue_enter(c))
+		return;
 	LOGPFSML(c->fi, LOGL_NOTICE, "no advisor left after %u tries\n", c->attempt);
 	call_end_by(c, call_final_cause(c), 0, CDR_SIDE_BOX, call_final_cause(c));
+}
+
+/* ---- queue and closed hours (issue 4 point 3) ------------------------------------------ */
+
+/* An announcement by name (prompt NAME FILE), else tones; returns its length in ms (0: the
+ * tones of desc play, for ever when they repeat). */
+static uint32_t call_announce(struct call *c, const char *name, const char *desc)
+{
+	const uint8_t *p;
+	size_t n;
+
+	p = *name ? prompt_get_name(name, &n, NULL) : NULL;
+	if (p) {
+		media_chan_play_prompt(c->mc, p, n);
+		return (uint32_t)(n / 8);
+	}
+	if (desc && cptone_parse(&c->qseq, desc) == 0)
+		media_chan_play_seq(c->mc, &c->qseq);
+	return 0;
+}
+
+/* What a waiting caller hears, in turns of CALL_QUEUE_CYCLE_S: the hotline's queue
+ * announcement, its position in beeps (announce_position: one 1400 Hz beep per call ahead
+ * and its own), then music (prompt "music") or the country's ringback. */
+static void call_queue_media(void *arg)
+{
+	struct call *c = arg;
+	struct route_hotline_info hi;
+	uint32_t ms = 0;
+	unsigned int pos, i;
+
+	if (!c->mc || route_hotline_find(c->rhotline, &hi) < 0)
+		return;
+	switch (c->qstep++) {
+	case 0:
+		ms = call_announce(c, hi.ann_queue, NULL);
+		if (ms)
+			break;
+		/* fall through - no announcement */
+	case 1:
+		c->qstep = 2;
+		pos = call_queue_position(&c->q);
+		if (hi.announce_position && pos) {
+			memset(&c->qseq, 0, sizeof(c->qseq));
+			for (i = 0; i < pos && i < CPTONE_PARTS_MAX / 2; i++) {
+				c->qseq.part[2 * i] = (struct cptone_part){ .f1 = 1400, .ms = 150 };
+				c->qseq.part[2 * i + 1] = (struct cptone_part){ .ms = 250 };
+			}
+			c->qseq.n = c->qseq.loop = (uint8_t)(2 * i);
+			media_chan_play_seq(c->mc, &c->qseq);
+			ms = 400 * i + 500;
+			break;
+		}
+		/* fall through */
+	default: {
+		const uint8_t *m;
+		size_t n;
+
+		m = prompt_get_name("music", &n, NULL);
+		if (m)
+			media_chan_play_prompt(c->mc, m, n);
+		else
+			media_chan_play_tone(c->mc, CPTONE_RINGBACK);
+		c->qstep = 0;
+		osmo_timer_schedule(&c->qmedia, CALL_QUEUE_CYCLE_S, 0);
+		return;
+	}
+	}
+	osmo_timer_schedule(&c->qmedia, ms / 1000, ms % 1000 * 1000);
+}
+
+/* Nobody free for a routed call when it came (or when the queue's advisor failed it): wait in
+ * the hotline's queue (max_wait_s > 0), in the mode the table says. A call whose offers all
+ * failed (busy elsewhere, no answer) is not queued. false: the caller is released. */
+static bool call_queue_enter(struct call *c)
+{
+	struct route_hotline_info hi;
+
+	if (!c->routed || !c->none_free || !c->pcall || !c->mc ||
+	    (c->attempt && !c->from_queue && !c->overflowed) ||
+	    route_hotline_find(c->rhotline, &hi) < 0 || !hi.max_wait_s)
+		return false;
+	/* one that got an advisor from the queue and lost it keeps its place: at the head */
+	call_queue_add(&c->q, c->rhotline, c->from_queue);
+	c->tried.n = 0;
+	if (hi.queue == ROUTE_QUEUE_ANSWER) {
+		if (!c->box_answered)
+			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_CONNECT, false);
+		c->box_answered = true;
+	} else if (!c->alerted) {
+		isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_ALERTING, true);
+		c->alerted = true;
+	}
+	LOGPFSML(c->fi, LOGL_NOTICE, "nobody free on %s: queued (position %u, %s, at most %u s)\n",
+		 c->rhotline, call_queue_position(&c->q),
+		 hi.queue == ROUTE_QUEUE_ANSWER ? "answered" : "alerting", hi.max_wait_s);
+	c->queue_ms -= board_time_ms(); /* += when it leaves */
+	c->qstep = 0;
+	call_queue_media(c);
+	osmo_fsm_inst_state_chg(c->fi, CALL_ST_QUEUED, hi.max_wait_s, CALL_T_QUEUE);
+	return true;
+}
+
+static void call_queue_leave(struct call *c)
+{
+	if (!c->q.queued)
+		return;
+	call_queue_del(&c->q);
+	c->queue_ms += board_time_ms();
+	osmo_timer_del(&c->qmedia);
+	media_chan_play_prompt(c->mc, NULL, 0);
+	media_chan_play_tone(c->mc, -1);
+}
+
+/* The queue's poll: the best free advisor for this waiting call, if any. */
+static bool call_queue_try(struct call_queue_item *it)
+{
+	struct call *c = container_of(it, struct call, q);
+	struct route_tried none = { 0 };
+
+	if (route_select(&c->pick, c->rhotline, &none, c->id) < 0)
+		return false;
+	c->picked = true;
+	c->have_pick = true;
+	c->from_queue = true;
+	c->tried.n = 0;
+	c->tried.id[c->tried.n++] = c->pick.id;
+	call_queue_leave(c);
+	LOGPFSML(c->fi, LOGL_INFO, "advisor %u free: out of the queue\n", c->pick.id);
+	call_try_next(c);
+	return true;
+}
+
+/* The maximum wait is over: the overflow hotline's queue once, else released (17: busy). */
+static void call_queue_timeout(struct call *c)
+{
+	struct route_hotline_info hi;
+
+	call_queue_leave(c);
+	if (!c->overflowed && route_hotline_find(c->rhotline, &hi) == 0 && *hi.overflow &&
+	    route_has_hotline(hi.overflow)) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "waited %u s on %s: overflow to %s\n", hi.max_wait_s,
+			 c->rhotline, hi.overflow);
+		c->overflowed = true;
+		osmo_strlcpy(c->rhotline, hi.overflow, sizeof(c->rhotline));
+		c->tried.n = 0;
+		call_try_next(c);
+		return;
+	}
+	LOGPFSML(c->fi, LOGL_NOTICE, "waited the maximum on %s: released\n", c->rhotline);
+	call_end_by(c, 17, 0, CDR_SIDE_BOX, 17);
+}
+
+/* Outside the hotline's opening hours: its closed announcement (else the special information
+ * tone), then the release. true when closed. */
+static bool call_closed(struct call *c)
+{
+	struct route_hotline_info hi;
+	uint64_t utc = board_utc_ms();
+	uint32_t ms;
+
+	if (!c->routed || !utc || route_hotline_find(c->rhotline, &hi) < 0 ||
+	    route_hours_open(&hi.hours, (int64_t)(utc / 1000)))
+		return false;
+	isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_PROGRESS, true);
+	c->progressed = true;
+	ms = call_announce(c, hi.ann_closed, "!950/330,!1400/330,!1800/330,!0/1000");
+	LOGPFSML(c->fi, LOGL_NOTICE, "%s is closed now: announcement, release\n", c->rhotline);
+	osmo_fsm_inst_state_chg_ms(c->fi, CALL_ST_CLOSED, (ms ? ms : 2000) + 300, CALL_T_CLOSED);
+	return true;
 }
 
 /* ---- FSM ------------------------------------------------------------------------------- */
@@ -394,7 +597,7 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		call_ringback_stop(c);
 		call_set_media(c, info->media);
 		c->early_remote = false;
-		if (c->pcall)
+		if (c->pcall && !c->box_answered)
 			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_CONNECT, false);
 		c->t_connect_ms = board_time_ms();
 		call_ctr.answered++;
@@ -502,6 +705,14 @@ static int call_fsm_timer(struct osmo_fsm_inst *fi)
 {
 	struct call *c = fi->priv;
 
+	if (fi->T == CALL_T_QUEUE) {
+		call_queue_timeout(c);
+		return 0;
+	}
+	if (fi->T == CALL_T_CLOSED) {
+		call_end_by(c, 16, 0, CDR_SIDE_BOX, 16);
+		return 0;
+	}
 	if (fi->T == CALL_T_RATE) { /* thanked, or no answer in time: release */
 		LOGPFSML(fi, LOGL_INFO, "rating %u, solved %u: released\n", c->rate.rating,
 			 c->rate.solved);
@@ -540,6 +751,7 @@ static void call_cdr(struct call *c)
 	}
 	r.rating = c->rate.rating;
 	r.solved = c->rate.solved;
+	r.queue_s = (uint16_t)((c->queue_ms + 500) / 1000);
 	r.span = (uint8_t)c->span;
 	r.ts = (uint8_t)c->ts;
 	r.cause = c->rel_cause ? c->rel_cause : 41;
@@ -559,6 +771,8 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 {
 	struct call *c = fi->priv;
 
+	call_queue_leave(c);
+	osmo_timer_del(&c->qmedia);
 	call_leg_drop(c, 16);
 	call_isdn_release(c, 41); /* only when something failed on the way */
 	/* the caller gave up while it rang (no fault of the advisor's), or the talk ended */
@@ -581,13 +795,15 @@ static const struct osmo_fsm_state call_fsm_states[] = {
 	[CALL_ST_CALLING] = {
 		.name = "CALLING",
 		.in_event_mask = CALL_SIP_EVENTS,
-		.out_state_mask = S(CALL_ST_CALLING) | S(CALL_ST_ALERTING) | S(CALL_ST_ACTIVE),
+		.out_state_mask = S(CALL_ST_CALLING) | S(CALL_ST_ALERTING) | S(CALL_ST_ACTIVE) |
+				  S(CALL_ST_QUEUED) | S(CALL_ST_CLOSED),
 		.action = call_fsm_ringing,
 	},
 	[CALL_ST_ALERTING] = {
 		.name = "ALERTING",
 		.in_event_mask = CALL_SIP_EVENTS,
-		.out_state_mask = S(CALL_ST_CALLING) | S(CALL_ST_ALERTING) | S(CALL_ST_ACTIVE),
+		.out_state_mask = S(CALL_ST_CALLING) | S(CALL_ST_ALERTING) | S(CALL_ST_ACTIVE) |
+				  S(CALL_ST_QUEUED),
 		.action = call_fsm_ringing,
 	},
 	[CALL_ST_ACTIVE] = {
@@ -601,6 +817,13 @@ static const struct osmo_fsm_state call_fsm_states[] = {
 		.in_event_mask = CALL_SIP_EVENTS | S(CALL_EV_CALLER_DIGIT),
 		.out_state_mask = S(CALL_ST_RATING),
 		.action = call_fsm_rating,
+	},
+	[CALL_ST_QUEUED] = {
+		.name = "QUEUED",
+		.out_state_mask = S(CALL_ST_CALLING) | S(CALL_ST_QUEUED),
+	},
+	[CALL_ST_CLOSED] = {
+		.name = "CLOSED",
 	},
 };
 
@@ -696,7 +919,9 @@ int call_isdn_setup(const struct call_setup *s)
 	    call_number_e164(c->caller, sizeof(c->caller), s->ton, s->npi, s->calling) < 0)
 		c->anonymous = true;
 	osmo_strlcpy(c->hotline, s->called, sizeof(c->hotline));
+	osmo_strlcpy(c->rhotline, s->called, sizeof(c->rhotline));
 	c->routed = route_has_hotline(s->called);
+	osmo_timer_setup(&c->qmedia, call_queue_media, c);
 	c->t_setup_ms = board_time_ms();
 	c->utc_setup_ms = board_utc_ms();
 	rc = media_chan_open(&c->mc, &c->rtp_port,
@@ -718,7 +943,8 @@ int call_isdn_setup(const struct call_setup *s)
 		 c->rtp_port);
 	/* CALL PROCEEDING first: libpri then sends DISCONNECT with any cause we clear with */
 	isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_PROCEEDING, false);
-	call_try_next(c); /* may already end the call (nobody callable): pcall handled then */
+	if (!call_closed(c))
+		call_try_next(c); /* may already end the call (nobody callable): pcall handled */
 	return 0;
 
 err_fi:
@@ -822,6 +1048,26 @@ void call_get_counters(struct call_counters *ctr)
 		*ctr = call_ctr;
 }
 
+int call_queue_info_get(unsigned int idx, struct call_queue_info *info)
+{
+	const struct call_queue_item *it = call_queue_get(idx);
+	const struct call *c;
+
+	if (!it)
+		return -ENOENT;
+	c = container_of(it, struct call, q);
+	memset(info, 0, sizeof(*info));
+	info->id = c->id;
+	info->span = c->span;
+	info->ts = c->ts;
+	osmo_strlcpy(info->caller, c->anonymous ? "" : c->caller, sizeof(info->caller));
+	osmo_strlcpy(info->hotline, it->hotline, sizeof(info->hotline));
+	info->position = call_queue_position(it);
+	info->waited_s = (board_time_ms() - it->t_ms) / 1000;
+	info->answered = c->box_answered;
+	return 0;
+}
+
 /* ---- subsystem ---------------------------------------------------------------------------- */
 
 static int call_init(struct board *b)
@@ -831,6 +1077,7 @@ static int call_init(struct board *b)
 	if (!registered && osmo_fsm_register(&call_fsm) < 0)
 		return -EEXIST;
 	registered = true;
+	call_queue_init(call_queue_try);
 	return 0;
 }
 

@@ -300,6 +300,7 @@ static int cli_init(struct board *b)
 	cli_tone_init();
 	cli_cdr_init();
 	cli_prompt_init();
+	cli_queue_init();
 	cli_route_init();
 	return 0;
 }

@@ -30,6 +30,7 @@ void cli_call_init(void);
 void cli_tone_init(void);
 void cli_cdr_init(void);
 void cli_prompt_init(void);
+void cli_queue_init(void);
 /* caller-rating and prompt lines of the running config (the misc node writes them) */
 void cli_prompt_write(struct vty *vty);
 /* tone-zone and ringback lines of the running config (the misc node writes them) */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The caller's rating after a call and its voice prompts: `caller-rating off|on|with-solved`,
- * `prompt rating|solved|thanks FILE` (WAV PCM16/A-law mono 8 kHz or raw A-law, read through
- * the board's file service when the line is applied: at the console and at every start),
+ * `prompt NAME FILE` (the rating's, announcements, music: WAV PCM16/A-law mono 8 kHz or raw
+ * A-law, read through the board's file service when the line is applied: at the console and
+ * at every start),
  * `no prompt NAME`, `show prompts`.
  */
 #include <string.h>
@@ -13,11 +14,9 @@
 #include "cli_int.h"
 #include "media/prompt.h"
 
-#define PROMPT_ARGS "(rating|solved|thanks)"
 #define PROMPT_HELP                                                                           \
-	"The rating question (\"rate the advisor from 1 to 5\")\n"                            \
-	"The second question (\"was your problem solved? 1 yes, 2 no\")\n"                    \
-	"The goodbye after the answers\n"
+	"rating, solved, thanks (the caller's rating), or an announcement's name as the routing " \
+	"table's closed= and queue= give it, or music ([a-z0-9_-])\n"
 
 static const char *const cli_rating_names[] = {
 	[CALL_RATING_OFF] = "off", [CALL_RATING_ON] = "on", [CALL_RATING_SOLVED] = "with-solved",
@@ -34,12 +33,12 @@ DEFUN(cfg_caller_rating, cfg_caller_rating_cmd, "caller-rating (off|on|with-solv
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_prompt, cfg_prompt_cmd, "prompt " PROMPT_ARGS " FILE",
+DEFUN(cfg_prompt, cfg_prompt_cmd, "prompt NAME FILE",
       "A voice prompt for the caller\n" PROMPT_HELP
       "WAV (16-bit PCM or A-law, mono, 8000 Hz) or raw A-law (.al, .alaw)\n")
 {
 	const char *why = NULL;
-	int rc = prompt_load(prompt_by_name(argv[0]), argv[1], &why);
+	int rc = prompt_load_name(argv[0], argv[1], &why);
 
 	if (rc < 0) {
 		vty_out(vty, "%% Prompt %s not loaded from %s: %s%s", argv[0], argv[1],
@@ -49,10 +48,10 @@ DEFUN(cfg_prompt, cfg_prompt_cmd, "prompt " PROMPT_ARGS " FILE",
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_no_prompt, cfg_no_prompt_cmd, "no prompt " PROMPT_ARGS,
-      NO_STR "A voice prompt for the caller (its beeps play instead)\n" PROMPT_HELP)
+DEFUN(cfg_no_prompt, cfg_no_prompt_cmd, "no prompt NAME",
+      NO_STR "A voice prompt for the caller (its tones play instead)\n" PROMPT_HELP)
 {
-	prompt_unload(prompt_by_name(argv[0]));
+	prompt_unload_name(argv[0]);
 	return CMD_SUCCESS;
 }
 
@@ -60,17 +59,20 @@ DEFUN(show_prompts, show_prompts_cmd, "show prompts",
       SHOW_STR "The caller's rating and its voice prompts\n")
 {
 	unsigned int i;
+	const char *name;
 
 	vty_out(vty, "Caller rating: %s%s", cli_rating_names[call_rating_get()], VTY_NEWLINE);
-	for (i = 0; i < PROMPT__NUM; i++) {
+	for (i = 0; (name = prompt_slot_name(i)); i++) {
 		const char *path;
 		size_t n;
 
-		if (prompt_get(i, &n, &path))
-			vty_out(vty, "  %-7s %s, %zu.%zu s%s", prompt_name(i), path, n / 8000,
-				n / 800 % 10, VTY_NEWLINE);
+		if (!*name)
+			continue;
+		if (prompt_get_name(name, &n, &path))
+			vty_out(vty, "  %-7s %s, %zu.%zu s%s", name, path, n / 8000, n / 800 % 10,
+				VTY_NEWLINE);
 		else
-			vty_out(vty, "  %-7s none: %s%s", prompt_name(i),
+			vty_out(vty, "  %-7s none: %s%s", name,
 				i == PROMPT_RATING ? "3 beeps" : i == PROMPT_SOLVED ? "2 beeps"
 										      : "1 beep",
 				VTY_NEWLINE);
@@ -86,12 +88,14 @@ void cli_prompt_write(struct vty *vty)
 
 	if (call_rating_get() != CALL_RATING_OFF)
 		vty_out(vty, "caller-rating %s%s", cli_rating_names[call_rating_get()], VTY_NEWLINE);
-	for (i = 0; i < PROMPT__NUM; i++) {
+	const char *name;
+
+	for (i = 0; (name = prompt_slot_name(i)); i++) {
 		const char *path;
 		size_t n;
 
-		if (prompt_get(i, &n, &path))
-			vty_out(vty, "prompt %s %s%s", prompt_name(i), path, VTY_NEWLINE);
+		if (*name && prompt_get_name(name, &n, &path))
+			vty_out(vty, "prompt %s %s%s", name, path, VTY_NEWLINE);
 	}
 }
 

@@ -12,18 +12,48 @@
 
 #define PROMPT_POOL ((size_t)CONFIG_PROMPT_POOL_KB * 1024u)
 #define PROMPT_PATH_MAX 128
+#define PROMPT_NAME_MAX 31
 
 static const char *const prompt_names[PROMPT__NUM] = {
 	[PROMPT_RATING] = "rating", [PROMPT_SOLVED] = "solved", [PROMPT_THANKS] = "thanks",
 };
 
-/* prompts lie in the pool one after the other in load order; off/len per id, len 0: none */
+/* prompts lie in the pool one after the other in load order; off/len per slot, len 0: none.
+ * Slots 0..PROMPT__NUM-1 are the rating's; the others take announcements by name. */
 static uint8_t prompt_pool[PROMPT_POOL];
 static size_t prompt_used;
 static struct {
+	char name[PROMPT_NAME_MAX + 1];
 	size_t off, len;
 	char path[PROMPT_PATH_MAX];
-} prompt_tab[PROMPT__NUM];
+} prompt_tab[PROMPT_SLOTS];
+
+/* The slot of a name (create: take a free one); -1 when none. */
+static int prompt_slot(const char *name, bool create)
+{
+	int i, free_slot = -1;
+
+	if (!name || !*name || strlen(name) > PROMPT_NAME_MAX)
+		return -1;
+	for (i = 0; i < PROMPT__NUM; i++)
+		if (!strcmp(name, prompt_names[i]))
+			return i;
+	for (i = PROMPT__NUM; i < PROMPT_SLOTS; i++) {
+		if (prompt_tab[i].len && !strcmp(prompt_tab[i].name, name))
+			return i;
+		if (!prompt_tab[i].len && free_slot < 0)
+			free_slot = i;
+	}
+	return create ? free_slot : -1;
+}
+
+bool prompt_name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	return n && n <= PROMPT_NAME_MAX &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
 
 const char *prompt_name(enum prompt_id id)
 {
@@ -119,8 +149,8 @@ static int prompt_is_raw(const char *path)
 	       (n > 5 && !strcmp(path + n - 5, ".alaw"));
 }
 
-/* Drop id's samples from the pool (those after it move down). */
-static void prompt_remove(enum prompt_id id)
+/* Drop a slot's samples from the pool (those after it move down). */
+static void prompt_remove(int id)
 {
 	size_t off = prompt_tab[id].off, len = prompt_tab[id].len;
 	unsigned int i;
@@ -129,15 +159,16 @@ static void prompt_remove(enum prompt_id id)
 		return;
 	memmove(prompt_pool + off, prompt_pool + off + len, prompt_used - off - len);
 	prompt_used -= len;
-	for (i = 0; i < PROMPT__NUM; i++)
+	for (i = 0; i < PROMPT_SLOTS; i++)
 		if (prompt_tab[i].len && prompt_tab[i].off > off)
 			prompt_tab[i].off -= len;
 	prompt_tab[id].len = 0;
 	prompt_tab[id].path[0] = 0;
 }
 
-int prompt_load(enum prompt_id id, const char *path, const char **why)
+int prompt_load_name(const char *name, const char *path, const char **why)
 {
+	int id = prompt_slot(name, true);
 	uint8_t *stage = prompt_pool + prompt_used;
 	size_t room = PROMPT_POOL - prompt_used, got = 0, n, i;
 	const uint8_t *data;
@@ -148,9 +179,13 @@ int prompt_load(enum prompt_id id, const char *path, const char **why)
 	if (!why)
 		why = &dummy;
 	*why = NULL;
-	if ((unsigned int)id >= PROMPT__NUM || !path || !*path || strlen(path) >= PROMPT_PATH_MAX) {
-		*why = "bad prompt or path";
+	if (!prompt_name_ok(name) || !path || !*path || strlen(path) >= PROMPT_PATH_MAX) {
+		*why = "bad prompt name or path";
 		return -EINVAL;
+	}
+	if (id < 0) {
+		*why = "no free prompt slot";
+		return -ENOSPC;
 	}
 	fh = board_file_open_read(&size, path);
 	if (fh < 0) {
@@ -205,20 +240,35 @@ int prompt_load(enum prompt_id id, const char *path, const char **why)
 		prompt_tab[id].len = n;
 	}
 	memcpy(prompt_tab[id].path, path, strlen(path) + 1);
-	LOGP(DRTP, LOGL_NOTICE, "prompt %s: %s, %zu samples (%zu.%zu s)\n", prompt_names[id], path,
-	     n, n / 8000, n / 800 % 10);
+	memcpy(prompt_tab[id].name, name, strlen(name) + 1);
+	LOGP(DRTP, LOGL_NOTICE, "prompt %s: %s, %zu samples (%zu.%zu s)\n", name, path, n,
+	     n / 8000, n / 800 % 10);
 	return 0;
+}
+
+int prompt_load(enum prompt_id id, const char *path, const char **why)
+{
+	return prompt_load_name(prompt_name(id), path, why);
+}
+
+void prompt_unload_name(const char *name)
+{
+	int id = prompt_slot(name, false);
+
+	if (id >= 0)
+		prompt_remove(id);
 }
 
 void prompt_unload(enum prompt_id id)
 {
-	if ((unsigned int)id < PROMPT__NUM)
-		prompt_remove(id);
+	prompt_unload_name(prompt_name(id));
 }
 
-const uint8_t *prompt_get(enum prompt_id id, size_t *len, const char **path)
+const uint8_t *prompt_get_name(const char *name, size_t *len, const char **path)
 {
-	if ((unsigned int)id >= PROMPT__NUM || !prompt_tab[id].len) {
+	int id = prompt_slot(name, false);
+
+	if (id < 0 || !prompt_tab[id].len) {
 		*len = 0;
 		if (path)
 			*path = "";
@@ -228,6 +278,20 @@ const uint8_t *prompt_get(enum prompt_id id, size_t *len, const char **path)
 	if (path)
 		*path = prompt_tab[id].path;
 	return prompt_pool + prompt_tab[id].off;
+}
+
+const uint8_t *prompt_get(enum prompt_id id, size_t *len, const char **path)
+{
+	return prompt_get_name(prompt_name(id), len, path);
+}
+
+const char *prompt_slot_name(unsigned int idx)
+{
+	if (idx >= PROMPT_SLOTS)
+		return NULL;
+	if (idx < PROMPT__NUM)
+		return prompt_names[idx];
+	return prompt_tab[idx].len ? prompt_tab[idx].name : "";
 }
 
 size_t prompt_pool_used(void)

@@ -8,6 +8,7 @@
 #ifndef HLGW_MEDIA_PROMPT_H
 #define HLGW_MEDIA_PROMPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,17 @@ void prompt_unload(enum prompt_id id);
 const uint8_t *prompt_get(enum prompt_id id, size_t *len, const char **path);
 /* Pool use in octets. */
 size_t prompt_pool_used(void);
+
+/* Announcements by name (the routing table's closed= and queue= announcements, music):
+ * [a-z0-9_-], at most 31; the rating's names are theirs too. */
+#define PROMPT_SLOTS 24
+bool prompt_name_ok(const char *name);
+int prompt_load_name(const char *name, const char *path, const char **why);
+void prompt_unload_name(const char *name);
+const uint8_t *prompt_get_name(const char *name, size_t *len, const char **path);
+/* The name in slot idx (0..PROMPT_SLOTS-1): the rating's three, then "" for a free slot;
+ * NULL past the end. */
+const char *prompt_slot_name(unsigned int idx);
 
 /*
  * Parse a WAV image (exposed for tests): *data and *len the sample octets, *alaw true when

@@ -105,6 +105,19 @@ enum call_rating_mode {
 void call_rating_set(enum call_rating_mode m);
 enum call_rating_mode call_rating_get(void);
 
+/* A call waiting for a free advisor (arrival order: idx 0 the oldest). */
+struct call_queue_info {
+	uint32_t id;
+	unsigned int span, ts;
+	char caller[CALL_NUM_MAX + CALL_PREFIX_MAX + 1];
+	char hotline[CALL_NUM_MAX + 1]; /* the one it waits on (an overflow's after one) */
+	unsigned int position;		/* in its hotline's queue, 1 = next */
+	uint32_t waited_s;
+	bool answered;			/* answered by the box (queue=answer) */
+};
+/* Returns 0 or -ENOENT past the last one. */
+int call_queue_info_get(unsigned int idx, struct call_queue_info *info);
+
 /* ---- causes (cause.c): RFC 3398 ---- */
 /* Q.850 cause the caller gets for a SIP final status (RFC 3398 8.2.6.1). */
 int call_cause_from_sip(int status);

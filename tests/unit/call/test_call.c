@@ -220,9 +220,17 @@ const uint8_t *prompt_get(enum prompt_id id, size_t *len, const char **path)
 	return NULL;
 }
 
+const uint8_t *prompt_get_name(const char *name, size_t *len, const char **path)
+{
+	*len = 0; /* announcements and music: their tones */
+	return NULL;
+}
+
 int media_chan_play_prompt(struct media_chan *mc, const uint8_t *alaw, size_t n)
 {
 	assert_true(mc->open);
+	if (!n)
+		return 0; /* a stop */
 	assert_ptr_equal(alaw, prompt_rating);
 	n_prompts++;
 	return 0;
@@ -770,6 +778,94 @@ static void test_cause_tables(void **state)
 	assert_string_equal(call_cause_name(19), "No answer from user");
 }
 
+/* Nobody free: the caller waits (ALERTING with in-band information), in arrival order; a
+ * freed advisor gets the oldest; after the maximum wait the overflow hotline takes it; the
+ * CDR has the seconds waited. */
+static void test_queue(void **state)
+{
+	static struct board b = { .name = "test" };
+	static int pc1, pc2, pc3;
+	const char *t = "hotline 0800200 ring=10 queue=alerting maxwait=30 position=yes "
+			"overflow=0800300\n"
+			"hotline 0800300 ring=10 maxwait=0\n"
+			"advisor 1 uri=sip:a@198.18.0.1:5071 serves=0800200:1 max=1\n"
+			"advisor 2 uri=sip:b@198.18.0.1:5072 serves=0800300:1 max=1\n";
+	struct call_info ci;
+	int n0;
+
+	assert_int_equal(route_subsys.init(&b), 0);
+	assert_int_equal(route_load_text(t, strlen(t), false), 0);
+	assert_int_equal(route_load_finish(), 0);
+	assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 1 | 1 << 16,
+								.pcall = &pc1, .called = "0800200",
+								.calling = "301" }), 0);
+	assert_int_equal(n_legs, 1);
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0); /* advisor 1 talks */
+	n0 = n_isdn;
+	assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 2 | 1 << 16,
+								.pcall = &pc2, .called = "0800200",
+								.calling = "302" }), 0);
+	assert_int_equal(n_legs, 1); /* nobody free: no INVITE */
+	assert_int_equal(isdn_msgs[n0], ISDN_LEG_PROCEEDING);
+	assert_int_equal(isdn_msgs[n0 + 1], ISDN_LEG_ALERTING);
+	assert_true(isdn_inband[n0 + 1]);
+	assert_int_equal(call_get(1, &ci), 0);
+	assert_string_equal(ci.state, "QUEUED");
+	clock_advance_s(5);
+	assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 3 | 1 << 16,
+								.pcall = &pc3, .called = "0800200",
+								.calling = "303" }), 0);
+	assert_int_equal(call_get(2, &ci), 0);
+	assert_string_equal(ci.state, "QUEUED");
+	clock_advance_s(2);
+	assert_int_equal(n_legs, 1);
+	/* advisor 1's call ends: its next call is the oldest waiting one */
+	call_isdn_hangup(0, &pc1, 16);
+	clock_advance_ms(300);
+	assert_int_equal(n_legs, 2);
+	assert_string_equal(legs[1].uri, "sip:a@198.18.0.1:5071");
+	assert_string_equal(legs[1].from_user, "302");
+	sip_ev(1, SIP_CALL_ANSWERED, 200, 0);
+	/* the third waits on: after 30 s, the overflow hotline's advisor */
+	clock_advance_s(20);
+	assert_int_equal(n_legs, 2);
+	clock_advance_s(8);
+	assert_int_equal(n_legs, 3);
+	assert_string_equal(legs[2].uri, "sip:b@198.18.0.1:5072");
+	assert_string_equal(legs[2].from_user, "303");
+	sip_ev(2, SIP_CALL_ANSWERED, 200, 0);
+	call_isdn_hangup(0, &pc3, 16);
+	assert_int_equal(last_cdr.queue_s, 30);
+	assert_string_equal(last_cdr.hotline, "0800200");
+	call_isdn_hangup(0, &pc2, 16);
+	assert_int_equal(last_cdr.queue_s, 7);
+	assert_all_clear();
+}
+
+/* Outside the opening hours: PROGRESS with in-band information, the closed announcement (here
+ * the special information tone), release with cause 16; no advisor is called */
+static void test_closed(void **state)
+{
+	static struct board b = { .name = "test" };
+	const char *t = "hotline 0800400 hours=closed\n"
+			"advisor 1 uri=sip:a@198.18.0.1:5071 serves=0800400:1\n";
+	struct call_info ci;
+
+	assert_int_equal(route_subsys.init(&b), 0);
+	assert_int_equal(route_load_text(t, strlen(t), false), 0);
+	assert_int_equal(route_load_finish(), 0);
+	assert_int_equal(setup("0800400", "301", CALL_TON_UNKNOWN, false), 0);
+	assert_int_equal(n_legs, 0);
+	assert_int_equal(isdn_msgs[1], ISDN_LEG_PROGRESS);
+	assert_true(isdn_inband[1]);
+	assert_int_equal(call_get(0, &ci), 0);
+	assert_string_equal(ci.state, "CLOSED");
+	clock_advance_ms(2400);
+	assert_int_equal(released_cause, 16);
+	assert_all_clear();
+	assert_int_equal(last_cdr.side, CDR_SIDE_BOX);
+}
+
 /* A hotline of the routing table: advisors come from the route module, best free first, and
  * every outcome goes back to it (busy, no answer -> auto-pause, answered, ended -> wrap-up). */
 static void test_table_routing(void **state)
@@ -871,6 +967,8 @@ int main(void)
 		cmocka_unit_test_setup(test_route_and_numbers, test_setup),
 		cmocka_unit_test_setup(test_cause_tables, test_setup),
 		cmocka_unit_test_setup(test_table_routing, test_setup),
+		cmocka_unit_test_setup(test_queue, test_setup),
+		cmocka_unit_test_setup(test_closed, test_setup),
 	};
 
 	osmo_gettimeofday_override = true;

@@ -558,3 +558,8 @@ enum call_rating_mode call_rating_get(void)
 {
 	return double_rating;
 }
+
+int call_queue_info_get(unsigned int idx, struct call_queue_info *info)
+{
+	return -ENOENT;
+}
