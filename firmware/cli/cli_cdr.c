@@ -54,10 +54,10 @@ static void cli_cdr_line(struct vty *vty, const struct cdr_rec *r)
 	snprintf(talk, sizeof(talk), "%u:%02u", r->billable_ms / 60000, r->billable_ms / 1000 % 60);
 	snprintf(rating, sizeof(rating), "%c", r->rating ? '0' + r->rating : '-');
 	snprintf(solved, sizeof(solved), "%s", r->solved == 1 ? "yes" : r->solved == 2 ? "no" : "-");
-	vty_out(vty, "%6" PRIu32 " %s S%u/%-2u %-16s %-12s %-30s %6s %6s %5u %-7s %-3s %-3s%s",
+	vty_out(vty, "%6" PRIu32 " %s S%u/%-2u %-16s %-12s %-30s %6s %6s %5u %-7s %-3s %-3s %4us%s",
 		r->id, t, r->span, r->ts, *r->caller ? r->caller : "-", r->hotline,
 		*r->advisor ? r->advisor : "-", ans, talk, r->cause,
-		r->side < 3 ? cli_cdr_side[r->side] : "?", rating, solved, VTY_NEWLINE);
+		r->side < 3 ? cli_cdr_side[r->side] : "?", rating, solved, r->queue_s, VTY_NEWLINE);
 }
 
 static void cli_cdr_status(struct vty *vty)
@@ -73,9 +73,9 @@ static void cli_cdr_status(struct vty *vty)
 	if (st.nearly_full)
 		vty_out(vty, "  ALARM: the CDR store is %s%s", st.ram_held ? "full (CDRs wait in RAM)"
 			: st.slots ? "nearly full" : "not available", VTY_NEWLINE);
-	vty_out(vty, "%6s %-19s %-5s %-16s %-12s %-30s %6s %6s %5s %-7s %-3s %-3s%s", "ID",
+	vty_out(vty, "%6s %-19s %-5s %-16s %-12s %-30s %6s %6s %5s %-7s %-3s %-3s %5s%s", "ID",
 		"START (UTC)", "SP/TS", "CALLER", "HOTLINE", "ADVISOR", "ANSWER", "TALK", "CAUSE",
-		"ENDED", "RAT", "SOL", VTY_NEWLINE);
+		"ENDED", "RAT", "SOL", "QUEUE", VTY_NEWLINE);
 }
 
 DEFUN(show_cdr, show_cdr_cmd, "show cdr [<1-100>]",

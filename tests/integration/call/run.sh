@@ -159,7 +159,7 @@ wait_ev "$m2" 5 "\"ev\":\"release\".*\"call\":$call," || fail "answer: the calle
 log "answer: From/PAI/X-Hotline/SDP port checked by sipp; ALERTING after ${t_alert} ms, CONNECT after ${t_conn} ms; RTP both ways ($pk2 packets after ~2 s, sipp echoing); caller hangup -> BYE with Reason 16"
 
 # ---- the advisor hangs up -----------------------------------------------------------------------
-sipp_bg advbye 5071 adv_bye.xml
+sipp_bg advbye 5071 adv_bye.xml -d 1500
 b_pid=$sipp_pid
 sleep 0.3
 # the caller is a PBX extension (private numbering plan): the private prefix makes it E.164

@@ -40,7 +40,7 @@ grep -q '^Caller rating: with-solved' "$T/out" &&
 sleep 0.5 # design.md 7: not right after link-up
 
 # ---- the call: the advisor hangs up after 1.5 s ------------------------------------------------
-sipp_bg bye 5071 "$top/tests/integration/call/adv_bye.xml"
+sipp_bg bye 5071 "$top/tests/integration/call/adv_bye.xml" -d 1500
 sleep 0.3
 psim_call 0800123 30123456 1 ton=national
 wait_ev "$m" 5 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "no CONNECT"
