@@ -22,6 +22,7 @@ struct sip_glob sip_g = {
 	.cfg = {
 		.listen_port = SIP_DEFAULT_PORT,
 		.options_interval_s = SIP_DEFAULT_OPTIONS_INTERVAL,
+		.tcp_idle_s = SIP_DEFAULT_TCP_IDLE,
 	},
 };
 
@@ -104,7 +105,7 @@ int sip_set_cfg(const struct sip_cfg *cfg)
 	int rc;
 
 	if (!cfg || !cfg->listen_port || cfg->options_interval_s < 5 ||
-	    cfg->options_interval_s > 3600)
+	    cfg->options_interval_s > 3600 || cfg->tcp_idle_s < 5 || cfg->tcp_idle_s > 3600)
 		return -EINVAL;
 	if (!memchr(cfg->domain, 0, sizeof(cfg->domain)) ||
 	    !memchr(cfg->username, 0, sizeof(cfg->username)) ||
@@ -134,6 +135,13 @@ int sip_get_status(struct sip_status *st)
 		return -EINVAL;
 	memset(st, 0, sizeof(*st));
 	st->bound = sip_transport_bound();
+	st->tcp_listening = sip_tcp_listening();
+	{
+		struct sip_tcp_info ti;
+
+		while (sip_tcp_get(st->tcp_conns, &ti) == 0)
+			st->tcp_conns++;
+	}
 	st->addr = sip_local_addr();
 	st->port = sip_g.cfg.listen_port;
 	st->calls = sip_ua_call_count();

@@ -20,6 +20,13 @@
 #define SIP_MAX_MSG 8192
 #define SIP_USER_AGENT "hlgw/0.1"
 #define SIP_ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS"
+/* RFC 3261 18.1.1: a request within 200 octets of the path MTU (1500) goes over TCP */
+#define SIP_UDP_MAX_REQ 1300
+
+/* How a message leaves: UDP, TCP to the destination (a connection to it reused or opened), or
+ * a positive connection id (sip_tcp.c; a server transaction's out_socket). */
+#define SIP_TP_UDP 0
+#define SIP_TP_TCP (-1)
 
 struct sip_glob {
 	osip_t *osip;
@@ -47,15 +54,24 @@ void sip_transport_close(void);
 bool sip_transport_bound(void);
 /* One received datagram (addresses host order): check, parse, hand to oSIP or answer. */
 void sip_transport_rx(const char *buf, size_t len, uint32_t src, uint16_t sport);
-/* Send text to dst:port; returns 0 or a negative errno. */
-int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port);
-/* Test backdoor: when set, every datagram goes here instead of lwIP. */
-extern int (*sip_transport_tx_hook)(const char *buf, size_t len, uint32_t dst, uint16_t port);
+/* The same for one message from TCP connection conn (or SIP_TP_UDP). */
+void sip_transport_rx_tp(const char *buf, size_t len, uint32_t src, uint16_t sport, int conn);
+/* Answer the request whose headers buf holds with code (413 for a message too large), or
+ * count it dropped when it cannot be answered. */
+void sip_transport_reject(const char *buf, size_t len, uint32_t src, uint16_t sport, int conn,
+			  int code);
+/* Send text to dst:port over conn (SIP_TP_*); returns 0 or a negative errno. */
+int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port, int conn);
+/* Test backdoor: when set, every message goes here instead of lwIP. */
+extern int (*sip_transport_tx_hook)(const char *buf, size_t len, uint32_t dst, uint16_t port,
+				    int conn);
+/* The top Via says TCP. */
+bool sip_msg_tcp(const osip_message_t *msg);
 /* oSIP's send callback. */
 int sip_transport_cb_send(osip_transaction_t *tr, osip_message_t *msg, char *host, int port,
 			  int sock);
 /* Serialise and send a message outside any transaction; counts it. 0 or negative errno. */
-int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port);
+int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port, int conn);
 
 /* Framing (RFC 3261 section 18.3 for datagrams): skips leading CRLFs, finds the header end,
  * checks Content-Length. *off and *msg_len: where the message starts and how long it is with the
@@ -63,6 +79,20 @@ int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port);
  * end, binary junk), -EINVAL (Content-Length not a number or given twice differently),
  * -EPROTO (the datagram ends before Content-Length octets of body). */
 int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len);
+/* The same on a TCP byte stream (section 18.3: Content-Length cuts the stream; missing means
+ * 0): -EAGAIN when the message is not all there yet, -EMSGSIZE when it will not fit
+ * SIP_MAX_MSG (headers complete from *off), -ENODATA with *msg_len CRLF octets to skip. */
+int sip_frame_stream(const char *buf, size_t len, size_t *off, size_t *msg_len);
+
+/* ---- sip_tcp.c ---- */
+#define SIP_TCP_MAX 8 /* connections at once, both directions */
+int sip_tcp_listen(uint16_t port);
+/* Close every connection and the listener. */
+void sip_tcp_shutdown(void);
+bool sip_tcp_listening(void);
+/* Queue text on connection conn (> 0), else on one to ip:port, opened when there is none.
+ * Returns 0, -ENOTCONN (not listening), -ENOBUFS (no connection or queue full). */
+int sip_tcp_send(int conn, const char *buf, size_t len, uint32_t ip, uint16_t port);
 /* Mandatory headers after parsing: 0, or the status to answer a request with (400) and
  * *why a reason phrase; responses get -1 (drop). */
 int sip_msg_check(const osip_message_t *msg, const char **why);
@@ -84,6 +114,7 @@ struct sip_owner {
 
 /* An out-of-dialog or in-dialog request as text fields (sip_request_build). */
 struct sip_req {
+	bool tcp; /* Via TCP; a request over SIP_UDP_MAX_REQ octets is made TCP anyway */
 	const char *method, *ruri, *branch;
 	const char *from, *to; /* header values, tags included */
 	const char *call_id;
@@ -94,6 +125,8 @@ struct sip_req {
 };
 /* Build a request (Via from the box's address and port). 0, -ENOSPC, -EINVAL, -ENOMEM. */
 int sip_request_build(osip_message_t **msg, const struct sip_req *r);
+/* The URI asks for TCP (;transport=tcp). */
+bool sip_uri_tcp(const char *uri);
 /* Host/port of a sip: URI with an IPv4 host: 0 or -EINVAL. */
 int sip_uri_dest(uint32_t *ip, uint16_t *port, const char *uri);
 /* A URI fit for a request line: 0 or -EINVAL. */
@@ -101,6 +134,9 @@ int sip_uri_check(const char *uri);
 /* Next hop for an out-of-dialog request: the outbound proxy (routes gets its Route line) or
  * the URI's host. 0 or -EINVAL. */
 int sip_request_route(uint32_t *ip, uint16_t *port, char *routes, size_t size, const char *uri);
+/* Whether an out-of-dialog request for uri goes over TCP (the proxy's or the URI's
+ * transport). */
+bool sip_request_tcp(const char *uri);
 /* Start a client transaction for msg (taken over, also on error) towards ip:port, owned by
  * owner. 0 or -ENOMEM. */
 int sip_request_send(osip_transaction_t **tr, osip_message_t *msg, struct sip_owner *owner,
@@ -123,6 +159,10 @@ void sip_ua_stray_response(osip_message_t *resp);
 void sip_ua_reap(void);
 unsigned int sip_ua_call_count(void);
 unsigned int sip_ua_transaction_count(void);
+/* The TCP connection to ip:port failed: the client transactions sent there fail now. */
+void sip_ua_tcp_failed(uint32_t ip, uint16_t port);
+/* A transaction still uses connection conn (or, client side, TCP to ip:port). */
+bool sip_ua_tcp_busy(uint32_t ip, uint16_t port, int conn);
 /* ---- sip_ka.c ---- */
 /* An OPTIONS transaction of target o ended with status (timeout: no answer at all). */
 void sip_ka_answer(struct sip_owner *o, osip_transaction_t *tr, int status, bool timeout);

@@ -5,6 +5,8 @@
  * ends on 2xx; it ACKs 3xx-6xx itself), CANCEL while ringing, BYE, digest authentication on
  * 401/407. UAS: OPTIONS 200, BYE in a dialog 200 (481 outside), CANCEL 481 (the box accepts no
  * INVITE), 405 for known methods it does not do, 501 for the rest.
+ * A call whose INVITE went over TCP keeps its dialog on TCP; a failed TCP connection fails the
+ * client transactions sent on it at once (sip_ua_tcp_failed).
  * oSIP calls back from the subsystem's work(); transactions that ended are freed afterwards
  * (sip_ua_reap), never inside oSIP's kill callback.
  */
@@ -61,6 +63,8 @@ struct sip_call {
 	bool cancel_wanted;	/* hangup before any 1xx */
 	bool cancelled;		/* CANCEL sent */
 	bool ringing_told, early_told;
+	bool tcp;		/* the INVITE went over TCP: so does the whole dialog */
+	bool tp_failed;		/* its TCP connection failed: report 503, not 408 */
 	struct sip_media media;
 };
 
@@ -184,7 +188,8 @@ static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int statu
 
 static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 {
-	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1024], ip[16];
+	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1400], ip[16];
+	bool tcp = sip_request_tcp(c->uri);
 	osip_message_t *msg;
 	int rc;
 
@@ -201,15 +206,16 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 	sip_random_token(c->branch + 7, sizeof(c->branch) - 7);
 	snprintf(to, sizeof(to), "<%s>", c->uri);
 	snprintf(extra, sizeof(extra),
-		 "Contact: <sip:hlgw@%s:%u>\r\nAllow: " SIP_ALLOW "\r\n%s%s",
-		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port, c->ident,
-		 auth_line ? auth_line : "");
+		 "Contact: <sip:hlgw@%s:%u%s>\r\nAllow: " SIP_ALLOW "\r\n%s%s",
+		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port,
+		 tcp ? ";transport=tcp" : "", c->ident, auth_line ? auth_line : "");
 	rc = sip_request_build(&msg, &(struct sip_req){
-		.method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
+		.tcp = tcp, .method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
 		.call_id = c->call_id, .cseq = c->cseq, .routes = routes, .extra = extra,
 		.ctype = "application/sdp", .body = sdp });
 	if (rc < 0)
 		return rc;
+	c->tcp = sip_msg_tcp(msg);
 	return sip_request_send(NULL, msg, &c->owner, c->dst_ip, c->dst_port);
 }
 
@@ -290,7 +296,7 @@ static void sip_call_cancel_send(struct sip_call *c)
 	if (sip_request_route(&ip, &port, routes, sizeof(routes), c->uri) < 0)
 		return;
 	if (sip_request_build(&msg, &(struct sip_req){
-		    .method = "CANCEL", .ruri = c->uri, .branch = c->branch, .from = c->from,
+		    .tcp = c->tcp, .method = "CANCEL", .ruri = c->uri, .branch = c->branch, .from = c->from,
 		    .to = to, .call_id = c->call_id, .cseq = c->invite_cseq, .routes = routes,
 		    .extra = reason }) < 0)
 		return;
@@ -316,7 +322,7 @@ static int sip_call_bye_send(struct sip_call *c, const char *auth_line)
 	sip_call_to(to, sizeof(to), c);
 	c->cseq++;
 	rc = sip_request_build(&msg, &(struct sip_req){
-		.method = "BYE", .ruri = *c->remote_target ? c->remote_target : c->uri,
+		.tcp = c->tcp, .method = "BYE", .ruri = *c->remote_target ? c->remote_target : c->uri,
 		.branch = branch, .from = c->from, .to = to, .call_id = c->call_id, .cseq = c->cseq,
 		.routes = c->route_set, .extra = extra });
 	if (rc < 0)
@@ -423,7 +429,7 @@ static void sip_call_ack_send(struct sip_call *c)
 	sip_random_token(branch + 7, sizeof(branch) - 7);
 	sip_call_to(to, sizeof(to), c);
 	if (sip_request_build(&msg, &(struct sip_req){
-		    .method = "ACK", .ruri = *c->remote_target ? c->remote_target : c->uri,
+		    .tcp = c->tcp, .method = "ACK", .ruri = *c->remote_target ? c->remote_target : c->uri,
 		    .branch = branch, .from = c->from, .to = to, .call_id = c->call_id,
 		    .cseq = c->invite_cseq, .routes = c->route_set, .extra = c->invite_auth }) < 0)
 		return;
@@ -433,7 +439,8 @@ static void sip_call_ack_send(struct sip_call *c)
 		c->ack_len = len;
 	}
 	osip_message_free(msg);
-	if (c->ack && sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port) == 0)
+	if (c->ack && sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port,
+					 c->tcp ? SIP_TP_TCP : SIP_TP_UDP) == 0)
 		sip_g.ctr.req_tx++;
 	else
 		sip_g.ctr.tx_errors++;
@@ -524,7 +531,7 @@ static bool sip_auth_retry_ok(struct sip_call *c, osip_message_t *msg)
 static void sip_ict_final(int type, osip_transaction_t *tr, osip_message_t *msg)
 {
 	struct sip_call *c = sip_call_of(tr);
-	char line[600];
+	char line[900];
 
 	if (!c || c->state >= SIP_CS_CONFIRMED)
 		return;
@@ -547,7 +554,7 @@ static void sip_ict_timeout(int type, osip_transaction_t *tr, osip_message_t *ms
 	struct sip_call *c = sip_call_of(tr);
 
 	if (c && c->state < SIP_CS_CONFIRMED)
-		sip_call_event(c, SIP_CALL_FAILED, 408, false, NULL);
+		sip_call_event(c, SIP_CALL_FAILED, c->tp_failed ? 503 : 408, false, NULL);
 }
 
 /* BYE/CANCEL (calls) and OPTIONS (keep-alive) answered or timed out */
@@ -604,7 +611,8 @@ void sip_ua_stray_response(osip_message_t *resp)
 			if (!sip_callid_is(resp->call_id, c->call_id) || strcmp(c->local_tag, ftag) ||
 			    strtoul(resp->cseq->number, NULL, 10) != c->invite_cseq || !c->ack)
 				continue;
-			if (sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port) == 0) {
+			if (sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port,
+					       c->tcp ? SIP_TP_TCP : SIP_TP_UDP) == 0) {
 				sip_g.ctr.reacks++;
 				sip_g.ctr.req_tx++;
 			}
@@ -755,6 +763,93 @@ void sip_ua_reap(void)
 	llist_for_each_entry_safe(c, n, &sip_calls, list)
 		if (c->state == SIP_CS_DONE && !c->refs)
 			sip_call_free(c);
+}
+
+/* A timer event for tr as if its timer had fired. */
+static void sip_ua_fire(osip_transaction_t *tr, type_t type)
+{
+	osip_event_t *e = osip_malloc(sizeof(*e));
+
+	if (!e)
+		return;
+	memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->transactionid = tr->transactionid;
+	osip_transaction_add_event(tr, e);
+}
+
+static bool sip_ua_tr_to(const osip_transaction_t *tr, const char *dst, int port)
+{
+	const char *d = tr->ict_context ? tr->ict_context->destination :
+			tr->nict_context ? tr->nict_context->destination : NULL;
+	int p = tr->ict_context ? tr->ict_context->port :
+		tr->nict_context ? tr->nict_context->port : 0;
+
+	return d && p == port && !strcmp(d, dst) && tr->orig_request &&
+	       sip_msg_tcp(tr->orig_request);
+}
+
+void sip_ua_tcp_failed(uint32_t ip, uint16_t port)
+{
+	osip_transaction_t *tr;
+	osip_list_iterator_t it;
+	char a[16];
+
+	if (!sip_g.osip)
+		return;
+	sip_ip_str(a, ip);
+	/* Timer B/F now: the transactions end as on a timeout, the calls fail with 503 */
+	for (tr = osip_list_get_first(&sip_g.osip->osip_ict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it)) {
+		struct sip_call *c = sip_call_of(tr);
+
+		if (tr->state != ICT_CALLING || !sip_ua_tr_to(tr, a, port))
+			continue;
+		if (c)
+			c->tp_failed = true;
+		sip_ua_fire(tr, TIMEOUT_B);
+	}
+	for (tr = osip_list_get_first(&sip_g.osip->osip_nict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if ((tr->state == NICT_TRYING || tr->state == NICT_PROCEEDING) &&
+		    sip_ua_tr_to(tr, a, port))
+			sip_ua_fire(tr, TIMEOUT_F);
+}
+
+bool sip_ua_tcp_busy(uint32_t ip, uint16_t port, int conn)
+{
+	osip_t *o = sip_g.osip;
+	osip_transaction_t *tr;
+	osip_list_iterator_t it;
+	struct sip_call *c;
+	char a[16];
+
+	if (!o)
+		return false;
+	sip_ip_str(a, ip);
+	for (tr = osip_list_get_first(&o->osip_ict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (sip_ua_tr_to(tr, a, port))
+			return true;
+	for (tr = osip_list_get_first(&o->osip_nict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (sip_ua_tr_to(tr, a, port))
+			return true;
+	for (tr = osip_list_get_first(&o->osip_ist_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (tr->out_socket == conn)
+			return true;
+	for (tr = osip_list_get_first(&o->osip_nist_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (tr->out_socket == conn)
+			return true;
+	/* a dialog over TCP keeps its connection for the BYE either way */
+	llist_for_each_entry(c, &sip_calls, list)
+		if (c->tcp && c->state < SIP_CS_DONE &&
+		    ((c->dlg_ip == ip && c->dlg_port == port) ||
+		     (c->dst_ip == ip && c->dst_port == port)))
+			return true;
+	return false;
 }
 
 unsigned int sip_ua_call_count(void)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * SIP user agent (firmware/sip): GNU oSIP parser and transactions over lwIP UDP. The box is a
- * UAC towards advisors (directly or through an outbound proxy); as a UAS it answers OPTIONS,
+ * SIP user agent (firmware/sip): GNU oSIP parser and transactions over lwIP UDP and TCP. The
+ * box is a UAC towards advisors (directly or through an outbound proxy); as a UAS it answers OPTIONS,
  * BYE and CANCEL and refuses the rest per RFC 3261. Runtime settings come from the console
  * (`sip` node). Call control drives calls through sip_call_*() and hears back through one
  * callback per call; all callbacks run from the main loop (sip_subsys work()).
@@ -14,6 +14,7 @@
 
 #define SIP_DEFAULT_PORT 5060
 #define SIP_DEFAULT_OPTIONS_INTERVAL 30 /* s */
+#define SIP_DEFAULT_TCP_IDLE 120 /* s */
 #define SIP_NAME_MAX 64
 
 /* ---- configuration (console `sip` node) ---- */
@@ -25,6 +26,8 @@ struct sip_cfg {
 	char username[SIP_NAME_MAX];	/* digest credentials (401/407); "" = none */
 	char password[SIP_NAME_MAX];
 	uint16_t options_interval_s;	/* OPTIONS keep-alive period, 5..3600 s */
+	bool proxy_tcp;			/* reach the outbound proxy over TCP */
+	uint16_t tcp_idle_s;		/* close a TCP connection idle this long, 5..3600 s */
 };
 
 void sip_get_cfg(struct sip_cfg *cfg);
@@ -42,10 +45,20 @@ struct sip_counters {
 	uint32_t reacks;	  /* ACKs re-sent for retransmitted 2xx */
 	uint32_t auth_retries;	  /* requests re-sent with credentials after 401/407 */
 	uint32_t tx_errors;	  /* sends lwIP refused */
+	uint32_t tcp_accepted;	  /* TCP connections from peers */
+	uint32_t tcp_opened;	  /* TCP connections the box opened (connected) */
+	uint32_t tcp_failures;	  /* connects refused/timed out, resets with data unsent */
+	uint32_t tcp_idle_closed; /* closed after tcp-idle seconds without traffic */
+	uint32_t tcp_rejects;	  /* closed for framing: oversize (413), not SIP, bad length;
+				   * connections refused when all are in use */
+	uint32_t tcp_size_switch; /* requests made TCP for being over 1300 octets (RFC 3261
+				   * 18.1.1) */
 };
 
 struct sip_status {
 	bool bound;		/* UDP pcb listening */
+	bool tcp_listening;	/* TCP listener on the same port */
+	unsigned int tcp_conns;	/* TCP connections open */
 	uint32_t addr;		/* the box's address (host order), 0 when none */
 	uint16_t port;
 	unsigned int calls;	/* call objects alive */
@@ -55,6 +68,17 @@ struct sip_status {
 
 /* Returns 0 or -EINVAL. */
 int sip_get_status(struct sip_status *st);
+
+struct sip_tcp_info {
+	int id;
+	uint32_t ip;	/* far end, host order */
+	uint16_t port;
+	bool incoming;	/* accepted (else opened by the box) */
+	bool connected;	/* else still connecting */
+	uint32_t msgs_rx, msgs_tx, queued;
+};
+/* TCP connection number idx: 0 or -ENOENT past the last one. */
+int sip_tcp_get(unsigned int idx, struct sip_tcp_info *info);
 
 /* ---- OPTIONS keep-alive towards advisors or the proxy ---- */
 enum sip_ka_state {

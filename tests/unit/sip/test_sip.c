@@ -56,10 +56,11 @@ static struct {
 	char text[SIP_MAX_MSG + 1];
 	uint32_t dst;
 	uint16_t port;
+	int conn;
 } tx[TX_MAX];
 static unsigned int n_tx;
 
-static int fake_tx(const char *buf, size_t len, uint32_t dst, uint16_t port)
+static int fake_tx(const char *buf, size_t len, uint32_t dst, uint16_t port, int conn)
 {
 	assert_true(len <= SIP_MAX_MSG);
 	if (n_tx < TX_MAX) {
@@ -67,6 +68,7 @@ static int fake_tx(const char *buf, size_t len, uint32_t dst, uint16_t port)
 		tx[n_tx].text[len] = 0;
 		tx[n_tx].dst = dst;
 		tx[n_tx].port = port;
+		tx[n_tx].conn = conn;
 		n_tx++;
 	}
 	return 0;
@@ -440,11 +442,23 @@ static void test_options_retransmission(void **state)
 static struct sip_call *invite(const char *uri)
 {
 	struct sip_call *c = NULL;
+	unsigned int i;
+	char line[SIP_URI_MAX + 16];
+
+	snprintf(line, sizeof(line), "INVITE %s SIP/2.0\r\n", uri);
 
 	assert_int_equal(sip_call_invite(&c, &(struct sip_call_params){
 		.uri = uri, .from_user = "4930123", .rtp_port = 40000 }, call_cb, NULL), 0);
 	sip_run();
+	/* an older test's INVITE may be retransmitted meanwhile: keep this one's */
+	for (i = 0; i < n_tx; i++) {
+		if (!strncmp(tx[i].text, line, strlen(line))) {
+			tx[0] = tx[i];
+			n_tx = 1;
+		}
+	}
 	assert_int_equal(n_tx, 1);
+	assert_memory_equal(tx[0].text, line, strlen(line));
 	return c;
 }
 
@@ -676,6 +690,163 @@ static void test_bad_call_params(void **state)
 	assert_int_equal(sip_call_invite(&c, &p, call_cb, NULL), -EINVAL);
 }
 
+/* TCP framing (RFC 3261 18.3 on a stream): pieces, back-to-back messages, oversize, junk */
+static void test_frame_stream(void **state)
+{
+	static const char two[] = "OPTIONS sip:a SIP/2.0\r\nContent-Length: 4\r\n\r\nabcd"
+				  "OPTIONS sip:b SIP/2.0\r\nl: 0\r\n\r\n";
+	char big[SIP_MAX_MSG + 64];
+	const char *t;
+	size_t off, len, i, first;
+	int rc;
+
+	/* every cut of the first message short of its end: wait for more */
+	first = strstr(two, "abcd") + 4 - two;
+	for (i = 0; i < first; i++)
+		assert_int_equal(sip_frame_stream(two, i, &off, &len),
+				 i == 0 ? -ENODATA : -EAGAIN);
+	/* two in one segment: the first, then the second from where the first ended */
+	assert_int_equal(sip_frame_stream(two, strlen(two), &off, &len), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(len, first);
+	assert_int_equal(sip_frame_stream(two + first, strlen(two) - first, &off, &len), 0);
+	assert_int_equal(len, strlen(two) - first);
+	/* no Content-Length on a stream: no body */
+	t = "OPTIONS sip:a SIP/2.0\r\nX: 1\r\n\r\nINVITE";
+	rc = sip_frame_stream(t, strlen(t), &off, &len);
+	assert_int_equal(rc, 0);
+	assert_int_equal(len, 31);
+	/* keep-alive ping: four CRLF octets to skip */
+	assert_int_equal(sip_frame_stream("\r\n\r\n", 4, &off, &len), -ENODATA);
+	assert_int_equal(len, 4);
+	/* a body that would not fit the buffer, known from the headers alone */
+	t = "INVITE sip:a SIP/2.0\r\nl: 9000\r\n\r\nv=0";
+	assert_int_equal(sip_frame_stream(t, strlen(t), &off, &len), -EMSGSIZE);
+	/* binary junk before any header end: the stream is lost */
+	assert_int_equal(sip_frame_stream("\x16\x03\x01\x02\x00", 5, &off, &len), -EBADMSG);
+	t = "OPTIONS sip:a SIP/2.0\r\nl: x\r\n\r\n";
+	assert_int_equal(sip_frame_stream(t, strlen(t), &off, &len), -EINVAL);
+	/* headers longer than the buffer never end: the caller closes on a full buffer */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "OPTIONS sip:a SIP/2.0\r\nX: ", 26);
+	assert_int_equal(sip_frame_stream(big, SIP_MAX_MSG, &off, &len), -EAGAIN);
+}
+
+static const osip_transaction_t *ict_of_last(void)
+{
+	osip_list_iterator_t it;
+	const osip_transaction_t *tr, *last = NULL;
+
+	for (tr = osip_list_get_first(&sip_g.osip->osip_ict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		last = tr;
+	return last;
+}
+
+/* ;transport=tcp: Via and Contact say TCP, oSIP does not retransmit, the dialog stays on TCP */
+static void test_tcp_uac(void **state)
+{
+	struct sip_call *c = invite("sip:advisor@198.18.0.1:5070;transport=tcp");
+	char inv[SIP_MAX_MSG + 1], v[256];
+	const osip_transaction_t *tr = ict_of_last();
+
+	strcpy(inv, tx[0].text);
+	assert_int_equal(tx[0].conn, SIP_TP_TCP);
+	assert_int_equal(tx[0].dst, PEER);
+	assert_int_equal(tx[0].port, 5070);
+	assert_non_null(strstr(hdr(v, sizeof(v), inv, "Via"), "SIP/2.0/TCP 198.18.0.2:5060"));
+	assert_non_null(strstr(hdr(v, sizeof(v), inv, "Contact"), ";transport=tcp>"));
+	assert_non_null(tr);
+	assert_int_equal(tr->ict_context->timer_a_length, -1); /* Timer A off: reliable */
+	assert_int_equal(sip_g.ctr.tcp_size_switch, 0);
+	n_tx = 0;
+	respond(inv, 200, "OK", "t1", answer_sdp, NULL);
+	assert_int_equal(ev.last.ev, SIP_CALL_ANSWERED);
+	assert_int_equal(n_tx, 1);
+	assert_memory_equal(tx[0].text, "ACK ", 4);
+	assert_int_equal(tx[0].conn, SIP_TP_TCP);
+	assert_non_null(strstr(hdr(v, sizeof(v), tx[0].text, "Via"), "SIP/2.0/TCP"));
+	n_tx = 0;
+	assert_int_equal(sip_call_hangup(c), 0);
+	sip_run();
+	assert_int_equal(n_tx, 1);
+	assert_memory_equal(tx[0].text, "BYE ", 4);
+	assert_int_equal(tx[0].conn, SIP_TP_TCP);
+	respond(tx[0].text, 200, "OK", NULL, NULL, NULL);
+	assert_int_equal(ev.last.ev, SIP_CALL_ENDED);
+}
+
+/* RFC 3261 18.1.1: an INVITE over 1300 octets (here: credentials with a long opaque) goes TCP */
+static void test_tcp_size_switch(void **state)
+{
+	char inv[SIP_MAX_MSG + 1], v[1024], chal[700], opaque[481];
+	struct sip_cfg cfg;
+	unsigned int i;
+
+	sip_get_cfg(&cfg);
+	strcpy(cfg.username, "box");
+	strcpy(cfg.password, "secret");
+	assert_int_equal(sip_set_cfg(&cfg), 0);
+	invite("sip:big@198.18.0.1:5070");
+	strcpy(inv, tx[0].text);
+	assert_int_equal(tx[0].conn, SIP_TP_UDP);
+	assert_true(strlen(inv) <= SIP_UDP_MAX_REQ);
+	n_tx = 0;
+	memset(opaque, 'q', sizeof(opaque) - 1);
+	opaque[sizeof(opaque) - 1] = 0;
+	snprintf(chal, sizeof(chal),
+		 "WWW-Authenticate: Digest realm=\"hlgw.test\", nonce=\"abc\", opaque=\"%s\"\r\n",
+		 opaque);
+	respond(inv, 401, "Unauthorized", "a1", NULL, chal);
+	/* oSIP's ACK for the 401 goes as the INVITE did; older tests' INVITEs may come again */
+	assert_true(n_tx >= 2);
+	assert_memory_equal(tx[0].text, "ACK sip:big@", 12);
+	assert_int_equal(tx[0].conn, SIP_TP_UDP);
+	for (i = 1; i < n_tx; i++)
+		if (!strncmp(tx[i].text, "INVITE sip:big@", 15))
+			tx[1] = tx[i];
+	assert_memory_equal(tx[1].text, "INVITE sip:big@", 15);
+	print_message("  INVITEs: %zu, then %zu octets\n", strlen(inv), strlen(tx[1].text));
+	assert_true(strlen(tx[1].text) > SIP_UDP_MAX_REQ);
+	assert_int_equal(tx[1].conn, SIP_TP_TCP);
+	assert_non_null(strstr(hdr(v, sizeof(v), tx[1].text, "Via"), "SIP/2.0/TCP"));
+	assert_int_equal(sip_g.ctr.tcp_size_switch, 1);
+	/* the TCP connection fails: the call fails as unreachable (503) at once */
+	sip_ua_tcp_failed(PEER, 5070);
+	sip_run();
+	assert_int_equal(ev.last.ev, SIP_CALL_FAILED);
+	assert_int_equal(ev.last.status, 503);
+	cfg.username[0] = cfg.password[0] = 0;
+	assert_int_equal(sip_set_cfg(&cfg), 0);
+}
+
+/* A request from a TCP connection is answered on that connection; one over UDP over UDP */
+static void test_tcp_uas(void **state)
+{
+	static const char opt[] = "OPTIONS sip:box@198.18.0.2 SIP/2.0\r\n"
+				  "Via: SIP/2.0/TCP 198.18.0.1:5070;branch=z9hG4bK-tcp1\r\n"
+				  "From: <sip:peer@198.18.0.1>;tag=f1\r\nTo: <sip:box@198.18.0.2>\r\n"
+				  "Call-ID: tcp1@198.18.0.1\r\nCSeq: 1 OPTIONS\r\n"
+				  "Content-Length: 0\r\n\r\n";
+	static const char bad[] = "OPTIONS sip:box@198.18.0.2 SIP/2.0\r\n"
+				  "Via: SIP/2.0/TCP 198.18.0.1:5070;branch=z9hG4bK-tcp2\r\n"
+				  "From: <sip:peer@198.18.0.1>;tag=f1\r\nTo: <sip:box@198.18.0.2>\r\n"
+				  "Call-ID: tcp2@198.18.0.1\r\nCSeq: 1 OPTIONS\r\n"
+				  "Content-Length: 9000\r\n\r\n";
+
+	sip_transport_rx_tp(opt, strlen(opt), PEER, 40123, 7);
+	sip_run();
+	assert_int_equal(n_tx, 1);
+	assert_int_equal(status_of(tx[0].text), 200);
+	assert_int_equal(tx[0].conn, 7);
+	/* the headers of a message too large for the buffer get 413 on their connection */
+	n_tx = 0;
+	sip_transport_reject(bad, strlen(bad), PEER, 40123, 7, 413);
+	assert_int_equal(n_tx, 1);
+	assert_int_equal(status_of(tx[0].text), 413);
+	assert_int_equal(tx[0].conn, 7);
+}
+
 static void test_cfg(void **state)
 {
 	struct sip_cfg cfg, bad;
@@ -694,6 +865,10 @@ static void test_cfg(void **state)
 	assert_int_equal(sip_set_cfg(&bad), -EINVAL);
 	bad = cfg;
 	bad.proxy_addr = 0xe0000001u;
+	assert_int_equal(sip_set_cfg(&bad), -EINVAL);
+	assert_int_equal(cfg.tcp_idle_s, 120);
+	bad = cfg;
+	bad.tcp_idle_s = 4;
 	assert_int_equal(sip_set_cfg(&bad), -EINVAL);
 }
 
@@ -714,6 +889,10 @@ int main(void)
 		cmocka_unit_test_setup(test_uac_cancel, setup),
 		cmocka_unit_test_setup(test_uac_remote_bye_and_no_pcma, setup),
 		cmocka_unit_test_setup(test_bad_call_params, setup),
+		cmocka_unit_test_setup(test_frame_stream, setup),
+		cmocka_unit_test_setup(test_tcp_uac, setup),
+		cmocka_unit_test_setup(test_tcp_size_switch, setup),
+		cmocka_unit_test_setup(test_tcp_uas, setup),
 		cmocka_unit_test_setup(test_cfg, setup),
 	};
 
