@@ -181,6 +181,10 @@ static void sip_test_cb(struct sip_call *call, const struct sip_call_info *info,
 		snprintf(sip_test_text, sizeof(sip_test_text), "answered %d: %s", info->status,
 			 media);
 		break;
+	case SIP_CALL_MEDIA:
+		snprintf(sip_test_text, sizeof(sip_test_text), "session changed: %s%s", media,
+			 info->media->sendonly ? ", held" : "");
+		break;
 	case SIP_CALL_FAILED:
 		snprintf(sip_test_text, sizeof(sip_test_text), "failed %d", info->status);
 		sip_test_call = NULL;

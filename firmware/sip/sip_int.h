@@ -93,6 +93,10 @@ bool sip_tcp_listening(void);
 /* Queue text on connection conn (> 0), else on one to ip:port, opened when there is none.
  * Returns 0, -ENOTCONN (not listening), -ENOBUFS (no connection or queue full). */
 int sip_tcp_send(int conn, const char *buf, size_t len, uint32_t ip, uint16_t port);
+/* The TCP connection to ip:port failed: the client transactions sent there fail now. */
+void sip_tcp_fail_transactions(uint32_t ip, uint16_t port);
+/* A transaction or a call still uses connection conn (or, client side, TCP to ip:port). */
+bool sip_tcp_in_use(uint32_t ip, uint16_t port, int conn);
 /* Mandatory headers after parsing: 0, or the status to answer a request with (400) and
  * *why a reason phrase; responses get -1 (drop). */
 int sip_msg_check(const osip_message_t *msg, const char **why);
@@ -149,6 +153,8 @@ int sip_identity_build(char *from, size_t from_size, char *hdrs, size_t hdrs_siz
 /* The cause of a "Reason: Q.850;cause=N" header (RFC 3326) in msg: 1..127, or 0. */
 int sip_reason_q850(osip_message_t *msg);
 
+/* An ACK outside any transaction: for a 2xx the box sent to a re-INVITE (sip_reinvite.c). */
+void sip_reinvite_ack(osip_message_t *ack);
 int sip_ua_init(void);
 void sip_ua_shutdown(void);
 /* Install oSIP callbacks. */
@@ -159,10 +165,7 @@ void sip_ua_stray_response(osip_message_t *resp);
 void sip_ua_reap(void);
 unsigned int sip_ua_call_count(void);
 unsigned int sip_ua_transaction_count(void);
-/* The TCP connection to ip:port failed: the client transactions sent there fail now. */
-void sip_ua_tcp_failed(uint32_t ip, uint16_t port);
-/* A transaction still uses connection conn (or, client side, TCP to ip:port). */
-bool sip_ua_tcp_busy(uint32_t ip, uint16_t port, int conn);
+
 /* ---- sip_ka.c ---- */
 /* An OPTIONS transaction of target o ended with status (timeout: no answer at all). */
 void sip_ka_answer(struct sip_owner *o, osip_transaction_t *tr, int status, bool timeout);
@@ -181,7 +184,13 @@ void sip_random_token(char *buf, size_t size);
 /* The offer (or a hold offer, a=sendonly) into buf. Returns its length or -ENOSPC. */
 int sip_sdp_offer(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
 		  uint32_t sess_version, bool hold);
-/* Parse an answer. Returns 0, -EINVAL (not SDP), -ENOENT (no usable audio stream, no
+/* Any SDP of the box: PCMA as pcma_pt, telephone-event as te_pt (-1: none), direction dir.
+ * Returns its length, -EINVAL or -ENOSPC. */
+int sip_sdp_build(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
+		  uint32_t sess_version, int pcma_pt, int te_pt, enum sip_dir dir);
+/* The direction that answers an offered one (sendonly -> recvonly, ...). */
+enum sip_dir sip_sdp_answer_dir(enum sip_dir offered);
+/* Parse an answer (or an offer: the same fields). Returns 0, -EINVAL (not SDP), -ENOENT (no usable audio stream, no
  * address), -EPROTO (no PCMA: the call fails with 488 semantics). */
 int sip_sdp_answer_parse(struct sip_media *m, const char *body, size_t len);
 

@@ -24,6 +24,7 @@
 #include "lwip/tcp.h"
 
 #include "sip_int.h"
+#include "sip_call.h"
 
 #define SIP_TCP_CONNECT_S 4		/* a connect not answered by then fails */
 #define SIP_TCP_TXQ (2 * SIP_MAX_MSG)	/* queued while connecting or the window is full */
@@ -163,7 +164,7 @@ static void sip_tcp_failed(struct sip_tcp_conn *c, const char *why)
 	sip_g.ctr.tcp_failures++;
 	LOGP(DSIP, LOGL_NOTICE, "TCP %s:%u: %s\n", sip_ip_str(a, c->ip), c->port, why);
 	if (!c->incoming)
-		sip_ua_tcp_failed(c->ip, c->port);
+		sip_tcp_fail_transactions(c->ip, c->port);
 }
 
 /* ---- receive ---- */
@@ -345,7 +346,7 @@ static void sip_tcp_timer(void *data)
 		sip_tcp_close(c, true);
 		return;
 	}
-	if (c->tx_len || sip_ua_tcp_busy(c->ip, c->port, c->id)) {
+	if (c->tx_len || sip_tcp_in_use(c->ip, c->port, c->id)) {
 		sip_tcp_idle_arm(c);
 		return;
 	}
@@ -462,4 +463,93 @@ int sip_tcp_get(unsigned int idx, struct sip_tcp_info *info)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* ---- transactions and calls on a connection ---- */
+
+/* A timer event for tr as if its timer had fired. */
+static void sip_tcp_fire(osip_transaction_t *tr, type_t type)
+{
+	osip_event_t *e = osip_malloc(sizeof(*e));
+
+	if (!e)
+		return;
+	memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->transactionid = tr->transactionid;
+	osip_transaction_add_event(tr, e);
+}
+
+static bool sip_tcp_tr_to(const osip_transaction_t *tr, const char *dst, int port)
+{
+	const char *d = tr->ict_context ? tr->ict_context->destination :
+			tr->nict_context ? tr->nict_context->destination : NULL;
+	int p = tr->ict_context ? tr->ict_context->port :
+		tr->nict_context ? tr->nict_context->port : 0;
+
+	return d && p == port && !strcmp(d, dst) && tr->orig_request &&
+	       sip_msg_tcp(tr->orig_request);
+}
+
+void sip_tcp_fail_transactions(uint32_t ip, uint16_t port)
+{
+	osip_transaction_t *tr;
+	osip_list_iterator_t it;
+	char a[16];
+
+	if (!sip_g.osip)
+		return;
+	sip_ip_str(a, ip);
+	/* Timer B/F now: the transactions end as on a timeout, the calls fail with 503 */
+	for (tr = osip_list_get_first(&sip_g.osip->osip_ict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it)) {
+		struct sip_call *c = sip_call_of(tr);
+
+		if (tr->state != ICT_CALLING || !sip_tcp_tr_to(tr, a, port))
+			continue;
+		if (c)
+			c->tp_failed = true;
+		sip_tcp_fire(tr, TIMEOUT_B);
+	}
+	for (tr = osip_list_get_first(&sip_g.osip->osip_nict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if ((tr->state == NICT_TRYING || tr->state == NICT_PROCEEDING) &&
+		    sip_tcp_tr_to(tr, a, port))
+			sip_tcp_fire(tr, TIMEOUT_F);
+}
+
+bool sip_tcp_in_use(uint32_t ip, uint16_t port, int conn)
+{
+	osip_t *o = sip_g.osip;
+	osip_transaction_t *tr;
+	osip_list_iterator_t it;
+	struct sip_call *c;
+	char a[16];
+
+	if (!o)
+		return false;
+	sip_ip_str(a, ip);
+	for (tr = osip_list_get_first(&o->osip_ict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (sip_tcp_tr_to(tr, a, port))
+			return true;
+	for (tr = osip_list_get_first(&o->osip_nict_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (sip_tcp_tr_to(tr, a, port))
+			return true;
+	for (tr = osip_list_get_first(&o->osip_ist_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (tr->out_socket == conn)
+			return true;
+	for (tr = osip_list_get_first(&o->osip_nist_transactions, &it); tr;
+	     tr = osip_list_get_next(&it))
+		if (tr->out_socket == conn)
+			return true;
+	/* a dialog over TCP keeps its connection for the BYE either way */
+	llist_for_each_entry(c, &sip_calls, list)
+		if (c->tcp && c->state < SIP_CS_DONE &&
+		    ((c->dlg_ip == ip && c->dlg_port == port) ||
+		     (c->dst_ip == ip && c->dst_port == port)))
+			return true;
+	return false;
 }

@@ -331,7 +331,8 @@ static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport, int c
 		return;
 	}
 	if (MSG_IS_ACK(msg)) {
-		/* ACK for a 2xx (the box answers no INVITE with 2xx yet) or a late one */
+		/* ACK for a 2xx (to a re-INVITE) or a late one */
+		sip_reinvite_ack(msg);
 		osip_event_free(evt);
 		return;
 	}

@@ -4,9 +4,10 @@
  * ACK for 2xx sent here and re-sent for retransmitted 2xx (oSIP's INVITE client transaction
  * ends on 2xx; it ACKs 3xx-6xx itself), CANCEL while ringing, BYE, digest authentication on
  * 401/407. UAS: OPTIONS 200, BYE in a dialog 200 (481 outside), CANCEL 481 (the box accepts no
- * INVITE), 405 for known methods it does not do, 501 for the rest.
+ * INVITE), re-INVITE in a dialog (sip_reinvite.c), 405 for known methods it does not do, 501
+ * for the rest.
  * A call whose INVITE went over TCP keeps its dialog on TCP; a failed TCP connection fails the
- * client transactions sent on it at once (sip_ua_tcp_failed).
+ * client transactions sent on it at once (sip_tcp_fail_transactions).
  * oSIP calls back from the subsystem's work(); transactions that ended are freed afterwards
  * (sip_ua_reap), never inside oSIP's kill callback.
  */
@@ -23,52 +24,11 @@
 #include <hlgw/log.h>
 
 #include "sip_int.h"
-
-enum sip_call_state {
-	SIP_CS_CALLING,	  /* INVITE sent, nothing back */
-	SIP_CS_EARLY,	  /* 1xx seen */
-	SIP_CS_CONFIRMED, /* 2xx, ACK sent */
-	SIP_CS_ENDING,	  /* BYE sent */
-	SIP_CS_DONE,	  /* final event reported; freed when no transaction refers to it */
-};
+#include "sip_call.h"
 
 static const char *const sip_cs_names[] = { "calling", "early", "confirmed", "ending", "done" };
 
-struct sip_call {
-	struct sip_owner owner;
-	struct llist_head list;
-	enum sip_call_state state;
-	sip_call_cb cb;
-	void *arg;
-	unsigned int refs;	/* transactions whose instance this is */
-	char uri[SIP_URI_MAX];	/* Request-URI of the INVITE */
-	char from[SIP_URI_MAX + 96];
-	char ident[320];	/* P-Asserted-Identity, Privacy, X-Hotline lines */
-	int reason_tx, reason_rx; /* Q.850 causes of Reason headers sent / received */
-	char local_tag[16], remote_tag[64];
-	char call_id[48];
-	char branch[32];	/* the INVITE's (a CANCEL reuses it) */
-	uint32_t cseq, invite_cseq;
-	char remote_target[SIP_URI_MAX];
-	char route_set[512];	/* "Route: ...\r\n" lines from Record-Route, reversed */
-	uint32_t dst_ip, dlg_ip;
-	uint16_t dst_port, dlg_port;
-	char *ack;		/* the ACK for the 2xx, re-sent when the 2xx is */
-	size_t ack_len;
-	char *invite_auth;	/* credentials line of the current INVITE */
-	uint16_t rtp_port;
-	uint32_t sdp_id;
-	unsigned int auth_tries;
-	bool provisional;	/* some 1xx seen: CANCEL may go */
-	bool cancel_wanted;	/* hangup before any 1xx */
-	bool cancelled;		/* CANCEL sent */
-	bool ringing_told, early_told;
-	bool tcp;		/* the INVITE went over TCP: so does the whole dialog */
-	bool tp_failed;		/* its TCP connection failed: report 503, not 408 */
-	struct sip_media media;
-};
-
-static LLIST_HEAD(sip_calls);
+LLIST_HEAD(sip_calls);
 static osip_list_t sip_dead; /* transactions killed, to free after execution */
 
 static const char *sip_hval_ok_chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+*#._-";
@@ -171,7 +131,7 @@ out:
 
 /* ---- calls ---- */
 
-static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
+void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
 			   bool by_remote, const struct sip_media *media)
 {
 	struct sip_call_info info = { .ev = ev, .status = status, .by_remote = by_remote,
@@ -193,9 +153,12 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 	osip_message_t *msg;
 	int rc;
 
-	rc = sip_sdp_offer(sdp, sizeof(sdp), sip_local_addr(), c->rtp_port, c->sdp_id, 1, false);
+	c->sdp_ver = 1;
+	rc = sip_sdp_offer(sdp, sizeof(sdp), sip_local_addr(), c->rtp_port, c->sdp_id, c->sdp_ver,
+			   false);
 	if (rc < 0)
 		return rc;
+	osmo_strlcpy(c->sdp_sent, sdp, sizeof(c->sdp_sent));
 	rc = sip_request_route(&c->dst_ip, &c->dst_port, routes, sizeof(routes), c->uri);
 	if (rc < 0)
 		return rc;
@@ -308,7 +271,7 @@ static void sip_call_to(char *to, size_t size, const struct sip_call *c)
 	snprintf(to, size, "<%s>%s%s", c->uri, *c->remote_tag ? ";tag=" : "", c->remote_tag);
 }
 
-static int sip_call_bye_send(struct sip_call *c, const char *auth_line)
+int sip_call_bye_send(struct sip_call *c, const char *auth_line)
 {
 	char to[SIP_URI_MAX + 80], branch[32] = "z9hG4bK", extra[700];
 	osip_message_t *msg;
@@ -363,14 +326,14 @@ int sip_call_hangup(struct sip_call *c)
 	}
 }
 
-static struct sip_call *sip_call_of(osip_transaction_t *tr)
+struct sip_call *sip_call_of(osip_transaction_t *tr)
 {
 	struct sip_owner *o = tr ? osip_transaction_get_your_instance(tr) : NULL;
 
 	return o && o->kind == SIP_OWNER_CALL ? container_of(o, struct sip_call, owner) : NULL;
 }
 
-static const char *sip_tag_of(osip_to_t *h)
+const char *sip_tag_of(osip_to_t *h)
 {
 	osip_generic_param_t *tag = NULL;
 
@@ -447,7 +410,7 @@ static void sip_call_ack_send(struct sip_call *c)
 }
 
 /* First SDP body of msg, or NULL */
-static const osip_body_t *sip_sdp_body(osip_message_t *msg)
+const osip_body_t *sip_sdp_body(osip_message_t *msg)
 {
 	osip_body_t *b = NULL;
 
@@ -640,7 +603,7 @@ static bool sip_callid_is(const osip_call_id_t *id, const char *ours)
 
 /* ---- UAS ---- */
 
-static struct sip_call *sip_dialog_find(osip_message_t *req)
+struct sip_call *sip_dialog_find(osip_message_t *req)
 {
 	const char *ftag = sip_tag_of(req->from), *ttag = sip_tag_of(req->to);
 	struct sip_call *c;
@@ -719,12 +682,18 @@ static void sip_nist_request(int type, osip_transaction_t *tr, osip_message_t *r
 
 static void sip_ist_invite(int type, osip_transaction_t *tr, osip_message_t *req)
 {
-	/* re-INVITE (hold) from the far end is not done yet: refuse it, the call goes on
-	 * (RFC 3261 14.2); new calls from SIP are not part of the product */
-	if (sip_tag_of(req->to))
-		sip_uas_respond(tr, req, sip_dialog_find(req) ? 488 : 481);
-	else
+	struct sip_call *c;
+
+	/* new calls from SIP are not part of the product */
+	if (!sip_tag_of(req->to)) {
 		sip_uas_respond(tr, req, 403);
+		return;
+	}
+	c = sip_dialog_find(req);
+	if (c)
+		sip_reinvite_rx(c, tr, req);
+	else
+		sip_uas_respond(tr, req, 481);
 }
 
 /* ---- transaction life ---- */
@@ -744,6 +713,7 @@ static void sip_kill(int type, osip_transaction_t *tr)
 
 static void sip_call_free(struct sip_call *c)
 {
+	sip_reinvite_stop(c);
 	llist_del(&c->list);
 	osip_free(c->ack);
 	osip_free(c->invite_auth);
@@ -763,93 +733,6 @@ void sip_ua_reap(void)
 	llist_for_each_entry_safe(c, n, &sip_calls, list)
 		if (c->state == SIP_CS_DONE && !c->refs)
 			sip_call_free(c);
-}
-
-/* A timer event for tr as if its timer had fired. */
-static void sip_ua_fire(osip_transaction_t *tr, type_t type)
-{
-	osip_event_t *e = osip_malloc(sizeof(*e));
-
-	if (!e)
-		return;
-	memset(e, 0, sizeof(*e));
-	e->type = type;
-	e->transactionid = tr->transactionid;
-	osip_transaction_add_event(tr, e);
-}
-
-static bool sip_ua_tr_to(const osip_transaction_t *tr, const char *dst, int port)
-{
-	const char *d = tr->ict_context ? tr->ict_context->destination :
-			tr->nict_context ? tr->nict_context->destination : NULL;
-	int p = tr->ict_context ? tr->ict_context->port :
-		tr->nict_context ? tr->nict_context->port : 0;
-
-	return d && p == port && !strcmp(d, dst) && tr->orig_request &&
-	       sip_msg_tcp(tr->orig_request);
-}
-
-void sip_ua_tcp_failed(uint32_t ip, uint16_t port)
-{
-	osip_transaction_t *tr;
-	osip_list_iterator_t it;
-	char a[16];
-
-	if (!sip_g.osip)
-		return;
-	sip_ip_str(a, ip);
-	/* Timer B/F now: the transactions end as on a timeout, the calls fail with 503 */
-	for (tr = osip_list_get_first(&sip_g.osip->osip_ict_transactions, &it); tr;
-	     tr = osip_list_get_next(&it)) {
-		struct sip_call *c = sip_call_of(tr);
-
-		if (tr->state != ICT_CALLING || !sip_ua_tr_to(tr, a, port))
-			continue;
-		if (c)
-			c->tp_failed = true;
-		sip_ua_fire(tr, TIMEOUT_B);
-	}
-	for (tr = osip_list_get_first(&sip_g.osip->osip_nict_transactions, &it); tr;
-	     tr = osip_list_get_next(&it))
-		if ((tr->state == NICT_TRYING || tr->state == NICT_PROCEEDING) &&
-		    sip_ua_tr_to(tr, a, port))
-			sip_ua_fire(tr, TIMEOUT_F);
-}
-
-bool sip_ua_tcp_busy(uint32_t ip, uint16_t port, int conn)
-{
-	osip_t *o = sip_g.osip;
-	osip_transaction_t *tr;
-	osip_list_iterator_t it;
-	struct sip_call *c;
-	char a[16];
-
-	if (!o)
-		return false;
-	sip_ip_str(a, ip);
-	for (tr = osip_list_get_first(&o->osip_ict_transactions, &it); tr;
-	     tr = osip_list_get_next(&it))
-		if (sip_ua_tr_to(tr, a, port))
-			return true;
-	for (tr = osip_list_get_first(&o->osip_nict_transactions, &it); tr;
-	     tr = osip_list_get_next(&it))
-		if (sip_ua_tr_to(tr, a, port))
-			return true;
-	for (tr = osip_list_get_first(&o->osip_ist_transactions, &it); tr;
-	     tr = osip_list_get_next(&it))
-		if (tr->out_socket == conn)
-			return true;
-	for (tr = osip_list_get_first(&o->osip_nist_transactions, &it); tr;
-	     tr = osip_list_get_next(&it))
-		if (tr->out_socket == conn)
-			return true;
-	/* a dialog over TCP keeps its connection for the BYE either way */
-	llist_for_each_entry(c, &sip_calls, list)
-		if (c->tcp && c->state < SIP_CS_DONE &&
-		    ((c->dlg_ip == ip && c->dlg_port == port) ||
-		     (c->dst_ip == ip && c->dst_port == port)))
-			return true;
-	return false;
 }
 
 unsigned int sip_ua_call_count(void)

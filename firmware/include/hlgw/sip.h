@@ -53,6 +53,8 @@ struct sip_counters {
 				   * connections refused when all are in use */
 	uint32_t tcp_size_switch; /* requests made TCP for being over 1300 octets (RFC 3261
 				   * 18.1.1) */
+	uint32_t reinvites;	  /* re-INVITEs from the far end accepted (200) */
+	uint32_t reinvite_rejects; /* refused: 488 (no usable SDP), 491/500 (overlap) */
 };
 
 struct sip_status {
@@ -121,6 +123,16 @@ enum sip_call_event {
 	SIP_CALL_FAILED,      /* final: status is the SIP code (408 timeout, 488 no PCMA,
 			       * 487 after sip_call_hangup while ringing, 503 transport) */
 	SIP_CALL_ENDED,	      /* final: an answered call ended (by_remote: BYE received) */
+	SIP_CALL_MEDIA,	      /* an answered call's session changed (re-INVITE from the far
+			       * end: hold, resume, new address); media says where to send */
+};
+
+/* Direction of the far end's stream as its SDP says (RFC 3264 section 5.1), from its side. */
+enum sip_dir {
+	SIP_DIR_SENDRECV,
+	SIP_DIR_SENDONLY, /* it holds us: it sends (music), we send nothing */
+	SIP_DIR_RECVONLY,
+	SIP_DIR_INACTIVE,
 };
 
 /* What the far end's SDP answer asks for. */
@@ -130,14 +142,15 @@ struct sip_media {
 	uint8_t pcma_pt; /* payload type of PCMA/8000 (8 unless remapped) */
 	int16_t te_pt;	 /* telephone-event/8000 payload type, -1 when not offered back */
 	uint8_t ptime;	 /* ms, 20 unless the answer says otherwise */
-	bool sendonly;	 /* the far end holds us (a=sendonly/inactive) */
+	bool sendonly;	 /* the far end holds us (a=sendonly/inactive, c=0.0.0.0): send nothing */
+	uint8_t dir;	 /* enum sip_dir */
 };
 
 struct sip_call_info {
 	enum sip_call_event ev;
 	int status;			/* SIP status that caused the event (0 for local) */
 	bool by_remote;			/* SIP_CALL_ENDED: the far end sent BYE */
-	const struct sip_media *media;	/* EARLY_MEDIA/ANSWERED, else NULL */
+	const struct sip_media *media;	/* EARLY_MEDIA/ANSWERED/MEDIA, else NULL */
 	int q850;			/* FAILED/ENDED: cause of a "Reason: Q.850;cause=N"
 					 * header (RFC 3326) in the response or BYE, 0 none */
 };

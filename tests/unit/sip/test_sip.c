@@ -19,6 +19,8 @@
 
 #include <osipparser2/osip_md5.h>
 
+#include <osmocom/core/timer.h>
+
 #include <hlgw/board.h>
 #include <hlgw/log.h>
 #include <hlgw/net.h>
@@ -812,7 +814,7 @@ static void test_tcp_size_switch(void **state)
 	assert_non_null(strstr(hdr(v, sizeof(v), tx[1].text, "Via"), "SIP/2.0/TCP"));
 	assert_int_equal(sip_g.ctr.tcp_size_switch, 1);
 	/* the TCP connection fails: the call fails as unreachable (503) at once */
-	sip_ua_tcp_failed(PEER, 5070);
+	sip_tcp_fail_transactions(PEER, 5070);
 	sip_run();
 	assert_int_equal(ev.last.ev, SIP_CALL_FAILED);
 	assert_int_equal(ev.last.status, 503);
@@ -845,6 +847,178 @@ static void test_tcp_uas(void **state)
 	assert_int_equal(n_tx, 1);
 	assert_int_equal(status_of(tx[0].text), 413);
 	assert_int_equal(tx[0].conn, 7);
+}
+
+/* ---- re-INVITE from the advisor (hold, resume, no SDP) ---- */
+
+static struct {
+	char from[256], to[256], cid[128];
+	unsigned int cseq;
+} dlg;
+
+/* An answered call; its dialog as the far end sees it in dlg. */
+static struct sip_call *answered_call(void)
+{
+	struct sip_call *c = invite("sip:hold@198.18.0.1:5070");
+	char inv[SIP_MAX_MSG + 1];
+
+	strcpy(inv, tx[0].text);
+	respond(inv, 200, "OK", "adv9", answer_sdp, NULL);
+	assert_int_equal(ev.last.ev, SIP_CALL_ANSWERED);
+	hdr(dlg.to, sizeof(dlg.to), inv, "From");
+	snprintf(dlg.from, sizeof(dlg.from), "<sip:hold@198.18.0.1:5070>;tag=adv9");
+	hdr(dlg.cid, sizeof(dlg.cid), inv, "Call-ID");
+	dlg.cseq = 100;
+	n_tx = 0;
+	ev.n = 0;
+	return c;
+}
+
+/* The far end's in-dialog request; body is SDP or NULL */
+static void far_req(const char *method, const char *body, unsigned int cseq)
+{
+	static unsigned int branch; /* unique: older tests' transactions live on */
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf),
+		 "%s sip:hlgw@198.18.0.2:5060 SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 198.18.0.1:5070;branch=z9hG4bK-far-%s-%u\r\n"
+		 "From: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %u %s\r\n"
+		 "Contact: <sip:hold@198.18.0.1:5070>\r\n%sContent-Length: %zu\r\n\r\n%s",
+		 method, method, ++branch, dlg.from, dlg.to, dlg.cid, cseq, method,
+		 body ? "Content-Type: application/sdp\r\n" : "", body ? strlen(body) : 0,
+		 body ? body : "");
+	rx(buf);
+}
+
+static const char hold_sdp[] = "v=0\r\no=adv 1 2 IN IP4 198.18.0.1\r\ns=-\r\n"
+			       "c=IN IP4 198.18.0.1\r\nt=0 0\r\n"
+			       "m=audio 6000 RTP/AVP 8 96\r\na=rtpmap:8 PCMA/8000\r\n"
+			       "a=rtpmap:96 telephone-event/8000\r\na=sendonly\r\n";
+static const char resume_sdp[] = "v=0\r\no=adv 1 3 IN IP4 198.18.0.1\r\ns=-\r\n"
+				 "c=IN IP4 198.18.0.1\r\nt=0 0\r\n"
+				 "m=audio 6002 RTP/AVP 8 96\r\na=rtpmap:8 PCMA/8000\r\n"
+				 "a=rtpmap:96 telephone-event/8000\r\n";
+static const char old_hold_sdp[] = "v=0\r\no=adv 1 4 IN IP4 198.18.0.1\r\ns=-\r\n"
+				   "c=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+				   "m=audio 6002 RTP/AVP 8\r\n";
+
+static unsigned int sdp_version(const char *msg)
+{
+	const char *o = strstr(msg, "\r\no=hlgw ");
+
+	assert_non_null(o);
+	return (unsigned int)strtoul(strchr(o + 10, ' ') + 1, NULL, 10);
+}
+
+static void advance_ms(unsigned int ms)
+{
+	osmo_gettimeofday_override_add(ms / 1000, (ms % 1000) * 1000);
+	osmo_timers_prepare();
+	osmo_timers_update();
+}
+
+static void test_reinvite_hold(void **state)
+{
+	struct sip_call *c;
+	unsigned int v1;
+
+	osmo_gettimeofday_override = true;
+	c = answered_call();
+	/* hold: 200 with recvonly and the answer's payload types, o= version up */
+	far_req("INVITE", hold_sdp, ++dlg.cseq);
+	assert_int_equal(n_tx, 1);
+	assert_int_equal(status_of(tx[0].text), 200);
+	assert_non_null(strstr(tx[0].text, "\r\na=recvonly\r\n"));
+	assert_non_null(strstr(tx[0].text, "m=audio 40000 RTP/AVP 8 96\r\n"));
+	assert_non_null(strstr(tx[0].text, "a=rtpmap:96 telephone-event/8000\r\n"));
+	assert_non_null(strstr(tx[0].text, "\r\nContact: <sip:hlgw@198.18.0.2:5060>\r\n"));
+	v1 = sdp_version(tx[0].text);
+	assert_int_equal(v1, 2);
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.last.ev, SIP_CALL_MEDIA);
+	assert_true(ev.media.sendonly);
+	assert_int_equal(ev.media.dir, SIP_DIR_SENDONLY);
+	/* no ACK: the UA re-sends its 200 (oSIP does not) at T1, 2 T1 */
+	n_tx = 0;
+	advance_ms(500);
+	advance_ms(1000);
+	assert_int_equal(n_tx, 2);
+	assert_string_equal(tx[0].text, tx[1].text);
+	assert_int_equal(status_of(tx[0].text), 200);
+	/* another re-INVITE before the ACK: 500 with Retry-After (RFC 3261 14.2) */
+	n_tx = 0;
+	far_req("INVITE", resume_sdp, dlg.cseq + 1);
+	assert_int_equal(n_tx, 1);
+	assert_int_equal(status_of(tx[0].text), 500);
+	assert_non_null(strstr(tx[0].text, "\r\nRetry-After: "));
+	/* the ACK stops the re-sending */
+	far_req("ACK", NULL, dlg.cseq);
+	n_tx = 0;
+	advance_ms(4000);
+	assert_int_equal(n_tx, 0);
+	/* resume on a new port: sendrecv, version up again, the stream moves */
+	far_req("INVITE", resume_sdp, dlg.cseq += 2);
+	assert_int_equal(status_of(tx[0].text), 200);
+	assert_non_null(strstr(tx[0].text, "\r\na=sendrecv\r\n"));
+	assert_int_equal(sdp_version(tx[0].text), v1 + 1);
+	assert_false(ev.media.sendonly);
+	assert_int_equal(ev.media.port, 6002);
+	far_req("ACK", NULL, dlg.cseq);
+	/* the same offer again: the same answer, the same version */
+	n_tx = 0;
+	far_req("INVITE", resume_sdp, ++dlg.cseq);
+	assert_int_equal(sdp_version(tx[0].text), v1 + 1);
+	far_req("ACK", NULL, dlg.cseq);
+	/* c=0.0.0.0 (RFC 2543 hold): held, answered recvonly */
+	n_tx = 0;
+	far_req("INVITE", old_hold_sdp, ++dlg.cseq);
+	assert_non_null(strstr(tx[0].text, "\r\na=recvonly\r\n"));
+	assert_true(ev.media.sendonly);
+	far_req("ACK", NULL, dlg.cseq);
+	/* an offer without PCMA: 488, the session stays as it was */
+	n_tx = 0;
+	ev.n = 0;
+	far_req("INVITE", "v=0\r\no=a 1 5 IN IP4 198.18.0.1\r\ns=-\r\nc=IN IP4 198.18.0.1\r\n"
+			  "t=0 0\r\nm=audio 6000 RTP/AVP 0\r\n", ++dlg.cseq);
+	assert_int_equal(status_of(tx[0].text), 488);
+	assert_int_equal(ev.n, 0);
+	assert_int_equal(sip_g.ctr.reinvite_rejects, 2);
+	assert_int_equal(sip_call_hangup(c), 0);
+	sip_run();
+	osmo_gettimeofday_override = false;
+}
+
+static void test_reinvite_no_sdp(void **state)
+{
+	struct sip_call *c;
+	char v[64];
+
+	osmo_gettimeofday_override = true;
+	c = answered_call();
+	/* no SDP: our offer (sendrecv, our payload types) in the 200; the ACK answers */
+	far_req("INVITE", NULL, ++dlg.cseq);
+	assert_int_equal(n_tx, 1);
+	assert_int_equal(status_of(tx[0].text), 200);
+	assert_string_equal(hdr(v, sizeof(v), tx[0].text, "Content-Type"), "application/sdp");
+	assert_non_null(strstr(tx[0].text, "m=audio 40000 RTP/AVP 8 101\r\n"));
+	assert_non_null(strstr(tx[0].text, "\r\na=sendrecv\r\n"));
+	assert_int_equal(sdp_version(tx[0].text), 1); /* what the INVITE offered: unchanged */
+	assert_int_equal(ev.n, 0);
+	far_req("ACK", hold_sdp, dlg.cseq);
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.last.ev, SIP_CALL_MEDIA);
+	assert_true(ev.media.sendonly);
+	/* a re-INVITE without SDP whose ACK brings none: BYE */
+	n_tx = 0;
+	far_req("INVITE", NULL, ++dlg.cseq);
+	far_req("ACK", NULL, dlg.cseq);
+	assert_int_equal(n_tx, 2);
+	assert_memory_equal(tx[1].text, "BYE ", 4);
+	respond(tx[1].text, 200, "OK", NULL, NULL, NULL);
+	assert_int_equal(ev.last.ev, SIP_CALL_ENDED);
+	(void)c;
+	osmo_gettimeofday_override = false;
 }
 
 static void test_cfg(void **state)
@@ -893,6 +1067,8 @@ int main(void)
 		cmocka_unit_test_setup(test_tcp_uac, setup),
 		cmocka_unit_test_setup(test_tcp_size_switch, setup),
 		cmocka_unit_test_setup(test_tcp_uas, setup),
+		cmocka_unit_test_setup(test_reinvite_hold, setup),
+		cmocka_unit_test_setup(test_reinvite_no_sdp, setup),
 		cmocka_unit_test_setup(test_cfg, setup),
 	};
 

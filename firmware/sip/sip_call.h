@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* firmware/sip: a call (dialog) as the UA (sip_ua.c), the re-INVITE side (sip_reinvite.c) and
+ * the TCP transport's failure handling (sip_tcp.c) share it. */
+#ifndef HLGW_SIP_CALL_H
+#define HLGW_SIP_CALL_H
+
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/timer.h>
+
+#include "sip_int.h"
+
+enum sip_call_state {
+	SIP_CS_CALLING,	  /* INVITE sent, nothing back */
+	SIP_CS_EARLY,	  /* 1xx seen */
+	SIP_CS_CONFIRMED, /* 2xx, ACK sent */
+	SIP_CS_ENDING,	  /* BYE sent */
+	SIP_CS_DONE,	  /* final event reported; freed when no transaction refers to it */
+};
+
+struct sip_call {
+	struct sip_owner owner;
+	struct llist_head list;
+	enum sip_call_state state;
+	sip_call_cb cb;
+	void *arg;
+	unsigned int refs;	/* transactions whose instance this is */
+	char uri[SIP_URI_MAX];	/* Request-URI of the INVITE */
+	char from[SIP_URI_MAX + 96];
+	char ident[320];	/* P-Asserted-Identity, Privacy, X-Hotline lines */
+	int reason_tx, reason_rx; /* Q.850 causes of Reason headers sent / received */
+	char local_tag[16], remote_tag[64];
+	char call_id[48];
+	char branch[32];	/* the INVITE's (a CANCEL reuses it) */
+	uint32_t cseq, invite_cseq;
+	char remote_target[SIP_URI_MAX];
+	char route_set[512];	/* "Route: ...\r\n" lines from Record-Route, reversed */
+	uint32_t dst_ip, dlg_ip;
+	uint16_t dst_port, dlg_port;
+	char *ack;		/* the ACK for the 2xx, re-sent when the 2xx is */
+	size_t ack_len;
+	char *invite_auth;	/* credentials line of the current INVITE */
+	uint16_t rtp_port;
+	uint32_t sdp_id;
+	unsigned int auth_tries;
+	bool provisional;	/* some 1xx seen: CANCEL may go */
+	bool cancel_wanted;	/* hangup before any 1xx */
+	bool cancelled;		/* CANCEL sent */
+	bool ringing_told, early_told;
+	bool tcp;		/* the INVITE went over TCP: so does the whole dialog */
+	bool tp_failed;		/* its TCP connection failed: report 503, not 408 */
+	struct sip_media media;
+	/* the session as the box describes it (sip_reinvite.c) */
+	uint32_t sdp_ver;	/* o= version of the last SDP sent */
+	char sdp_sent[400];	/* that SDP: a new one differing from it gets sdp_ver + 1 */
+	/* a re-INVITE from the far end answered 200, waiting for its ACK */
+	bool reinv_pending;
+	bool reinv_answer_in_ack; /* it had no SDP: our 200 offered, the ACK answers */
+	uint32_t reinv_cseq;
+	char *reinv_200;	/* the 200's text, re-sent over UDP until the ACK */
+	size_t reinv_200_len;
+	uint32_t reinv_ip;
+	uint16_t reinv_port;
+	unsigned int reinv_last_ms, reinv_waited_ms; /* re-send interval, time since the 200 */
+	struct osmo_timer_list reinv_timer;
+};
+
+
+extern struct llist_head sip_calls;
+
+/* Report ev to the call's owner (FAILED/ENDED make it DONE; nothing after DONE). */
+void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status, bool by_remote,
+		    const struct sip_media *media);
+/* BYE within the dialog (credentials line optional). 0 or a negative errno. */
+int sip_call_bye_send(struct sip_call *c, const char *auth_line);
+/* The call a transaction belongs to, or NULL. */
+struct sip_call *sip_call_of(osip_transaction_t *tr);
+/* The tag parameter of a From/To header, or NULL. */
+const char *sip_tag_of(osip_to_t *h);
+/* First SDP body of msg, or NULL. */
+const osip_body_t *sip_sdp_body(osip_message_t *msg);
+/* The call whose dialog an in-dialog request belongs to (Call-ID and both tags), or NULL. */
+struct sip_call *sip_dialog_find(osip_message_t *req);
+
+/* ---- sip_reinvite.c ---- */
+/* A re-INVITE for call c on server transaction tr: answer it (200 with SDP, 488, 500). */
+void sip_reinvite_rx(struct sip_call *c, osip_transaction_t *tr, osip_message_t *req);
+/* The call goes: stop its retransmissions. */
+void sip_reinvite_stop(struct sip_call *c);
+
+#endif

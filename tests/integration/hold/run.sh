@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# re-INVITE hold/resume (RFC 3264 8.4, RFC 6337) in a real call: pstn-sim calls a hotline, the
+# box calls a sipp advisor that answers and echoes RTP (-rtp_echo), then re-INVITEs
+# (adv_hold.xml): hold (sendonly), resume (sendrecv), its RTP port moved to 6002, and one
+# without SDP (the box offers, the ACK answers). sipp checks the box's answers (recvonly /
+# sendrecv, o= version 2, 3, then 3 unchanged); tshark counts the box's RTP in each phase:
+# none to the advisor while held, ~50/s after resuming, to 6002 only after the move, to 6000
+# again after the ACK's answer. The ISDN call stays up throughout (no DISCONNECT before the
+# advisor's BYE, which ends it with cause 16).
+# Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+build=${HLGW_BUILD:-$top/build/sim}
+con=$top/tools/con
+ns=hlgw-hold-$$
+tap=hlgw0
+adv_ip=198.18.0.1
+box_ip=198.18.0.2
+T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-hold.XXXXXX")
+EV=$T/ev.json
+box= psim= sipp_pid= cap_pid=
+
+log() { echo "hold: $*"; }
+fail() {
+	echo "hold: FAIL: $*" >&2
+	echo "--- pstn-sim events (last 10):" >&2
+	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
+	echo "--- box log (last 30):" >&2
+	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
+	for f in "$T"/*errors.log "$T"/*.out; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 15)" >&2
+		tail -n 15 "$f" >&2
+	done
+	exit 1
+}
+. "$top/tests/integration/lib.sh"
+cleanup() {
+	stop_pid "$sipp_pid"
+	stop_pid "$cap_pid"
+	exec 3>&- 2>/dev/null || true
+	stop_pid "$box"
+	stop_pid "$psim"
+	ip netns del "$ns" 2>/dev/null || true
+	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
+command -v tshark >/dev/null || fail "tshark missing"
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || true
+cat >"$T/factory.cfg" <<EOF
+interface ethernet 0
+ ip address $box_ip 255.255.255.0
+hotline 0800123
+ advisor sip:adv@$adv_ip:5071
+EOF
+start_psim
+start_box
+ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
+for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
+[ -L "$T/console" ] || fail "no console"
+sleep 0.5 # design.md 7: not right after link-up
+
+ip netns exec "$ns" tshark -i "$tap" -w "$T/cap.pcapng" -q >"$T/tshark.log" 2>&1 &
+cap_pid=$!
+for _ in $(seq 50); do
+	grep -q 'Capturing on' "$T/tshark.log" 2>/dev/null && break
+	sleep 0.1
+done
+
+(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 40s -timeout_error \
+	-sf "$here/adv_hold.xml" -i "$adv_ip" -p 5071 -m 1 -mi "$adv_ip" -mp 6000 -rtp_echo) \
+	>"$T/sipp.out" 2>&1 &
+sipp_pid=$!
+sleep 0.3
+m=$(mark)
+cmd "call called=0800123 calling=30123456 bchan=1"
+wait_ev "$m" 5 '"ev":"connect"' || fail "no CONNECT"
+for _ in $(seq 150); do kill -0 "$sipp_pid" 2>/dev/null || break; sleep 0.1; done
+rc=0
+wait "$sipp_pid" || rc=$?
+sipp_pid=
+[ "$rc" = 0 ] || fail "sipp (the advisor's checks of the box's answers) exit status $rc"
+wait_ev "$m" 5 '"ev":"disconnect".*"cause":16' || fail "no DISCONNECT 16 after the advisor's BYE"
+n_disc=$(tail -n +$((m + 1)) "$EV" | grep -c '"ev":"disconnect"')
+[ "$n_disc" = 1 ] || fail "the ISDN call was cleared $n_disc times"
+sleep 0.3
+kill -INT "$cap_pid"
+wait "$cap_pid" || true
+cap_pid=
+
+# the box's 200s to the re-INVITEs (CSeq 1..4), the ACK with the answer (4), its RTP to 6000/6002
+cap=$T/cap.pcapng
+tshark -r "$cap" -d udp.port==5071,sip \
+	-Y "ip.src == $box_ip && sip.Status-Code == 200 && sip.CSeq.method == INVITE" \
+	-T fields -e frame.time_relative -e sip.CSeq.seq >"$T/ok.txt" 2>/dev/null
+tshark -r "$cap" -d udp.port==5071,sip -Y "ip.dst == $box_ip && sip.Method == ACK" \
+	-T fields -e frame.time_relative -e sip.CSeq.seq >"$T/ack.txt" 2>/dev/null
+tshark -r "$cap" -d udp.port==5071,sip -Y "ip.dst == $box_ip && sip.Method == BYE" \
+	-T fields -e frame.time_relative >"$T/bye.txt" 2>/dev/null
+tshark -r "$cap" -Y "ip.src == $box_ip && (udp.dstport == 6000 || udp.dstport == 6002)" \
+	-T fields -e frame.time_relative -e udp.dstport >"$T/rtp.txt" 2>/dev/null
+res=$(python3 "$here/phases.py" "$T") || fail "RTP analysis: $res"
+case "$res" in *BAD*) fail "RTP per phase: $res" ;; esac
+log "RTP from the box per phase: $res"
+log "sipp saw recvonly (o= v2) to hold, sendrecv (v3) to resume and to the move (v3, unchanged), an offer (v3) to the re-INVITE without SDP"
+log "the ISDN call stayed up until the advisor's BYE (DISCONNECT 16)"
+kill -0 "$box" 2>/dev/null || fail "the box died"
+! grep -E 'ERROR|FATAL' "$T/box.log" || fail "box logged errors"
+echo "PASS"
