@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * SIP commands: the `sip` node (listen port, domain, outbound proxy, credentials, OPTIONS
- * interval, TCP idle time), `show sip` (transports, TCP connections, counters, keep-alive),
+ * interval, TCP idle time, session timer), `show sip` (transports, TCP connections, counters, keep-alive),
  * and the diagnostics `test sip invite URI` / `test sip bye` that place a call without ISDN (like `ping` on other gateways: for commissioning and tests).
  */
 #include <errno.h>
@@ -182,6 +182,46 @@ DEFUN(cfg_sip_tcp_idle, cfg_sip_tcp_idle_cmd, "tcp-idle <5-3600>",
 	return cli_sip_apply(vty, &cfg);
 }
 
+DEFUN(cfg_sip_se, cfg_sip_se_cmd, "session-expires <90-86400>",
+      "Session timer (RFC 4028): the interval the INVITE asks for; refreshed at half of it\n"
+      "Seconds (default 1800)\n")
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.session_expires_s = (uint32_t)atoi(argv[0]);
+	if (cfg.session_expires_s < cfg.min_se_s) {
+		vty_out(vty, "%% Below min-se %u%s", cfg.min_se_s, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return cli_sip_apply(vty, &cfg);
+}
+
+DEFUN(cfg_sip_no_se, cfg_sip_no_se_cmd, "no session-expires",
+      NO_STR "No session timer: INVITEs do not ask for one, 2xx do not start one\n")
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.session_expires_s = 0;
+	return cli_sip_apply(vty, &cfg);
+}
+
+DEFUN(cfg_sip_min_se, cfg_sip_min_se_cmd, "min-se <90-86400>",
+      "Shortest session interval accepted (RFC 4028 Min-SE; shorter gets 422)\n"
+      "Seconds (default 90, the RFC's floor)\n")
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.min_se_s = (uint32_t)atoi(argv[0]);
+	if (cfg.session_expires_s && cfg.session_expires_s < cfg.min_se_s) {
+		vty_out(vty, "%% Above session-expires %u%s", cfg.session_expires_s, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return cli_sip_apply(vty, &cfg);
+}
+
 DEFUN(show_sip, show_sip_cmd, "show sip",
       SHOW_STR "SIP user agent: transport, proxy, counters, keep-alive targets\n")
 {
@@ -210,6 +250,14 @@ DEFUN(show_sip, show_sip_cmd, "show sip",
 	vty_out(vty, "  Domain %s, credentials %s, OPTIONS every %u s%s",
 		*cfg.domain ? cfg.domain : "(box address)", *cfg.username ? cfg.username : "none",
 		cfg.options_interval_s, VTY_NEWLINE);
+	if (cfg.session_expires_s)
+		vty_out(vty, "  Session timer %u s (Min-SE %u s): %u refreshes sent, %u sessions "
+			"expired%s", cfg.session_expires_s, cfg.min_se_s, st.ctr.session_refreshes,
+			st.ctr.session_expiries, VTY_NEWLINE);
+	else
+		vty_out(vty, "  Session timer off (Min-SE %u s)%s", cfg.min_se_s, VTY_NEWLINE);
+	vty_out(vty, "  %u re-INVITEs accepted, %u refused%s", st.ctr.reinvites,
+		st.ctr.reinvite_rejects, VTY_NEWLINE);
 	vty_out(vty, "  %u calls, %u transactions%s", st.calls, st.transactions, VTY_NEWLINE);
 	vty_out(vty, "  %u requests received, %u responses received%s", st.ctr.req_rx,
 		st.ctr.resp_rx, VTY_NEWLINE);
@@ -295,6 +343,12 @@ static int cli_sip_write(struct vty *vty)
 		vty_out(vty, " options-interval %u%s", cfg.options_interval_s, VTY_NEWLINE);
 	if (cfg.tcp_idle_s != SIP_DEFAULT_TCP_IDLE)
 		vty_out(vty, " tcp-idle %u%s", cfg.tcp_idle_s, VTY_NEWLINE);
+	if (cfg.min_se_s != SIP_MIN_SE)
+		vty_out(vty, " min-se %u%s", cfg.min_se_s, VTY_NEWLINE);
+	if (!cfg.session_expires_s)
+		vty_out(vty, " no session-expires%s", VTY_NEWLINE);
+	else if (cfg.session_expires_s != SIP_DEFAULT_SESSION_EXPIRES)
+		vty_out(vty, " session-expires %u%s", cfg.session_expires_s, VTY_NEWLINE);
 	return 1;
 }
 
@@ -316,4 +370,7 @@ void cli_sip_init(void)
 	install_element(CLI_SIP_NODE, &cfg_sip_no_pass_cmd);
 	install_element(CLI_SIP_NODE, &cfg_sip_opt_cmd);
 	install_element(CLI_SIP_NODE, &cfg_sip_tcp_idle_cmd);
+	install_element(CLI_SIP_NODE, &cfg_sip_se_cmd);
+	install_element(CLI_SIP_NODE, &cfg_sip_no_se_cmd);
+	install_element(CLI_SIP_NODE, &cfg_sip_min_se_cmd);
 }

@@ -23,6 +23,8 @@ struct sip_glob sip_g = {
 		.listen_port = SIP_DEFAULT_PORT,
 		.options_interval_s = SIP_DEFAULT_OPTIONS_INTERVAL,
 		.tcp_idle_s = SIP_DEFAULT_TCP_IDLE,
+		.session_expires_s = SIP_DEFAULT_SESSION_EXPIRES,
+		.min_se_s = SIP_MIN_SE,
 	},
 };
 
@@ -107,6 +109,10 @@ int sip_set_cfg(const struct sip_cfg *cfg)
 	if (!cfg || !cfg->listen_port || cfg->options_interval_s < 5 ||
 	    cfg->options_interval_s > 3600 || cfg->tcp_idle_s < 5 || cfg->tcp_idle_s > 3600)
 		return -EINVAL;
+	if (cfg->min_se_s < SIP_MIN_SE || cfg->min_se_s > 86400 ||
+	    (cfg->session_expires_s &&
+	     (cfg->session_expires_s > 86400 || cfg->session_expires_s < cfg->min_se_s)))
+		return -EINVAL;
 	if (!memchr(cfg->domain, 0, sizeof(cfg->domain)) ||
 	    !memchr(cfg->username, 0, sizeof(cfg->username)) ||
 	    !memchr(cfg->password, 0, sizeof(cfg->password)))
@@ -190,8 +196,9 @@ static void sip_test_cb(struct sip_call *call, const struct sip_call_info *info,
 		sip_test_call = NULL;
 		break;
 	case SIP_CALL_ENDED:
-		snprintf(sip_test_text, sizeof(sip_test_text), "ended by %s %d",
-			 info->by_remote ? "remote" : "local", info->status);
+		snprintf(sip_test_text, sizeof(sip_test_text), "ended by %s %d%s",
+			 info->by_remote ? "remote" : "local", info->status,
+			 info->q850 == 102 ? " (session timer, cause 102)" : "");
 		sip_test_call = NULL;
 		break;
 	}

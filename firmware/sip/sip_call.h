@@ -62,6 +62,16 @@ struct sip_call {
 	uint16_t reinv_port;
 	unsigned int reinv_last_ms, reinv_waited_ms; /* re-send interval, time since the 200 */
 	struct osmo_timer_list reinv_timer;
+	/* session timer (sip_session.c) */
+	uint32_t se_s, min_se_s; /* Session-Expires and Min-SE the INVITE asks (422 raises) */
+	unsigned int se_422;	/* INVITEs sent again after 422 */
+	bool st_on;		/* the timer runs */
+	bool st_we_refresh;	/* the box refreshes, else the advisor */
+	bool st_expiring;	/* the timer's next expiry ends the session */
+	uint32_t st_interval_s;
+	struct osmo_timer_list st_timer;
+	bool reinv_out;		/* the box's refresh re-INVITE waits for its answer */
+	uint32_t refresh_cseq;
 };
 
 
@@ -86,5 +96,27 @@ struct sip_call *sip_dialog_find(osip_message_t *req);
 void sip_reinvite_rx(struct sip_call *c, osip_transaction_t *tr, osip_message_t *req);
 /* The call goes: stop its retransmissions. */
 void sip_reinvite_stop(struct sip_call *c);
+
+/* ---- sip_session.c (RFC 4028) ---- */
+/* Session-Expires and Min-SE for a new call from the settings. */
+void sip_session_init(struct sip_call *c);
+/* Supported/Session-Expires/Min-SE lines for the INVITE (or a refresh) into buf ("" when
+ * session timers are off). 0 or -ENOSPC. */
+int sip_session_invite_hdrs(const struct sip_call *c, char *buf, size_t size, bool refresh);
+/* A final response to the INVITE: true when it was a 422 the INVITE should go again for (with
+ * the raised values). */
+bool sip_session_retry_422(struct sip_call *c, osip_message_t *resp);
+/* The INVITE's (or a refresh's) 2xx: start, restart or drop the timer. */
+void sip_session_answered(struct sip_call *c, osip_message_t *resp);
+/* The answer (status; 408 timeout, 503 transport) of a client INVITE transaction of an answered
+ * call: true when it was the box's refresh (handled). */
+bool sip_session_refresh_result(struct sip_call *c, osip_transaction_t *tr,
+				osip_message_t *resp, int status);
+/* A re-INVITE from the far end: 0 to go on, 491 (the box's refresh is out) or 422 (Session-
+ * Expires below Min-SE; min_se gets the value for the Min-SE header). */
+int sip_session_rx(struct sip_call *c, osip_message_t *req, char *min_se, size_t size);
+/* The 200 to that re-INVITE: Session-Expires/Require into resp, the timer restarted. */
+int sip_session_accepted(struct sip_call *c, osip_message_t *req, osip_message_t *resp);
+void sip_session_stop(struct sip_call *c);
 
 #endif

@@ -56,6 +56,8 @@ static int sip_reinvite_reply(struct sip_call *c, osip_transaction_t *tr, osip_m
 		osip_message_set_contact(resp, contact);
 		osip_message_set_allow(resp, SIP_ALLOW);
 	}
+	if (code == 200)
+		sip_session_accepted(c, req, resp);
 	if (sdp) {
 		osip_content_length_free(resp->content_length);
 		resp->content_length = NULL;
@@ -148,12 +150,19 @@ void sip_reinvite_rx(struct sip_call *c, osip_transaction_t *tr, osip_message_t 
 {
 	const osip_body_t *b = sip_sdp_body(req);
 	struct sip_media m;
-	char sdp[400], retry[8];
+	char sdp[400], retry[8], min_se[12];
 	int rc;
 
 	if (c->state != SIP_CS_CONFIRMED) {
 		sip_reinvite_reply(c, tr, req, c->state >= SIP_CS_ENDING ? 481 : 491, NULL, NULL,
 				   NULL);
+		sip_g.ctr.reinvite_rejects++;
+		return;
+	}
+	rc = sip_session_rx(c, req, min_se, sizeof(min_se));
+	if (rc) {
+		LOGP(DSIP, LOGL_INFO, "call %s: re-INVITE refused %d\n", c->call_id, rc);
+		sip_reinvite_reply(c, tr, req, rc, NULL, rc == 422 ? "Min-SE" : NULL, min_se);
 		sip_g.ctr.reinvite_rejects++;
 		return;
 	}

@@ -139,8 +139,10 @@ void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
 
 	if (c->state == SIP_CS_DONE)
 		return;
-	if (ev == SIP_CALL_FAILED || ev == SIP_CALL_ENDED)
+	if (ev == SIP_CALL_FAILED || ev == SIP_CALL_ENDED) {
 		c->state = SIP_CS_DONE;
+		sip_session_stop(c);
+	}
 	LOGP(DSIP, LOGL_INFO, "call %s: event %d status %d\n", c->call_id, ev, status);
 	if (c->cb)
 		c->cb(c, &info, c->arg);
@@ -148,7 +150,7 @@ void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
 
 static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 {
-	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1400], ip[16];
+	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1600], ip[16], se[160];
 	bool tcp = sip_request_tcp(c->uri);
 	osip_message_t *msg;
 	int rc;
@@ -159,6 +161,9 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 	if (rc < 0)
 		return rc;
 	osmo_strlcpy(c->sdp_sent, sdp, sizeof(c->sdp_sent));
+	rc = sip_session_invite_hdrs(c, se, sizeof(se), false);
+	if (rc < 0)
+		return rc;
 	rc = sip_request_route(&c->dst_ip, &c->dst_port, routes, sizeof(routes), c->uri);
 	if (rc < 0)
 		return rc;
@@ -169,9 +174,9 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 	sip_random_token(c->branch + 7, sizeof(c->branch) - 7);
 	snprintf(to, sizeof(to), "<%s>", c->uri);
 	snprintf(extra, sizeof(extra),
-		 "Contact: <sip:hlgw@%s:%u%s>\r\nAllow: " SIP_ALLOW "\r\n%s%s",
+		 "Contact: <sip:hlgw@%s:%u%s>\r\nAllow: " SIP_ALLOW "\r\n%s%s%s",
 		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port,
-		 tcp ? ";transport=tcp" : "", c->ident, auth_line ? auth_line : "");
+		 tcp ? ";transport=tcp" : "", se, c->ident, auth_line ? auth_line : "");
 	rc = sip_request_build(&msg, &(struct sip_req){
 		.tcp = tcp, .method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
 		.call_id = c->call_id, .cseq = c->cseq, .routes = routes, .extra = extra,
@@ -229,6 +234,7 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 	snprintf(c->from + strlen(c->from), 24, ";tag=%s", c->local_tag);
 	strcpy(c->branch, "z9hG4bK");
 	c->cseq = osip_build_random_number() % 10000;
+	sip_session_init(c);
 	llist_add_tail(&c->list, &sip_calls);
 	rc = sip_call_invite_send(c, NULL);
 	if (rc < 0) {
@@ -460,6 +466,16 @@ static void sip_ict_2xx(int type, osip_transaction_t *tr, osip_message_t *msg)
 
 	if (!c)
 		return;
+	if (c->state == SIP_CS_CONFIRMED && c->reinv_out && tr->orig_request &&
+	    strtoul(tr->orig_request->cseq->number, NULL, 10) == c->refresh_cseq) {
+		/* the 2xx of the box's refresh: the dialog's route set stays (RFC 3261 12.2.1.2) */
+		c->invite_cseq = c->refresh_cseq;
+		osip_free(c->invite_auth);
+		c->invite_auth = NULL;
+		sip_call_ack_send(c);
+		sip_session_refresh_result(c, tr, msg, msg->status_code);
+		return;
+	}
 	sip_call_dialog(c, msg);
 	sip_call_ack_send(c);
 	if (c->state >= SIP_CS_CONFIRMED)
@@ -482,6 +498,7 @@ static void sip_ict_2xx(int type, osip_transaction_t *tr, osip_message_t *msg)
 		return;
 	}
 	c->state = SIP_CS_CONFIRMED;
+	sip_session_answered(c, msg);
 	sip_call_event(c, SIP_CALL_ANSWERED, msg->status_code, false, &c->media);
 }
 
@@ -496,7 +513,12 @@ static void sip_ict_final(int type, osip_transaction_t *tr, osip_message_t *msg)
 	struct sip_call *c = sip_call_of(tr);
 	char line[900];
 
+	if (c && c->state >= SIP_CS_CONFIRMED)
+		sip_session_refresh_result(c, tr, msg, msg->status_code);
 	if (!c || c->state >= SIP_CS_CONFIRMED)
+		return;
+	if (!c->cancelled && !c->cancel_wanted && sip_session_retry_422(c, msg) &&
+	    sip_call_invite_send(c, NULL) == 0)
 		return;
 	if (!c->cancelled && !c->cancel_wanted && sip_auth_retry_ok(c, msg) &&
 	    sip_auth_line(line, sizeof(line), msg, "INVITE", c->uri) == 0) {
@@ -518,6 +540,8 @@ static void sip_ict_timeout(int type, osip_transaction_t *tr, osip_message_t *ms
 
 	if (c && c->state < SIP_CS_CONFIRMED)
 		sip_call_event(c, SIP_CALL_FAILED, c->tp_failed ? 503 : 408, false, NULL);
+	else if (c && c->state == SIP_CS_CONFIRMED)
+		sip_session_refresh_result(c, tr, NULL, 408);
 }
 
 /* BYE/CANCEL (calls) and OPTIONS (keep-alive) answered or timed out */
@@ -556,6 +580,8 @@ static void sip_transport_err(int type, osip_transaction_t *tr, int error)
 		sip_ka_answer(o, tr, 503, true);
 	else if (c && type == OSIP_ICT_TRANSPORT_ERROR && c->state < SIP_CS_CONFIRMED)
 		sip_call_event(c, SIP_CALL_FAILED, 503, false, NULL);
+	else if (c && type == OSIP_ICT_TRANSPORT_ERROR && c->state == SIP_CS_CONFIRMED)
+		sip_session_refresh_result(c, tr, NULL, 503);
 	else if (c && type == OSIP_NICT_TRANSPORT_ERROR && c->state == SIP_CS_ENDING)
 		sip_call_event(c, SIP_CALL_ENDED, 503, false, NULL);
 }
@@ -714,6 +740,7 @@ static void sip_kill(int type, osip_transaction_t *tr)
 static void sip_call_free(struct sip_call *c)
 {
 	sip_reinvite_stop(c);
+	sip_session_stop(c);
 	llist_del(&c->list);
 	osip_free(c->ack);
 	osip_free(c->invite_auth);

@@ -15,6 +15,8 @@
 #define SIP_DEFAULT_PORT 5060
 #define SIP_DEFAULT_OPTIONS_INTERVAL 30 /* s */
 #define SIP_DEFAULT_TCP_IDLE 120 /* s */
+#define SIP_DEFAULT_SESSION_EXPIRES 1800 /* s, RFC 4028's recommendation */
+#define SIP_MIN_SE 90		 /* s, RFC 4028 4: the floor of Min-SE */
 #define SIP_NAME_MAX 64
 
 /* ---- configuration (console `sip` node) ---- */
@@ -28,11 +30,14 @@ struct sip_cfg {
 	uint16_t options_interval_s;	/* OPTIONS keep-alive period, 5..3600 s */
 	bool proxy_tcp;			/* reach the outbound proxy over TCP */
 	uint16_t tcp_idle_s;		/* close a TCP connection idle this long, 5..3600 s */
+	uint32_t session_expires_s;	/* RFC 4028 session interval asked, 90..86400 s; 0 off */
+	uint32_t min_se_s;		/* Min-SE: the shortest interval accepted, 90..86400 s */
 };
 
 void sip_get_cfg(struct sip_cfg *cfg);
 /* Apply settings (rebinds the UDP port when it changed). Returns 0, -EINVAL (port 0, interval
- * out of 5..3600, names with blanks/quotes/control characters), -EADDRINUSE (bind failed). */
+ * out of 5..3600, names with blanks/quotes/control characters, session-expires not 0 or in
+ * 90..86400 or below min-se), -EADDRINUSE (bind failed). */
 int sip_set_cfg(const struct sip_cfg *cfg);
 
 /* ---- status (`show sip`) ---- */
@@ -54,7 +59,9 @@ struct sip_counters {
 	uint32_t tcp_size_switch; /* requests made TCP for being over 1300 octets (RFC 3261
 				   * 18.1.1) */
 	uint32_t reinvites;	  /* re-INVITEs from the far end accepted (200) */
-	uint32_t reinvite_rejects; /* refused: 488 (no usable SDP), 491/500 (overlap) */
+	uint32_t reinvite_rejects; /* refused: 488 (no usable SDP), 491/500 (overlap), 422 */
+	uint32_t session_refreshes; /* refresh re-INVITEs the box sent (RFC 4028) */
+	uint32_t session_expiries;  /* sessions ended by their timer (BYE, cause 102) */
 };
 
 struct sip_status {

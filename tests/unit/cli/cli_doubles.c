@@ -249,6 +249,8 @@ static struct sip_cfg dbl_sip_cfg = {
 	.listen_port = SIP_DEFAULT_PORT,
 	.options_interval_s = SIP_DEFAULT_OPTIONS_INTERVAL,
 	.tcp_idle_s = SIP_DEFAULT_TCP_IDLE,
+	.session_expires_s = SIP_DEFAULT_SESSION_EXPIRES,
+	.min_se_s = SIP_MIN_SE,
 };
 
 void sip_get_cfg(struct sip_cfg *cfg)

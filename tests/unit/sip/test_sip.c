@@ -6,6 +6,7 @@
  * oSIP with the transport's test backdoor as the far end: INVITE/180/200/ACK/re-ACK/BYE, 486,
  * 401 + Authorization, CANCEL/487, BYE from the far end, OPTIONS and its retransmission.
  */
+#define _GNU_SOURCE /* strcasestr */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,14 +83,15 @@ static void rx(const char *text)
 	sip_run();
 }
 
-/* Value of header name (first occurrence, case-sensitive full name) in msg, into buf */
+/* Value of header name (first occurrence, full name, any case: oSIP writes the names it does
+ * not know in lower case) in msg, into buf */
 static const char *hdr(char *buf, size_t size, const char *msg, const char *name)
 {
 	char key[64];
 	const char *p, *e;
 
 	snprintf(key, sizeof(key), "\r\n%s: ", name);
-	p = strstr(msg, key);
+	p = strcasestr(msg, key);
 	if (!p)
 		return NULL;
 	p += strlen(key);
@@ -875,6 +877,8 @@ static struct sip_call *answered_call(void)
 }
 
 /* The far end's in-dialog request; body is SDP or NULL */
+static const char *far_extra = ""; /* more header lines for far_req */
+
 static void far_req(const char *method, const char *body, unsigned int cseq)
 {
 	static unsigned int branch; /* unique: older tests' transactions live on */
@@ -884,8 +888,8 @@ static void far_req(const char *method, const char *body, unsigned int cseq)
 		 "%s sip:hlgw@198.18.0.2:5060 SIP/2.0\r\n"
 		 "Via: SIP/2.0/UDP 198.18.0.1:5070;branch=z9hG4bK-far-%s-%u\r\n"
 		 "From: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %u %s\r\n"
-		 "Contact: <sip:hold@198.18.0.1:5070>\r\n%sContent-Length: %zu\r\n\r\n%s",
-		 method, method, ++branch, dlg.from, dlg.to, dlg.cid, cseq, method,
+		 "Contact: <sip:hold@198.18.0.1:5070>\r\n%s%sContent-Length: %zu\r\n\r\n%s",
+		 method, method, ++branch, dlg.from, dlg.to, dlg.cid, cseq, method, far_extra,
 		 body ? "Content-Type: application/sdp\r\n" : "", body ? strlen(body) : 0,
 		 body ? body : "");
 	rx(buf);
@@ -1021,6 +1025,160 @@ static void test_reinvite_no_sdp(void **state)
 	osmo_gettimeofday_override = false;
 }
 
+/* ---- session timers (RFC 4028), on libosmocore's fake clock ---- */
+
+static void set_session(uint32_t se, uint32_t min_se)
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.session_expires_s = se;
+	cfg.min_se_s = min_se;
+	assert_int_equal(sip_set_cfg(&cfg), 0);
+}
+
+/* The last message sent whose first line starts with start, or NULL */
+static const char *sent(const char *start)
+{
+	unsigned int i;
+
+	for (i = n_tx; i-- > 0;)
+		if (!strncmp(tx[i].text, start, strlen(start)))
+			return tx[i].text;
+	return NULL;
+}
+
+static void test_session_uac_refresh(void **state)
+{
+	char inv[SIP_MAX_MSG + 1], v[128], se[64];
+	const char *m;
+
+	osmo_gettimeofday_override = true;
+	set_session(90, 90);
+	invite("sip:st1@198.18.0.1:5070");
+	strcpy(inv, tx[0].text);
+	assert_string_equal(hdr(v, sizeof(v), inv, "Supported"), "timer");
+	assert_string_equal(hdr(v, sizeof(v), inv, "Session-Expires"), "90");
+	assert_string_equal(hdr(v, sizeof(v), inv, "Min-SE"), "90");
+	/* 422 with a higher Min-SE: the INVITE again asking for it */
+	n_tx = 0;
+	respond(inv, 422, "Session Interval Too Small", "s1", NULL, "Min-SE: 120\r\n");
+	m = sent("INVITE sip:st1@");
+	assert_non_null(m);
+	strcpy(inv, m);
+	assert_string_equal(hdr(v, sizeof(v), inv, "Session-Expires"), "120");
+	assert_string_equal(hdr(v, sizeof(v), inv, "Min-SE"), "120");
+	assert_int_equal(ev.n, 0);
+	/* 200 with refresher=uac: the box refreshes at 60 s, not before */
+	n_tx = 0;
+	respond(inv, 200, "OK", "s2", answer_sdp, "Session-Expires: 120;refresher=uac\r\n"
+						 "Require: timer\r\n");
+	assert_int_equal(ev.last.ev, SIP_CALL_ANSWERED);
+	n_tx = 0;
+	advance_ms(59000);
+	sip_run();
+	assert_null(sent("INVITE "));
+	advance_ms(1000);
+	sip_run();
+	m = sent("INVITE ");
+	assert_non_null(m);
+	strcpy(inv, m);
+	snprintf(se, sizeof(se), "120;refresher=uac");
+	assert_string_equal(hdr(v, sizeof(v), inv, "Session-Expires"), se);
+	assert_non_null(strstr(hdr(v, sizeof(v), inv, "To"), "tag=s2"));
+	assert_int_equal(sdp_version(inv), 1); /* the session unchanged: same SDP, same version */
+	assert_int_equal(sip_g.ctr.session_refreshes, 1);
+	/* its 200: ACKed with its CSeq; the next refresh 60 s later */
+	n_tx = 0;
+	respond(inv, 200, "OK", "s2", answer_sdp, "Session-Expires: 120;refresher=uac\r\n");
+	m = sent("ACK ");
+	assert_non_null(m);
+	assert_int_equal(atoi(hdr(v, sizeof(v), m, "CSeq")), atoi(hdr(se, sizeof(se), inv, "CSeq")));
+	n_tx = 0;
+	advance_ms(59000);
+	sip_run();
+	assert_null(sent("INVITE "));
+	advance_ms(1000);
+	sip_run();
+	m = sent("INVITE ");
+	assert_non_null(m);
+	strcpy(inv, m);
+	/* the advisor re-INVITEs meanwhile (glare): 491 */
+	n_tx = 0;
+	hdr(dlg.to, sizeof(dlg.to), inv, "From");
+	snprintf(dlg.from, sizeof(dlg.from), "<sip:st1@198.18.0.1:5070>;tag=s2");
+	hdr(dlg.cid, sizeof(dlg.cid), inv, "Call-ID");
+	far_req("INVITE", resume_sdp, 7);
+	assert_int_equal(status_of(tx[0].text), 491);
+	/* the refresh is never answered: BYE with cause 102 where the far end would end it */
+	n_tx = 0;
+	ev.n = 0;
+	advance_ms(20000);
+	sip_run();
+	assert_null(sent("BYE "));
+	advance_ms(10000);
+	sip_run();
+	m = sent("BYE ");
+	assert_non_null(m);
+	assert_string_equal(hdr(v, sizeof(v), m, "Reason"), "Q.850;cause=102");
+	assert_int_equal(ev.last.ev, SIP_CALL_ENDED);
+	assert_int_equal(ev.last.q850, 102);
+	assert_int_equal(sip_g.ctr.session_expiries, 1);
+	set_session(SIP_DEFAULT_SESSION_EXPIRES, SIP_MIN_SE);
+	osmo_gettimeofday_override = false;
+}
+
+static void test_session_uas_refresher(void **state)
+{
+	char inv[SIP_MAX_MSG + 1], v[128];
+	const char *m;
+
+	osmo_gettimeofday_override = true;
+	set_session(90, 90);
+	invite("sip:st2@198.18.0.1:5070");
+	strcpy(inv, tx[0].text);
+	respond(inv, 200, "OK", "u1", answer_sdp, "Session-Expires: 90;refresher=uas\r\n");
+	assert_int_equal(ev.last.ev, SIP_CALL_ANSWERED);
+	hdr(dlg.to, sizeof(dlg.to), inv, "From");
+	snprintf(dlg.from, sizeof(dlg.from), "<sip:st2@198.18.0.1:5070>;tag=u1");
+	hdr(dlg.cid, sizeof(dlg.cid), inv, "Call-ID");
+	/* the advisor refreshes at 40 s: answered with the interval, the timer starts over */
+	n_tx = 0;
+	advance_ms(40000);
+	far_extra = "Supported: timer\r\nSession-Expires: 90\r\n";
+	far_req("INVITE", resume_sdp, 20);
+	far_extra = "";
+	assert_int_equal(status_of(tx[0].text), 200);
+	assert_string_equal(hdr(v, sizeof(v), tx[0].text, "Session-Expires"),
+			    "90;refresher=uac");
+	assert_string_equal(hdr(v, sizeof(v), tx[0].text, "Require"), "timer");
+	far_req("ACK", NULL, 20);
+	/* a refresh asking less than Min-SE: 422 with Min-SE; the timer runs on */
+	n_tx = 0;
+	far_extra = "Session-Expires: 60\r\n";
+	far_req("INVITE", resume_sdp, 21);
+	far_extra = "";
+	assert_int_equal(n_tx, 1);
+	assert_int_equal(status_of(tx[0].text), 422);
+	assert_string_equal(hdr(v, sizeof(v), tx[0].text, "Min-SE"), "90");
+	/* no refresh after that: BYE 90 - 30 = 60 s after the last accepted refresh */
+	n_tx = 0;
+	ev.n = 0;
+	advance_ms(59000);
+	sip_run();
+	assert_null(sent("BYE "));
+	advance_ms(1000);
+	sip_run();
+	m = sent("BYE ");
+	assert_non_null(m);
+	assert_string_equal(hdr(v, sizeof(v), m, "Reason"), "Q.850;cause=102");
+	assert_int_equal(ev.last.ev, SIP_CALL_ENDED);
+	assert_int_equal(ev.last.q850, 102);
+	/* the 2xx without Session-Expires: no timer at all */
+	set_session(SIP_DEFAULT_SESSION_EXPIRES, SIP_MIN_SE);
+	osmo_gettimeofday_override = false;
+}
+
 static void test_cfg(void **state)
 {
 	struct sip_cfg cfg, bad;
@@ -1041,6 +1199,19 @@ static void test_cfg(void **state)
 	bad.proxy_addr = 0xe0000001u;
 	assert_int_equal(sip_set_cfg(&bad), -EINVAL);
 	assert_int_equal(cfg.tcp_idle_s, 120);
+	assert_int_equal(cfg.session_expires_s, 1800);
+	assert_int_equal(cfg.min_se_s, 90);
+	bad = cfg;
+	bad.min_se_s = 89;
+	assert_int_equal(sip_set_cfg(&bad), -EINVAL);
+	bad = cfg;
+	bad.session_expires_s = 100;
+	bad.min_se_s = 120;
+	assert_int_equal(sip_set_cfg(&bad), -EINVAL);
+	bad = cfg;
+	bad.session_expires_s = 0; /* off */
+	assert_int_equal(sip_set_cfg(&bad), 0);
+	assert_int_equal(sip_set_cfg(&cfg), 0);
 	bad = cfg;
 	bad.tcp_idle_s = 4;
 	assert_int_equal(sip_set_cfg(&bad), -EINVAL);
@@ -1069,6 +1240,8 @@ int main(void)
 		cmocka_unit_test_setup(test_tcp_uas, setup),
 		cmocka_unit_test_setup(test_reinvite_hold, setup),
 		cmocka_unit_test_setup(test_reinvite_no_sdp, setup),
+		cmocka_unit_test_setup(test_session_uac_refresh, setup),
+		cmocka_unit_test_setup(test_session_uas_refresher, setup),
 		cmocka_unit_test_setup(test_cfg, setup),
 	};
 
