@@ -15,6 +15,11 @@
 
 #include <hlgw/sip.h>
 
+#include "autoconf.h"
+#ifndef CONFIG_SIP_TCP_CONNS
+#define CONFIG_SIP_TCP_CONNS 32 /* builds whose .config predates the option */
+#endif
+
 /* Largest datagram taken: oSIP copies and re-copies messages, and nothing the box talks to
  * sends more than a few kilobytes; anything bigger is dropped and counted. */
 #define SIP_MAX_MSG 8192
@@ -85,7 +90,8 @@ int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len);
 int sip_frame_stream(const char *buf, size_t len, size_t *off, size_t *msg_len);
 
 /* ---- sip_tcp.c ---- */
-#define SIP_TCP_MAX 8 /* connections at once, both directions */
+#define SIP_TCP_MAX CONFIG_SIP_TCP_CONNS /* connections at once, both directions */
+#define SIP_TCP_MAX_IN (SIP_TCP_MAX / 2) /* of them accepted: the rest stays for advisors */
 int sip_tcp_listen(uint16_t port);
 /* Close every connection and the listener. */
 void sip_tcp_shutdown(void);

@@ -294,16 +294,20 @@ static void sip_tcp_callbacks(struct sip_tcp_conn *c)
 
 static err_t sip_tcp_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
-	struct sip_tcp_conn *c;
+	struct sip_tcp_conn *c = NULL;
+	unsigned int i, n_in = 0;
 	char a[16];
 
 	if (err != ERR_OK || !pcb)
 		return ERR_VAL;
-	if (!IP_IS_V4(&pcb->remote_ip) ||
+	for (i = 0; i < SIP_TCP_MAX; i++)
+		n_in += sip_tcp_conns[i].pcb && sip_tcp_conns[i].incoming;
+	if (n_in >= SIP_TCP_MAX_IN || !IP_IS_V4(&pcb->remote_ip) ||
 	    !(c = sip_tcp_alloc(pcb, lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&pcb->remote_ip))),
 				pcb->remote_port))) {
 		sip_g.ctr.tcp_rejects++;
-		LOGP(DSIP, LOGL_NOTICE, "TCP connection refused: all %u in use\n", SIP_TCP_MAX);
+		LOGP(DSIP, LOGL_NOTICE, "TCP connection refused: %u from peers, %u in all\n",
+		     n_in, SIP_TCP_MAX);
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}

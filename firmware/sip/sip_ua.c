@@ -469,11 +469,21 @@ static void sip_ict_2xx(int type, osip_transaction_t *tr, osip_message_t *msg)
 	if (c->state == SIP_CS_CONFIRMED && c->reinv_out && tr->orig_request &&
 	    strtoul(tr->orig_request->cseq->number, NULL, 10) == c->refresh_cseq) {
 		/* the 2xx of the box's refresh: the dialog's route set stays (RFC 3261 12.2.1.2) */
+		struct sip_media m;
+
 		c->invite_cseq = c->refresh_cseq;
 		osip_free(c->invite_auth);
 		c->invite_auth = NULL;
 		sip_call_ack_send(c);
 		sip_session_refresh_result(c, tr, msg, msg->status_code);
+		/* the answer to the refresh's offer may move the stream too */
+		b = sip_sdp_body(msg);
+		if (b && sip_sdp_answer_parse(&m, b->body, b->length) == 0 &&
+		    (m.addr != c->media.addr || m.port != c->media.port ||
+		     m.sendonly != c->media.sendonly || m.te_pt != c->media.te_pt)) {
+			c->media = m;
+			sip_call_event(c, SIP_CALL_MEDIA, msg->status_code, false, &c->media);
+		}
 		return;
 	}
 	sip_call_dialog(c, msg);

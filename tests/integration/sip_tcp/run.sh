@@ -11,6 +11,7 @@
 #   requests   sipp -t t1 sends OPTIONS, FOO, INFO, BYE, CANCEL over TCP: 200/501/405/481/481
 #   stream     stream.py: a request in pieces, three in one segment, a CRLF ping, a body too
 #              large (413, closed), binary junk (closed, no answer)
+#   flood      peers get at most half of the connections: one more is refused
 #   idle       tcp-idle 5: the connections close when unused; running-config keeps tcp-idle
 # tshark decodes SIP over TCP in the capture with nothing malformed (but the junk).
 # Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
@@ -90,6 +91,12 @@ show_sip
 rejects=$(sed -n 's/.* \([0-9]*\) rejects,.*/\1/p' "$con_out")
 [ "${rejects:-0}" -ge 2 ] || fail "stream: rejects not counted: $(cat "$con_out")"
 log "stream: split request 200, 3 in a segment 200/501/200 in order, ping pong, 413 + close, junk closed ($rejects rejects)"
+
+# ---- a flood of connections: half of them for peers, the rest kept for advisors --------------
+conns=$(sed -n 's/^#define CONFIG_SIP_TCP_CONNS \([0-9]*\)/\1/p' "$build/include/autoconf.h")
+ip netns exec "$ns" python3 "$here/stream.py" "$box_ip" 5060 "$host_ip" flood $((conns / 2)) \
+	>"$work/flood.out" 2>&1 || fail "flood: $(cat "$work/flood.out")"
+log "$(cat "$work/flood.out") (SIP_TCP_CONNS $conns)"
 
 # ---- idle close ---------------------------------------------------------------------------------
 console "configure terminal"

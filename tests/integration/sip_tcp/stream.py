@@ -4,7 +4,7 @@
    cut mid-line, body cut), three requests in one segment, a double-CRLF ping, then on fresh
    connections a body too large for the box (413 and close) and binary junk (closed, nothing
    answered). stream.py BOX_IP BOX_PORT SRC_IP -> prints what came back; exit 1 on a wrong
-   answer. With "idle S" instead: one OPTIONS, then the connection is left open and the box
+   answer. With "flood N": N + 1 connections at once, exactly N served. With "idle S" instead: one OPTIONS, then the connection is left open and the box
    must close it between S and S + 3 seconds later."""
 import socket
 import sys
@@ -52,6 +52,24 @@ def read_responses(s, count):
         out.append((int(lines[0].split()[1]), cseq[0].decode() if cseq else ""))
     return out
 
+
+if len(sys.argv) > 5 and sys.argv[4] == "flood":
+    # N connections from peers are served; the next one is refused (reset), the box keeps the
+    # rest of its connections for advisors
+    limit, socks, served = int(sys.argv[5]), [], 0
+    for i in range(limit + 1):
+        try:
+            s = conn()
+            s.sendall(req(b"OPTIONS", 1))
+            if read_responses(s, 1) == [(200, "CSeq: 1 OPTIONS")]:
+                served += 1
+            socks.append(s)
+        except OSError:
+            pass
+    for s in socks:
+        s.close()
+    print("flood: %d of %d connections served" % (served, limit + 1))
+    sys.exit(0 if served == limit else 1)
 
 if len(sys.argv) > 5 and sys.argv[4] == "idle":
     s = conn()

@@ -1088,9 +1088,14 @@ static void test_session_uac_refresh(void **state)
 	assert_non_null(strstr(hdr(v, sizeof(v), inv, "To"), "tag=s2"));
 	assert_int_equal(sdp_version(inv), 1); /* the session unchanged: same SDP, same version */
 	assert_int_equal(sip_g.ctr.session_refreshes, 1);
-	/* its 200: ACKed with its CSeq; the next refresh 60 s later */
+	/* its 200 (the advisor's port moved meanwhile): ACKed with its CSeq, the stream follows;
+	 * the next refresh 60 s later */
 	n_tx = 0;
-	respond(inv, 200, "OK", "s2", answer_sdp, "Session-Expires: 120;refresher=uac\r\n");
+	ev.n = 0;
+	respond(inv, 200, "OK", "s2", resume_sdp, "Session-Expires: 120;refresher=uac\r\n");
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.last.ev, SIP_CALL_MEDIA);
+	assert_int_equal(ev.media.port, 6002);
 	m = sent("ACK ");
 	assert_non_null(m);
 	assert_int_equal(atoi(hdr(v, sizeof(v), m, "CSeq")), atoi(hdr(se, sizeof(se), inv, "CSeq")));
