@@ -7,7 +7,8 @@
 # sendrecv, o= version 2, 3, then 3 unchanged); tshark counts the box's RTP in each phase:
 # none to the advisor while held, ~50/s after resuming, to 6002 only after the move, to 6000
 # again after the ACK's answer. The ISDN call stays up throughout (no DISCONNECT before the
-# advisor's BYE, which ends it with cause 16).
+# advisor's BYE, which ends it with cause 16). The hotline's first advisor is reached over TCP
+# where nothing listens: the refused connection makes the box go on to the sipp advisor at once.
 # Needs root (ip netns, tap). Addresses 198.18.0.0/24 inside the namespace only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +61,7 @@ cat >"$T/factory.cfg" <<EOF
 interface ethernet 0
  ip address $box_ip 255.255.255.0
 hotline 0800123
+ advisor sip:dead@$adv_ip:5099;transport=tcp
  advisor sip:adv@$adv_ip:5071
 EOF
 start_psim
@@ -84,8 +86,15 @@ done
 sipp_pid=$!
 sleep 0.3
 m=$(mark)
+t0=$(now_ms)
 cmd "call called=0800123 calling=30123456 bchan=1"
 wait_ev "$m" 5 '"ev":"connect"' || fail "no CONNECT"
+t_conn=$(($(now_ms) - t0))
+console enable 'show sip'
+grep -qE 'TCP: 0 connections open, 0 accepted, 0 opened, 1 failed' "$T/out" ||
+	fail "the first advisor (TCP, nothing listening) was not tried: $(cat "$T/out")"
+log "first advisor over TCP refused the connection: the second answered, CONNECT after $t_conn ms"
+[ "$t_conn" -lt 3000 ] || fail "CONNECT only after $t_conn ms: the refused connection was not taken as unreachable at once"
 for _ in $(seq 150); do kill -0 "$sipp_pid" 2>/dev/null || break; sleep 0.1; done
 rc=0
 wait "$sipp_pid" || rc=$?
