@@ -26,15 +26,7 @@ box= psim= sipp_pid= cap_pid=
 log() { echo "hold: $*"; }
 fail() {
 	echo "hold: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 10):" >&2
-	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 15)" >&2
-		tail -n 15 "$f" >&2
-	done
+	fail_dump
 	exit 1
 }
 . "$top/tests/integration/lib.sh"
@@ -66,19 +58,9 @@ hotline 0800123
 EOF
 start_psim
 start_box
-ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
-wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
-for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
-[ -L "$T/console" ] || fail "no console"
-sleep 0.5 # design.md 7: not right after link-up
+net_up "$adv_ip"
 
-ip netns exec "$ns" tshark -i "$tap" -w "$T/cap.pcapng" -q >"$T/tshark.log" 2>&1 &
-cap_pid=$!
-for _ in $(seq 50); do
-	grep -q 'Capturing on' "$T/tshark.log" 2>/dev/null && break
-	sleep 0.1
-done
+start_tshark "$T/cap.pcapng"
 
 (cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 40s -timeout_error \
 	-sf "$here/adv_hold.xml" -i "$adv_ip" -p 5071 -m 1 -mi "$adv_ip" -mp 6000 -rtp_echo) \
@@ -103,10 +85,7 @@ sipp_pid=
 wait_ev "$m" 5 '"ev":"disconnect".*"cause":16' || fail "no DISCONNECT 16 after the advisor's BYE"
 n_disc=$(tail -n +$((m + 1)) "$EV" | grep -c '"ev":"disconnect"')
 [ "$n_disc" = 1 ] || fail "the ISDN call was cleared $n_disc times"
-sleep 0.3
-kill -INT "$cap_pid"
-wait "$cap_pid" || true
-cap_pid=
+stop_tshark
 
 # the box's 200s to the re-INVITEs (CSeq 1..4), the ACK with the answer (4), its RTP to 6000/6002
 cap=$T/cap.pcapng

@@ -27,15 +27,7 @@ box= psim= cap_pid= pids=()
 log() { echo "session_timer: $*"; }
 fail() {
 	echo "session_timer: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 10):" >&2
-	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 15)" >&2
-		tail -n 15 "$f" >&2
-	done
+	fail_dump
 	exit 1
 }
 . "$top/tests/integration/lib.sh"
@@ -85,20 +77,9 @@ hotline 0800200
 EOF
 start_psim
 start_box
-ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
-wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
-for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
-[ -L "$T/console" ] || fail "no console"
-sleep 0.5 # design.md 7: not right after link-up
+net_up "$adv_ip"
 
-ip netns exec "$ns" tshark -i "$tap" -w "$T/cap.pcapng" -q -f "udp port 5060" \
-	>"$T/tshark.log" 2>&1 &
-cap_pid=$!
-for _ in $(seq 50); do
-	grep -q 'Capturing on' "$T/tshark.log" 2>/dev/null && break
-	sleep 0.1
-done
+start_tshark "$T/cap.pcapng" -f "udp port 5060"
 
 sipp_bg refresh 5071 adv_refresh.xml 6000
 a_pid=${pids[-1]}
@@ -118,10 +99,7 @@ wait_ev "$m" 5 '"ev":"disconnect".*"call":2,"cause":102,' || fail "expire: no DI
 console enable 'show sip'
 grep -q 'Session timer 90 s (Min-SE 90 s): 1 refreshes sent, 1 sessions expired' "$T/out" ||
 	fail "show sip: $(cat "$T/out")"
-sleep 0.3
-kill -INT "$cap_pid"
-wait "$cap_pid" || true
-cap_pid=
+stop_tshark
 
 # when: sipp's 200 with Session-Expires to each INVITE, the box's refresh and its BYE
 f() { tshark -r "$T/cap.pcapng" -Y "$1" -T fields -e frame.time_relative 2>/dev/null | head -n 1; }
