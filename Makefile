@@ -8,6 +8,8 @@ BOARD ?= sim
 O := build/$(BOARD)
 PY := /usr/bin/python3
 KCONFIG_ENV = KCONFIG_CONFIG=$(O)/.config srctree=$(CURDIR)
+# the .config's origin; a bench may build a variant in its own O= from another one
+DEFCONFIG ?= board/$(BOARD)/defconfig
 LWIP_DIR := build/src/lwip-2.1.3+dfsg1
 V ?= 0
 ifeq ($(V),0)
@@ -32,14 +34,16 @@ CPPFLAGS := -I$(O)/include -Ifirmware/include -Ifirmware -Idrivers/include -Idri
 PKGS := libosmocore libosmovty libosip2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS = $(PKG_LIBS) -lpri -lm
+# -z now: symbols bound at load, as in a statically linked firmware image; lazy binding would
+# put ~120,000 instructions of dynamic linker work into the first call's SETUP -> INVITE.
+LIBS = $(PKG_LIBS) -lpri -lm -Wl,-z,relro,-z,now
 
 .PHONY: all deps test unit integration demo bench clean distclean menuconfig savedefconfig \
 	config defconfig-apply
 all: $(O)/hlgw $(O)/pstn-sim
 
 # ---- configuration ------------------------------------------------------------------------
-$(O)/.config: board/$(BOARD)/defconfig Kconfig
+$(O)/.config: $(DEFCONFIG) Kconfig
 	$(Q)mkdir -p $(O)
 	$(Q)$(KCONFIG_ENV) $(PY) /usr/lib/python3/dist-packages/defconfig.py --kconfig Kconfig $< >/dev/null
 # make <board>_defconfig: start build/<board>/.config afresh from board/<board>/defconfig
@@ -70,9 +74,12 @@ else
 DRV_SRCS := $(filter-out %_sim.c,$(wildcard drivers/*/*.c))
 endif
 BOARD_SRCS := $(wildcard board/$(BOARD)/*.c)
-HLGW_SRCS := $(FW_SRCS) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
+# the countries' call-progress tones, generated from DAHDI's libtonezone (firmware/dsp/cptone.h)
+TONEZONE_C := $(O)/gen/tonezone_data.c
+HLGW_SRCS := $(FW_SRCS) $(TONEZONE_C) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 # pstn-sim: the telco side, on the same framer and D-channel code as the box
-PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c)
+PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c) \
+	firmware/dsp/dtmf.c firmware/dsp/g711.c
 
 obj = $(patsubst %.c,$(O)/obj/%.o,$(patsubst $(LWIP_DIR)/%,lwip/%,$(1)))
 HLGW_OBJS := $(call obj,$(HLGW_SRCS))
@@ -85,6 +92,15 @@ $(O)/obj/%.o: %.c $(O)/include/autoconf.h
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(O)/tools/gen_tonezone: tools/tonezone/gen_tonezone.c firmware/dsp/cptone.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	$(Q)$(CC) -Ifirmware $(CFLAGS) -o $@ $< -ltonezone
+$(TONEZONE_C): $(O)/tools/gen_tonezone
+	@mkdir -p $(dir $@)
+	@echo "  GEN $@"
+	$(Q)$< $@
 
 $(O)/hlgw: $(HLGW_OBJS)
 	@echo "  LD $@"
@@ -120,6 +136,8 @@ include tools/bench/bench.mk
 include tools/bench/ecan.mk
 include tools/bench/net_rx.mk
 include tools/bench/setup.mk
+include tools/bench/capacity.mk
+include tools/bench/dtmf.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
 		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
@@ -138,6 +156,12 @@ bench: $(BENCH_BINS)
 	@echo "advisor->caller RX: RTP checks + jitter buffer, instructions per 20 ms packet by"
 	@echo "callgrind (anchor: <= 1,200 per packet including the jitter buffer):"
 	$(Q)$(O)/bench/bench_jbuf
+	@echo
+	$(Q)$(O)/bench/bench_setup
+	@echo
+	$(Q)$(MAKE) --no-print-directory bench-capacity
+	@echo
+	$(Q)$(O)/bench/bench_dtmf
 
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-tests.sh unit $(O) $(UNIT_TESTS)

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make demo: the telco side (pstn-sim) and the sim appliance on an E1 PRI line, the appliance
 # on a tap in a private network namespace. Waits for the D-channel, pings the box, shows the
-# span and ISDN status from the box's console, places a call, and exits 0 when all went well.
+# span and ISDN status from the box's console, places hotline calls to two baresip advisors
+# (one after another advisor rang out) and one to an unknown number, prints per call the
+# hotline, advisor, answer time, talk seconds and the audio checked both ways, cuts the line
+# for 2 s, and exits 0 when all went well.
 # Needs root (network namespace, tap). Addresses: 198.18.0.0/24, inside the namespace only.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +13,7 @@ O=${1:-build/sim}
 case $O in /*) build=$O ;; *) build=$top/$O ;; esac
 ns=hlgw-demo-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-demo.XXXXXX")
-psim_pid= box_pid= anna_pid=
+psim_pid= box_pid= anna_pid= ben_pid=
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() {
@@ -29,6 +32,7 @@ stop_pid() { # SIGTERM, up to 3 s to finish, then SIGKILL
 }
 cleanup() {
 	stop_pid "$anna_pid"
+	stop_pid "$ben_pid"
 	stop_pid "$box_pid"
 	stop_pid "$psim_pid"
 	# whatever still runs in the namespace (nothing should) goes with it
@@ -74,6 +78,9 @@ hotline 0800123456
  ring-timeout 5
  advisor sip:max@198.18.0.1:5070
  advisor sip:anna@198.18.0.1:5080
+hotline 0800222333
+ advisor sip:ben@198.18.0.1:5090
+ advisor sip:anna@198.18.0.1:5080
 CFG
 t0=$(date +%s%N)
 ip netns exec "$ns" "$build/hlgw" -e "$work/e1.sock" -t hlgw0 -c "$work/console" -f "$work/flash.bin" \
@@ -99,14 +106,18 @@ say "console: show ip interface"
 con "show ip interface"
 
 say "hotline calls: the box routes them to SIP advisors (baresip) with RTP media"
-# advisor anna: a baresip that answers by itself and says a 1004 Hz tone at -10 dBm0; advisor
-# max is not logged in (nothing listens there), so his calls ring out after the ring-timeout
-"$top/tools/tone" gen "$work/anna.wav" 1004 -10 12
-mkdir -p "$work/anna" "$work/rec"
-cat >"$work/anna/config" <<BS
+# advisors anna and ben: baresips that answer by themselves, anna saying a 1004 Hz tone, ben
+# 1500 Hz, both at -10 dBm0; advisor max is not logged in (nothing listens there), so calls to
+# him ring out after the ring-timeout
+mkdir -p "$work/rec"
+advisor() { # NAME PORT HZ: start a baresip advisor; sets ${NAME}_pid
+	local d="$work/$1"
+	mkdir -p "$d" "$work/rec/$1"
+	"$top/tools/tone" gen "$d/says.wav" "$3" -10 30
+	cat >"$d/config" <<BS
 poll_method		epoll
-sip_listen		198.18.0.1:5080
-audio_source		aufile,$work/anna.wav
+sip_listen		198.18.0.1:$2
+audio_source		aufile,$d/says.wav
 audio_player		aubridge,sink
 audio_alert		aubridge,sink
 audio_srate		8000
@@ -116,14 +127,17 @@ module			g711.so
 module			aufile.so
 module			aubridge.so
 module			sndfile.so
-snd_path		$work/rec
+snd_path		$work/rec/$1
 module_app		account.so
 module_app		menu.so
 BS
-echo "<sip:anna@198.18.0.1:5080>;regint=0;answermode=auto;audio_codecs=pcma" >"$work/anna/accounts"
-ip netns exec "$ns" baresip -f "$work/anna" >"$work/anna.log" 2>&1 </dev/null &
-anna_pid=$!
-for _ in $(seq 50); do in_ns ss -Hlun "sport = :5080" | grep -q . && break; sleep 0.1; done
+	echo "<sip:$1@198.18.0.1:$2>;regint=0;answermode=auto;audio_codecs=pcma" >"$d/accounts"
+	ip netns exec "$ns" baresip -f "$d" >"$work/$1.log" 2>&1 </dev/null &
+	eval "${1}_pid=$!"
+	for _ in $(seq 50); do in_ns ss -Hlun "sport = :$2" | grep -q . && break; sleep 0.1; done
+}
+advisor anna 5080 1004
+advisor ben 5090 1500
 sleep 0.5
 
 # call NUMBER CALLING: place a call, print what happened; sets $call
@@ -144,41 +158,69 @@ wait_call_ev() { # EVENT TIMEOUT_S
 	while [ $n -gt 0 ]; do ev_after "$1" >/dev/null && return 0; n=$((n - 1)); sleep 0.05; done
 	return 1
 }
+freq_ok() { # "freq=... level=..." HZ: within 5 Hz and 1 dB of -10 dBm0
+	local f l
+	f=$(sed -n 's/.*freq=\([-0-9.]*\).*/\1/p' <<<"$1")
+	l=$(sed -n 's/.*level=\([-0-9.]*\).*/\1/p' <<<"$1")
+	awk -v f="${f:-0}" -v l="${l:--99}" -v h="$2" \
+		'BEGIN { exit !(f > h - 5 && f < h + 5 && l > -11 && l < -9) }'
+}
+short() { sed -n 's/.*freq=\([-0-9.]*\) level=\([-0-9.]*\).*/\1 Hz \2 dBm0/p' <<<"$1"; }
 
-echo "call 1: 030 1234567 dials hotline 0800123456 (advisors: max, then anna)"
-place 0800123456 301234567 1
-t_setup=$(date +%s%N)
-wait_call_ev connect 15 || die "call 1 was not answered"
-t_conn=$(date +%s%N)
-echo "record call=$call $work/caller.wav" >&3
-echo "play call=$call tone=440,-10dBm0" >&3
-sleep 1.5
-calls=$(con "show calls")
-echo "$calls"
-sleep 1
-echo "record call=$call stop" >&3
-con "show media" | head -n 3
-echo "hangup call=$call cause=16" >&3
-wait_call_ev release 5 || die "call 1 did not clear"
-t_end=$(date +%s%N)
-sleep 0.5
-kill -TERM "$anna_pid" 2>/dev/null; wait "$anna_pid" 2>/dev/null || true
-anna_pid=
-heard=$("$top/tools/tone" measure "$work/caller.wav" --skip 500 --len 1500 || true)
-said=$("$top/tools/tone" measure "$(ls "$work"/rec/dump-*-dec.wav | head -n 1)" --onset --skip 300 \
-	--len 1000 || true)
-printf '  hotline 0800123456: advisor %s, answered after %d ms (max rang out first), %d s talk\n' \
-	"$(grep -oE 'sip:[a-z]+@' <<<"$calls" | head -n 1 | sed 's/sip://; s/@//')" \
-	$(( (t_conn - t_setup) / 1000000 )) $(( (t_end - t_conn) / 1000000000 ))
-printf '  audio caller <- advisor: %s (anna says 1004 Hz, -10 dBm0)\n' "$heard"
-printf '  audio advisor <- caller: %s (the caller says 440 Hz, -10 dBm0)\n' "$said"
-f=$(sed -n 's/.*freq=\([0-9.]*\).*/\1/p' <<<"$heard")
-awk -v f="${f:-0}" 'BEGIN { exit !(f > 999 && f < 1009) }' || die "the caller did not hear the advisor"
+# talk CALLER HOTLINE BCHAN HZ NOTE: a call that an advisor answers and that both sides speak in
+# (the caller 440 Hz); a row for the summary
+rows=()
+talk() {
+	local t_setup t_conn t_end calls adv heard said ok=OK rec
+	echo "call $((${#rows[@]} + 1)): $1 dials hotline $2 ($5)"
+	place "$2" "$1" "$3"
+	t_setup=$(date +%s%N)
+	wait_call_ev connect 15 || die "the call to $2 was not answered"
+	t_conn=$(date +%s%N)
+	echo "record call=$call $work/caller-$call.wav" >&3
+	echo "play call=$call tone=440,-10dBm0" >&3
+	sleep 1.5
+	calls=$(con "show calls")
+	echo "$calls" | sed 's/^/  /'
+	adv=$(grep -oE 'sip:[a-z]+@' <<<"$calls" | head -n 1 | sed 's/sip://; s/@//')
+	sleep 1
+	echo "record call=$call stop" >&3
+	echo "hangup call=$call cause=16" >&3
+	wait_call_ev release 5 || die "the call to $2 did not clear"
+	t_end=$(date +%s%N)
+	sleep 0.5
+	heard=$("$top/tools/tone" measure "$work/caller-$call.wav" --skip 500 --len 1500 || true)
+	rec=$(ls -t "$work/rec/$adv"/dump-*-dec.wav 2>/dev/null | head -n 1)
+	said=$([ -n "$rec" ] && "$top/tools/tone" measure "$rec" --onset --skip 300 --len 1000 || true)
+	freq_ok "$heard" "$4" || ok=FAILED
+	freq_ok "$said" 440 || ok=FAILED
+	rows+=("$(printf '%-12s %-7s %-8s %7.2f  %-4s %-5s caller heard %s, %s heard %s' "$2" \
+		"${adv:--}" "yes" "$(( (t_conn - t_setup) / 1000000 ))e-3" \
+		"$(( (t_end - t_conn) / 1000000000 ))" "$ok" "$(short "$heard")" "$adv" \
+		"$(short "$said")")")
+	[ "$ok" = OK ] || die "audio check of the call to $2: caller heard '$heard', advisor '$said'"
+}
 
-echo "call 2: a number that is no hotline"
-place 0800999 301234567 2
-wait_call_ev release 5 || die "no reaction to call 2"
+talk 301234567 0800123456 1 1004 "advisors: max, then anna"
+talk 309876543 0800222333 2 1500 "advisors: ben, then anna"
+talk 301112223 0800222333 3 1500 "advisors: ben, then anna"
+
+echo "call 4: 301234567 dials 0800999, which is no hotline"
+place 0800999 301234567 4
+wait_call_ev release 5 || die "no reaction to call 4"
 ev_after release | sed 's/^/  /'
+cause=$(ev_after release | sed -n 's/.*"cause":\([0-9]*\).*/\1/p' | head -n 1)
+rows+=("$(printf '%-12s %-7s %-8s %7s  %-4s %-5s cleared with cause %s' 0800999 - \
+	"no" - - OK "${cause:-?}")")
+[ "${cause:-}" = 1 ] || die "call 4 cleared with cause '${cause:-}', want 1 (unallocated number)"
+
+say "calls placed"
+printf '  %-12s %-7s %-8s %7s  %-4s %-5s %s\n' HOTLINE ADVISOR ANSWERED "AFTER s" "TALK" \
+	AUDIO "CHECK"
+for r in "${rows[@]}"; do printf '  %s\n' "$r"; done
+con "show media" | head -n 3
+stop_pid "$anna_pid"; anna_pid=
+stop_pid "$ben_pid"; ben_pid=
 
 say "a line fault: the telco side cuts the signal (LOS) for 2 s"
 echo "fault los on" >&3

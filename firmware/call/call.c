@@ -25,6 +25,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include <dsp/cptone.h>
 #include <hlgw/board.h>
 #include <hlgw/call.h>
 #include <hlgw/log.h>
@@ -65,9 +66,12 @@ struct call {
 	int channel;
 	void *pcall; /* NULL once released */
 	bool alerted, progressed;
+	bool ringback;		/* the box plays the country's ringback to the caller */
 	/* who and what */
 	char caller[CALL_NUM_MAX + CALL_PREFIX_MAX + 1];
 	bool restricted, anonymous;
+	enum call_ton ton;	/* of the calling number in the SETUP */
+	enum call_npi npi;
 	char hotline[CALL_NUM_MAX + 1];
 	/* SIP leg */
 	struct call_leg *leg;
@@ -249,6 +253,35 @@ static void call_try_next(struct call *c)
 
 /* ---- FSM ------------------------------------------------------------------------------- */
 
+static bool call_ringback_box; /* `ringback inband`: the box plays it, not the network */
+
+void call_ringback_inband_set(bool on)
+{
+	call_ringback_box = on;
+}
+
+bool call_ringback_inband(void)
+{
+	return call_ringback_box;
+}
+
+/* The advisor's phone rings and sends no early media: with `ringback inband` the caller hears
+ * the country's ringback from the box (kept through a move to the next advisor). */
+static void call_ringback_start(struct call *c)
+{
+	if (!call_ringback_box || c->ringback || c->early_remote || !c->mc)
+		return;
+	if (media_chan_play_tone(c->mc, CPTONE_RINGBACK) == 0)
+		c->ringback = true;
+}
+
+static void call_ringback_stop(struct call *c)
+{
+	if (c->ringback && c->mc)
+		media_chan_play_tone(c->mc, -1);
+	c->ringback = false;
+}
+
 static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct call *c = fi->priv;
@@ -257,14 +290,16 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 	switch (event) {
 	case CALL_EV_SIP_RINGING:
 		/* in-band information available while early media flows */
+		call_ringback_start(c);
 		if (!c->alerted && c->pcall)
 			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_ALERTING,
-				      c->early_remote);
+				      c->early_remote || c->ringback);
 		c->alerted = true;
 		osmo_fsm_inst_state_chg_keep_timer(fi, CALL_ST_ALERTING);
 		break;
 	case CALL_EV_SIP_EARLY_MEDIA:
 		/* in-band media from the advisor (ringback, announcement): let the caller hear it */
+		call_ringback_stop(c);
 		call_set_media(c, info->media);
 		c->early_remote = true;
 		if (c->pcall && info->status == 180 && !c->alerted) {
@@ -277,6 +312,7 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		osmo_fsm_inst_state_chg_keep_timer(fi, CALL_ST_ALERTING);
 		break;
 	case CALL_EV_SIP_ANSWERED:
+		call_ringback_stop(c);
 		call_set_media(c, info->media);
 		c->early_remote = false;
 		if (c->pcall)
@@ -423,6 +459,37 @@ static struct osmo_fsm call_fsm = {
 
 /* ---- the ISDN leg's entry points ------------------------------------------------------ */
 
+/*
+ * The SETUP's channel was only preferred and is busy: Q.931 5.2.3.1 b) lets the user side
+ * take any free B-channel of the span; CALL PROCEEDING names it (exclusive). The lowest free
+ * timeslot is taken. Returns media_chan_open()'s result: -EBUSY when none is free.
+ */
+static int call_pick_channel(struct call *c)
+{
+	unsigned int ts;
+	int rc = -EBUSY;
+
+	for (ts = 1; ts <= 31; ts++) {
+		if (ts == c->ts)
+			continue;
+		rc = media_chan_open(&c->mc, &c->rtp_port,
+				     &(struct media_params){ .span = c->span, .ts = ts,
+							     .ptime_ms = 20 });
+		if (rc == 0) {
+			LOGPFSML(c->fi, LOGL_INFO, "S%u TS%u busy (preferred): TS%u instead\n",
+				 c->span, c->ts, ts);
+			c->ts = ts;
+			c->channel = (c->channel & ~0xff) | (int)ts;
+			call_ctr.channel_picked++;
+			return 0;
+		}
+		if (rc != -EBUSY && rc != -ENODEV) /* out of streams or ports: give up */
+			return rc;
+		rc = -EBUSY;
+	}
+	return rc;
+}
+
 int call_isdn_setup(const struct call_setup *s)
 {
 	const struct call_hotline *h;
@@ -461,12 +528,17 @@ int call_isdn_setup(const struct call_setup *s)
 	c->ts = (unsigned int)s->channel & 0xff;
 	c->restricted = s->restricted;
 	c->anonymous = !s->calling || !*s->calling;
-	if (!c->anonymous && call_number_e164(c->caller, sizeof(c->caller), s->ton, s->calling) < 0)
+	c->ton = s->ton;
+	c->npi = s->npi;
+	if (!c->anonymous &&
+	    call_number_e164(c->caller, sizeof(c->caller), s->ton, s->npi, s->calling) < 0)
 		c->anonymous = true;
 	osmo_strlcpy(c->hotline, s->called, sizeof(c->hotline));
 	c->t_setup_ms = board_time_ms();
 	rc = media_chan_open(&c->mc, &c->rtp_port,
 			     &(struct media_params){ .span = s->span, .ts = c->ts, .ptime_ms = 20 });
+	if (rc == -EBUSY && s->preferred)
+		rc = call_pick_channel(c);
 	if (rc < 0) {
 		LOGPFSML(fi, LOGL_ERROR, "no media channel for S%u TS%u (%d)\n", c->span, c->ts,
 			 rc);
@@ -524,6 +596,8 @@ static void call_fill(const struct call *c, struct call_info *info)
 	info->ts = c->ts;
 	osmo_strlcpy(info->caller, c->anonymous ? "" : c->caller, sizeof(info->caller));
 	info->restricted = c->restricted;
+	info->ton = c->ton;
+	info->npi = c->npi;
 	osmo_strlcpy(info->hotline, c->hotline, sizeof(info->hotline));
 	osmo_strlcpy(info->advisor, c->advisor, sizeof(info->advisor));
 	info->attempt = c->attempt;

@@ -18,6 +18,7 @@ static unsigned int route_n;
 static char route_prefix[CALL_TON__NUM][CALL_PREFIX_MAX + 1] = {
 	[CALL_TON_INTERNATIONAL] = "+",
 };
+static char route_prefix_private[CALL_PREFIX_MAX + 1];
 
 /* 1..32 characters of digits * #, with an optional leading + */
 static bool route_number_ok(const char *s, size_t max)
@@ -144,13 +145,57 @@ const char *call_prefix_get(enum call_ton ton)
 	return (unsigned int)ton < CALL_TON__NUM ? route_prefix[ton] : "";
 }
 
-int call_number_e164(char *out, size_t size, enum call_ton ton, const char *number)
+int call_prefix_private_set(const char *prefix)
 {
-	const char *pfx = call_prefix_get(ton);
+	if (!prefix || (*prefix && !route_number_ok(prefix, CALL_PREFIX_MAX)) ||
+	    strpbrk(prefix, "*#"))
+		return -EINVAL;
+	osmo_strlcpy(route_prefix_private, prefix, sizeof(route_prefix_private));
+	return 0;
+}
+
+const char *call_prefix_private_get(void)
+{
+	return route_prefix_private;
+}
+
+static const struct value_string route_npi_names[] = {
+	{ CALL_NPI_UNKNOWN, "unknown" },  { CALL_NPI_ISDN, "ISDN/telephony" },
+	{ CALL_NPI_DATA, "data" },	  { CALL_NPI_TELEX, "telex" },
+	{ CALL_NPI_NATIONAL, "national" }, { CALL_NPI_PRIVATE, "private" },
+	{}
+};
+static const struct value_string route_ton_names[] = {
+	{ CALL_TON_UNKNOWN, "unknown" },	   { CALL_TON_INTERNATIONAL, "international" },
+	{ CALL_TON_NATIONAL, "national" },	   { 3, "network-specific" },
+	{ CALL_TON_SUBSCRIBER, "subscriber" }, { 6, "abbreviated" },
+	{}
+};
+
+const char *call_npi_name(enum call_npi npi)
+{
+	return get_value_string(route_npi_names, npi);
+}
+
+const char *call_ton_name(enum call_ton ton)
+{
+	return get_value_string(route_ton_names, ton);
+}
+
+int call_number_e164(char *out, size_t size, enum call_ton ton, enum call_npi npi,
+		     const char *number)
+{
+	const char *pfx;
 	int n;
 
 	if (!out || !size || !number)
 		return -EINVAL;
+	if (npi == CALL_NPI_UNKNOWN || npi == CALL_NPI_ISDN)
+		pfx = call_prefix_get(ton);
+	else if (npi == CALL_NPI_PRIVATE)
+		pfx = route_prefix_private;
+	else
+		pfx = "";
 	if (*number == '+') /* already international */
 		pfx = "";
 	n = snprintf(out, size, "%s%s", pfx, number);

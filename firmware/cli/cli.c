@@ -297,6 +297,7 @@ static int cli_init(struct board *b)
 	cli_sip_init();
 	cli_media_init();
 	cli_call_init();
+	cli_tone_init();
 	return 0;
 }
 

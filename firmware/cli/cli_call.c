@@ -127,6 +127,26 @@ DEFUN(cfg_no_prefix, cfg_no_prefix_cmd, "no calling-prefix " TON_ARGS,
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_prefix_priv, cfg_prefix_priv_cmd, "calling-prefix private PREFIX",
+      "Prefix that makes a calling number of this type E.164 (sent to SIP)\n"
+      "Numbers of the private numbering plan (NPI 9), whatever their type\n"
+      "Prefix: + and digits, e.g. +49301234 for a PBX's block of extensions\n")
+{
+	if (call_prefix_private_set(argv[0]) < 0) {
+		vty_out(vty, "%% Invalid prefix (+ and digits, at most %u)%s", CALL_PREFIX_MAX,
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_no_prefix_priv, cfg_no_prefix_priv_cmd, "no calling-prefix private",
+      NO_STR "Calling number prefix\n" "Private numbering plan: numbers go as they are\n")
+{
+	call_prefix_private_set("");
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_cause_sip, cfg_cause_sip_cmd, "cause-map sip <400-699> q850 <1-127>",
       CAUSE_STR "SIP final status -> Q.850 cause for the caller\n" "SIP status\n"
       "Q.850 cause\n" "Cause value\n")
@@ -231,8 +251,9 @@ DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Calls in progress\n")
 	for (i = 0; call_get(i, &ci) == 0; i++)
 		cli_call_line(vty, &ci);
 	vty_out(vty, "%u call%s; since start: %u SETUPs, %u refused, %u answered, %u INVITEs, "
-		"%u moved to the next advisor%s", i, i == 1 ? "" : "s", ctr.setups, ctr.refused,
-		ctr.answered, ctr.attempts, ctr.next_advisor, VTY_NEWLINE);
+		"%u moved to the next advisor, %u on another channel than the preferred one%s", i,
+		i == 1 ? "" : "s", ctr.setups, ctr.refused, ctr.answered, ctr.attempts,
+		ctr.next_advisor, ctr.channel_picked, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -247,8 +268,9 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>",
 	}
 	vty_out(vty, "Call %u: span %u timeslot %u, state %s%s", ci.id, ci.span, ci.ts, ci.state,
 		VTY_NEWLINE);
-	vty_out(vty, "  Caller %s%s, hotline %s%s", *ci.caller ? ci.caller : "(none)",
-		ci.restricted ? " (presentation restricted)" : "", ci.hotline, VTY_NEWLINE);
+	vty_out(vty, "  Caller %s%s (type %s, plan %s), hotline %s%s",
+		*ci.caller ? ci.caller : "(none)", ci.restricted ? " (presentation restricted)" : "",
+		call_ton_name(ci.ton), call_npi_name(ci.npi), ci.hotline, VTY_NEWLINE);
 	vty_out(vty, "  Advisor %s (try %u)%s", *ci.advisor ? ci.advisor : "-", ci.attempt,
 		VTY_NEWLINE);
 	vty_out(vty, "  Up %u s, talking %u s%s", ci.age_s, ci.talk_s, VTY_NEWLINE);
@@ -261,6 +283,9 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>",
 		ci.stats.rx_dup, VTY_NEWLINE);
 	vty_out(vty, "  Jitter %u ms, playout delay %u ms, round trip %u ms%s", ci.stats.jitter_ms,
 		ci.stats.jbuf_delay_ms, ci.stats.rtt_ms, VTY_NEWLINE);
+	vty_out(vty, "  DTMF: %u digits from the caller (in-band), %u RFC 4733 packets sent, %u "
+		"echoes of the advisor's digits ignored%s", ci.stats.dtmf_rx, ci.stats.tx_events,
+		ci.stats.dtmf_echo, VTY_NEWLINE);
 	vty_out(vty, "  Dropped: %u from others than the advisor, %u failing the RTP/RTCP checks;"
 		" %llu octets copied on TX%s", ci.stats.rx_foreign, ci.stats.rx_dropped,
 		(unsigned long long)ci.stats.tx_copied, VTY_NEWLINE);
@@ -293,6 +318,8 @@ static int cli_call_write(struct vty *vty)
 		if (strcmp(p, ton == CALL_TON_INTERNATIONAL ? "+" : "") && ++n)
 			vty_out(vty, "calling-prefix %s %s%s", cli_ton_names[i].str, p, VTY_NEWLINE);
 	}
+	if (*call_prefix_private_get() && ++n)
+		vty_out(vty, "calling-prefix private %s%s", call_prefix_private_get(), VTY_NEWLINE);
 	for (i = 0; call_cause_sip_row(i, &a, &b, &ch) == 0; i++)
 		if (ch && ++n)
 			vty_out(vty, "cause-map sip %d q850 %d%s", a, b, VTY_NEWLINE);
@@ -320,6 +347,8 @@ void cli_call_init(void)
 	install_element(CONFIG_NODE, &cfg_no_hotline_cmd);
 	install_element(CONFIG_NODE, &cfg_prefix_cmd);
 	install_element(CONFIG_NODE, &cfg_no_prefix_cmd);
+	install_element(CONFIG_NODE, &cfg_prefix_priv_cmd);
+	install_element(CONFIG_NODE, &cfg_no_prefix_priv_cmd);
 	install_element(CONFIG_NODE, &cfg_cause_sip_cmd);
 	install_element(CONFIG_NODE, &cfg_cause_q850_cmd);
 	install_element(CONFIG_NODE, &cfg_no_cause_cmd);

@@ -27,6 +27,9 @@ void cli_system_init(void);
 void cli_sip_init(void);
 void cli_media_init(void);
 void cli_call_init(void);
+void cli_tone_init(void);
+/* tone-zone and ringback lines of the running config (the misc node writes them) */
+void cli_tone_write(struct vty *vty);
 
 /* A DAHDI system.conf line (span=, bchan=, dchan=, hardhdlc=, echocanceller=) applied to the
  * spans; span >= 0 when given inside `span N` (the line must then be about that span), -1 at

@@ -11,6 +11,7 @@
 
 #include <drv/flash.h>
 #include <hlgw/board.h>
+#include <hlgw/crc32.h>
 #include <hlgw/log.h>
 #include <hlgw/store.h>
 #include <hlgw/subsys.h>
@@ -37,28 +38,6 @@ static struct {
 	int newest;	 /* slot index of the newest valid copy, -1: none */
 	uint32_t seq;	 /* its sequence number */
 } store;
-
-static uint32_t store_crc_table[256];
-
-static void store_crc_init(void)
-{
-	uint32_t i, j, c;
-
-	for (i = 0; i < 256; i++) {
-		for (c = i, j = 0; j < 8; j++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		store_crc_table[i] = c;
-	}
-}
-
-/* CRC-32 (IEEE 802.3), continued from crc (start with 0). */
-static uint32_t store_crc32(uint32_t crc, const uint8_t *p, size_t len)
-{
-	crc = ~crc;
-	while (len--)
-		crc = store_crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
 
 static void store_put32(uint8_t *p, uint32_t v)
 {
@@ -126,14 +105,14 @@ static int store_slot_check(struct store_hdr *h, int slot, char *buf)
 	if (h->magic != STORE_MAGIC || h->version != STORE_VERSION ||
 	    h->hdr_len != STORE_HDR_LEN || h->len > STORE_DATA_MAX || h->seq == 0)
 		return -ENOENT;
-	crc = store_crc32(0, raw, STORE_HDR_LEN - 4);
+	crc = crc32_ieee(0, raw, STORE_HDR_LEN - 4);
 	while (done < h->len) {
 		uint32_t n = h->len - done < sizeof(chunk) ? h->len - done : sizeof(chunk);
 
 		rc = flash_read(store.flash, off + STORE_HDR_LEN + done, chunk, n);
 		if (rc < 0)
 			return -EIO;
-		crc = store_crc32(crc, chunk, n);
+		crc = crc32_ieee(crc, chunk, n);
 		if (buf)
 			memcpy(buf + done, chunk, n);
 		done += n;
@@ -205,7 +184,7 @@ int store_save(const char *text, size_t len)
 		.len = (uint32_t)len,
 	};
 	store_hdr_pack(raw, &h);
-	h.crc = store_crc32(store_crc32(0, raw, STORE_HDR_LEN - 4), (const uint8_t *)text, len);
+	h.crc = crc32_ieee(crc32_ieee(0, raw, STORE_HDR_LEN - 4), (const uint8_t *)text, len);
 	store_hdr_pack(raw, &h);
 
 	rc = flash_erase(store.flash, store_slot_off(slot), STORE_SLOT_SIZE);
@@ -244,7 +223,6 @@ static int store_init(struct board *b)
 	uint32_t size, sector;
 	int rc;
 
-	store_crc_init();
 	store.flash = NULL;
 	store.newest = -1;
 	store.seq = 0;

@@ -1,106 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Line echo canceller: partitioned-block frequency-domain adaptive filter (see ecan.h).
+ * Line echo canceller: partitioned-block frequency-domain adaptive filter whose step is a
+ * Kalman gain per bin and partition (see ecan.h).
  *
- * Per block of N = ECAN_BLOCK samples, FFT size M = 2N, P = taps / N partitions:
- *   X0 = FFT(last 2N reference samples), kept for the last P blocks (X[p], p = age);
- *   Y  = sum_p W[p] X[p]; y = last N of IFFT(Y); e = d - y   (background W, foreground F)
- *   E  = FFT(0..0, e_bg);  W[p] += mu_k E conj(X[p]) / (sum_p |X[p]|^2 + delta)
- *   one partition per block is constrained (IFFT, zero the circular half, FFT) in turn.
- * Fixed step ECAN_MU, normalised per bin by the reference power over the tail plus a
- * regularisation (DELTA_RMS). A learning rate from the estimated residual echo (|E|^2 vs
- * |Y|^2 regression, as in Valin 2007) was tried and lost 10 dB here: still to be redone.
+ * Per block of N = ECAN_BLOCK samples, FFT size 2N, P = taps / N partitions of age p:
+ *   X_p  reference spectrum of the 2N samples ending p blocks ago
+ *   Y    = sum_p W_p X_p, y = last N of IFFT(Y), e = d - y (output), E = FFT(0..0, e)
+ *   R    = sum_p s_p V_p |X_p|^2        echo still expected in the error (V: weight variance)
+ *   Phi  = what the error holds besides that echo (noise, near-end talker), fast attack
+ *   K_p  = s_p V_p / (R/2 + Phi)        Kalman gain, s_p the proportionate share
+ *   W_p += MU K_p conj(X_p) E;  V_p -= VAR_DEC K_p V_p |X_p|^2;  V_p += Q |W_p|^2 + Q0
+ * A new echo path has a large V: the step is the full normalised one. As the weights settle V
+ * shrinks and so does the step, down to what the noise allows; a near-end talker raises Phi and
+ * freezes adaptation without a double-talk detector. One partition per block is constrained
+ * (IFFT, zero the circular half, FFT) in turn. The linear output then goes through the NLP
+ * (ecan_nlp.c).
  */
 #include <errno.h>
 #include <math.h>
 #include <string.h>
 
-#include "ecan.h"
+#include "ecan_priv.h"
 
-#define N ECAN_BLOCK
-#define M (2 * ECAN_BLOCK)
-#define NB (N + 1) /* bins 0..N of a real 2N-point spectrum */
-#define LOGM 6
+#define N ECAN_N
+#define NBP ECAN_NBP
 
-#define CONSTRAIN_PER_BLOCK 1 /* partitions made linear again per block, in turn */
-#define ECAN_MU 0.5f
-/* per-bin regularisation: a -24 dBm0 reference. Without it the bins between the harmonics
- * of voiced speech (little reference power) take noise-driven steps: 26 dB steady at most. */
-#define DELTA_RMS 1000.0f
-
-struct cpx {
-	float re, im;
-};
-
-struct ecan {
-	int taps, parts;
-	int fill;      /* samples gathered in the current block */
-	int head;      /* X ring: index of the newest partition */
-	int constrain; /* next partition to constrain */
-	float s_bg, s_fg, s_d, s_x; /* smoothed block energies */
-	struct ecan_stats st;
-	struct cpx tw[M / 2];
-	uint8_t rev[M];
-	int16_t din[N], xin[N], out[N];
-	float xold[N];
-	float xpow[NB]; /* sum over partitions of |X[p]|^2 */
-	struct cpx *X, *W, *F; /* parts x NB each */
-};
-
-/* ---- FFT (radix 2, in place) -------------------------------------------------------------- */
-static void fft(const struct ecan *ec, struct cpx *a, int inverse)
-{
-	for (int i = 0; i < M; i++) {
-		int j = ec->rev[i];
-
-		if (j > i) {
-			struct cpx t = a[i];
-
-			a[i] = a[j];
-			a[j] = t;
-		}
-	}
-	for (int len = 2; len <= M; len <<= 1) {
-		int half = len >> 1, step = M / len;
-
-		for (int i = 0; i < M; i += len)
-			for (int k = 0; k < half; k++) {
-				struct cpx w = ec->tw[k * step], *u = &a[i + k], *v = &a[i + k + half];
-				float wi = inverse ? -w.im : w.im;
-				float tr = v->re * w.re - v->im * wi, ti = v->re * wi + v->im * w.re;
-
-				v->re = u->re - tr;
-				v->im = u->im - ti;
-				u->re += tr;
-				u->im += ti;
-			}
-	}
-}
-
-/* real 2N-point signal -> bins 0..N */
-static void rfft(const struct ecan *ec, struct cpx *spec, const float *x)
-{
-	struct cpx a[M];
-
-	for (int i = 0; i < M; i++)
-		a[i].re = x[i], a[i].im = 0;
-	fft(ec, a, 0);
-	memcpy(spec, a, NB * sizeof(*spec));
-}
-
-/* bins 0..N (Hermitian) -> real 2N-point signal, scaled by 1/M */
-static void irfft(const struct ecan *ec, float *x, const struct cpx *spec)
-{
-	struct cpx a[M];
-
-	memcpy(a, spec, NB * sizeof(*spec));
-	a[0].im = a[N].im = 0;
-	for (int k = 1; k < N; k++)
-		a[M - k].re = spec[k].re, a[M - k].im = -spec[k].im;
-	fft(ec, a, 1);
-	for (int i = 0; i < M; i++)
-		x[i] = a[i].re * (1.0f / M);
-}
+/* Tuned on the G.168 bench (tools/bench/ecan); each can be set with -D for tuning runs. */
+#ifndef ECAN_MU
+#define ECAN_MU 0.35f /* step on the Kalman gain (its theoretical value is 0.5 here) */
+#endif
+#ifndef V0
+#define V0 0.5f /* initial weight variance per bin and partition */
+#endif
+#ifndef Q
+#define Q 1e-7f /* process noise relative to |W|^2 per block: tracking against noise */
+#endif
+#ifndef PHI_SMOOTH
+#define PHI_SMOOTH 0.8f /* near-end power: release per block */
+#endif
+#ifndef RES_SCALE
+#define RES_SCALE 0.5f /* echo power as it shows in E (N of the 2N samples) */
+#endif
+#ifndef VAR_DEC
+/* variance decrease per unit of gain; below Kalman's 0.25: the partitions of one bin are not
+ * independent for speech, a block tells less than the model thinks */
+#define VAR_DEC 0.1f
+#endif
+#ifndef PROP
+/* proportionate share: partitions holding more of the echo path (by weight norm) take more of
+ * the step and of the expected residual; the rest is spread evenly */
+#define PROP 0.9f
+#endif
+#ifndef GRAD_SMOOTH
+#define GRAD_SMOOTH 0.03f /* gradient coherence: smoothing per block */
+#endif
+#ifndef COH_FACTOR
+#define COH_FACTOR 8.0f /* coherence above this many times the incoherent level: path wrong */
+#endif
+#ifndef BOOST
+#define BOOST 3.0f /* variance raised to BOOST x the weight error the gradient shows */
+#endif
+#ifndef BOOST_ERLE
+#define BOOST_ERLE 0.1f /* ... and only while the output is within 10 dB of the input */
+#endif
+#ifndef CONSTRAIN_N
+#define CONSTRAIN_N 2 /* partitions made linear convolutions again per block, in turn */
+#endif
+#define Q0 1e-9f		 /* process noise floor */
+#define PHI_FLOOR 1.0f		 /* error units: far below a -90 dBm0 line */
+#define FAR_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0 */
+#define TINY 1e-6f /* keeps smoothed powers out of denormals in digital silence */
 
 /* ---- state -------------------------------------------------------------------------------- */
 static size_t ecan_hdr(void)
@@ -112,22 +81,32 @@ size_t ecan_size(int taps)
 {
 	if (taps < N || taps > ECAN_TAPS_MAX || taps % N)
 		return 0;
-	return ecan_hdr() + 3 * (size_t)(taps / N) * NB * sizeof(struct cpx);
+	return ecan_hdr() + 7 * (size_t)(taps / N) * NBP * sizeof(float);
 }
 
 void ecan_reset(struct ecan *ec)
 {
-	size_t arr = (size_t)ec->parts * NB;
+	size_t arr = (size_t)ec->parts * NBP;
 
-	memset(ec->X, 0, 3 * arr * sizeof(struct cpx));
+	memset(ec->xr, 0, 4 * arr * sizeof(float));
+	memset(ec->gr, 0, 2 * arr * sizeof(float));
+	for (size_t i = 0; i < arr; i++)
+		ec->pv[i] = V0;
+	memset(ec->sxx, 0, sizeof(ec->sxx));
+	memset(ec->see, 0, sizeof(ec->see));
+	ec->boost = 0;
 	memset(ec->din, 0, sizeof(ec->din));
 	memset(ec->xin, 0, sizeof(ec->xin));
 	memset(ec->out, 0, sizeof(ec->out));
 	memset(ec->xold, 0, sizeof(ec->xold));
-	memset(ec->xpow, 0, sizeof(ec->xpow));
+	memset(ec->phi, 0, sizeof(ec->phi));
 	memset(&ec->st, 0, sizeof(ec->st));
-	ec->fill = ec->head = ec->constrain = 0;
-	ec->s_bg = ec->s_fg = ec->s_d = ec->s_x = 0;
+	for (int p = 0; p < ECAN_TAPS_MAX / N; p++)
+		ec->pw[p] = 1;
+	ec->fill = ec->head = ec->constrain = ec->far_hold = 0;
+	ec->s_x = ec->s_d = ec->s_e = 0;
+	ecan_nlp_reset(&ec->nlp);
+	ecan_tone_reset(&ec->tone);
 }
 
 int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
@@ -142,23 +121,27 @@ int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
 	memset(ec, 0, sizeof(*ec));
 	ec->taps = taps;
 	ec->parts = taps / N;
-	arr = (size_t)ec->parts * NB;
-	ec->X = (struct cpx *)((char *)mem + ecan_hdr());
-	ec->W = ec->X + arr;
-	ec->F = ec->W + arr;
-	for (int k = 0; k < M / 2; k++) {
-		ec->tw[k].re = cosf(-2.0f * (float)M_PI * k / M);
-		ec->tw[k].im = sinf(-2.0f * (float)M_PI * k / M);
-	}
-	for (int i = 0; i < M; i++) {
-		int r = 0;
-
-		for (int b = 0; b < LOGM; b++)
-			r |= ((i >> b) & 1) << (LOGM - 1 - b);
-		ec->rev[i] = r;
-	}
+	arr = (size_t)ec->parts * NBP;
+	ec->xr = (float *)((char *)mem + ecan_hdr());
+	ec->xi = ec->xr + arr;
+	ec->wr = ec->xi + arr;
+	ec->wi = ec->wr + arr;
+	ec->pv = ec->wi + arr;
+	ec->gr = ec->pv + arr;
+	ec->gi = ec->gr + arr;
+	ecan_fft_init(&ec->fft);
+	ecan_tone_init(&ec->tone);
+	ec->nlp.on = 1;
 	ecan_reset(ec);
 	*out = ec;
+	return 0;
+}
+
+int ecan_set_nlp(struct ecan *ec, int on)
+{
+	if (!ec)
+		return -EINVAL;
+	ec->nlp.on = !!on;
 	return 0;
 }
 
@@ -176,120 +159,223 @@ int ecan_get_stats(struct ecan_stats *st, const struct ecan *ec)
 }
 
 /* ---- one block ---------------------------------------------------------------------------- */
-static void filter_out(const struct ecan *ec, const struct cpx *w, float *y)
+static int slot_of(const struct ecan *ec, int age)
 {
-	struct cpx acc[NB];
-	float t[M];
+	int s = ec->head - age;
 
-	memset(acc, 0, sizeof(acc));
+	return s < 0 ? s + ec->parts : s;
+}
+
+/* Y = sum_p W_p X_p and R = sum_p s_p V_p |X_p|^2 (s_p: the partition's proportionate share) */
+static void filter(const struct ecan *ec, float *restrict yr, float *restrict yi,
+		   float *restrict res)
+{
+	memset(yr, 0, NBP * sizeof(float));
+	memset(yi, 0, NBP * sizeof(float));
+	memset(res, 0, NBP * sizeof(float));
 	for (int p = 0; p < ec->parts; p++) {
-		int slot = (ec->head + ec->parts - p) % ec->parts;
-		const struct cpx *x = ec->X + (size_t)slot * NB, *h = w + (size_t)p * NB;
+		size_t xo = (size_t)slot_of(ec, p) * NBP, wo = (size_t)p * NBP;
+		const float *restrict xr = ec->xr + xo, *restrict xi = ec->xi + xo;
+		const float *restrict wr = ec->wr + wo, *restrict wi = ec->wi + wo;
+		const float *restrict pv = ec->pv + wo;
+		const float pw = ec->pw[p];
 
-		for (int k = 0; k < NB; k++) {
-			acc[k].re += h[k].re * x[k].re - h[k].im * x[k].im;
-			acc[k].im += h[k].re * x[k].im + h[k].im * x[k].re;
+		for (int k = 0; k < NBP; k++) {
+			yr[k] += wr[k] * xr[k] - wi[k] * xi[k];
+			yi[k] += wr[k] * xi[k] + wi[k] * xr[k];
+			res[k] += pw * pv[k] * (xr[k] * xr[k] + xi[k] * xi[k]);
 		}
 	}
-	irfft(ec, t, acc);
-	memcpy(y, t + N, N * sizeof(float));
+}
+
+/* W_p += MU K_p conj(X_p) E with the Kalman gain K_p = s_p V_p g, the variance update, and the
+ * smoothed gradient (its power summed per bin into coh) */
+static void adapt_part(float *restrict wr, float *restrict wi, float *restrict pv,
+		       float *restrict gr, float *restrict gi, float *restrict coh,
+		       const float *restrict xr, const float *restrict xi,
+		       const float *restrict er, const float *restrict ei, const float *restrict g,
+		       const float *restrict vmin, const float *restrict nb, float pw)
+{
+	const float mu = ECAN_MU, dec = VAR_DEC, q = Q;
+
+	for (int k = 0; k < NBP; k++) {
+		float kg = pw * pv[k] * g[k], s = mu * kg;
+		float x2 = xr[k] * xr[k] + xi[k] * xi[k];
+		float cr = xr[k] * er[k] + xi[k] * ei[k], ci = xr[k] * ei[k] - xi[k] * er[k];
+		float nr = wr[k] + s * cr, ni = wi[k] + s * ci;
+		float v, b;
+
+		wr[k] = nr;
+		wi[k] = ni;
+		/* smoothed gradient: E[conj(X) E] = E|X|^2 times the weight error */
+		gr[k] += GRAD_SMOOTH * (cr - gr[k]);
+		gi[k] += GRAD_SMOOTH * (ci - gi[k]);
+		b = gr[k] * gr[k] + gi[k] * gi[k];
+		coh[k] += b;
+		/* the variance is at least the weight error the gradient shows (when told so) */
+		v = pv[k] - dec * kg * pv[k] * x2 + q * (nr * nr + ni * ni) + Q0;
+		b = (b - nb[k]) * vmin[k];
+		pv[k] = v > b ? v : b;
+	}
+}
+
+/* One step of all partitions. Besides the Kalman step, the gradient conj(X_p) E is smoothed:
+ * a near-end talker leaves it incoherent (it averages out), a wrong echo path (a new one after
+ * a change) makes it coherent. Coherence well above the level noise leaves raises the variance
+ * to the weight error it shows, so that a changed path is learnt again while double talk
+ * still freezes adaptation. */
+static void adapt(struct ecan *ec, const float *er, const float *ei, const float *g)
+{
+	float nrm[ECAN_TAPS_MAX / N], tot = 0, coh[NBP], vmin[NBP], nb[NBP], num = 0, den = 0;
+	const float bias = GRAD_SMOOTH / (2 - GRAD_SMOOTH); /* incoherent |mean|^2 / mean|.|^2 */
+
+	for (int k = 0; k < NBP; k++) {
+		float e2 = er[k] * er[k] + ei[k] * ei[k];
+
+		coh[k] = 0;
+		ec->see[k] += GRAD_SMOOTH * (e2 + TINY - ec->see[k]);
+		den += ec->sxx[k] * ec->see[k];
+		/* what an incoherent gradient shows, with the margin of the coherence test */
+		nb[k] = COH_FACTOR * bias * ec->sxx[k] * ec->see[k];
+		vmin[k] = ec->boost ? BOOST / (ec->sxx[k] * ec->sxx[k] + 1e-3f) : 0;
+	}
+	for (int p = 0; p < ec->parts; p++) {
+		size_t xo = (size_t)slot_of(ec, p) * NBP, wo = (size_t)p * NBP;
+
+		adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo, ec->gi + wo, coh,
+			   ec->xr + xo, ec->xi + xo, er, ei, g, vmin, nb, ec->pw[p]);
+	}
+	for (int k = 0; k < NBP; k++)
+		num += coh[k];
+	/* only while the output holds much of what came in (ERLE under 10 dB): a settled filter's
+	 * small leftover errors are the Kalman step's business */
+	ec->boost = num > COH_FACTOR * bias * ec->parts * den && ec->s_e > BOOST_ERLE * ec->s_d;
+	for (int p = 0; p < ec->parts; p++) {
+		const float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
+		float e = 0;
+
+		for (int k = 0; k < NBP; k++)
+			e += wr[k] * wr[k] + wi[k] * wi[k];
+		nrm[p] = sqrtf(e);
+		tot += nrm[p];
+	}
+	for (int p = 0; p < ec->parts; p++)
+		ec->pw[p] = tot > 0 ? (1 - PROP) + PROP * ec->parts * nrm[p] / tot : 1;
+}
+
+static void predict(float *restrict pv, const float *restrict wr, const float *restrict wi,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pv[i] += Q * (wr[i] * wr[i] + wi[i] * wi[i]) + Q0;
+}
+
+static void constrain(struct ecan *ec)
+{
+	size_t wo = (size_t)ec->constrain * NBP;
+	float t[2 * N];
+
+	ecan_irfft(&ec->fft, t, ec->wr + wo, ec->wi + wo, 0);
+	memset(t + N, 0, N * sizeof(float));
+	ecan_rfft(&ec->fft, ec->wr + wo, ec->wi + wo, t);
+	if (++ec->constrain == ec->parts)
+		ec->constrain = 0;
+}
+
+static void stats(struct ecan *ec, float px, float pd, float pe)
+{
+	const float a = 0.9f;
+
+	if (px < FAR_ACTIVE * N)
+		return;
+	ec->s_x = a * ec->s_x + (1 - a) * px;
+	ec->s_d = a * ec->s_d + (1 - a) * pd;
+	ec->s_e = a * ec->s_e + (1 - a) * pe;
+	ec->st.erl_db = 10.0f * log10f((ec->s_x + 1) / (ec->s_d + 1));
+	ec->st.erle_db = 10.0f * log10f((ec->s_d + 1) / (ec->s_e + 1));
+	ec->st.converged = ec->st.erle_db >= 20.0f;
 }
 
 static void block(struct ecan *ec)
 {
-	struct cpx *x0, E[NB];
-	float t[M], ybg[N], yfg[N], ebg[N], efg[N];
-	float eb = 0, ef = 0, ed = 0, ex = 0, delta;
-	int far_active;
+	float t[2 * N], e[N], yr[NBP], yi[NBP], res[NBP], er[NBP], ei[NBP], g[NBP];
+	float px = 0, pd = 0, pe = 0, se = 0, sr = 0;
+	int off = ecan_tone_block(&ec->tone, ec->din, ec->xin);
+	size_t xo;
 
-	/* newest reference spectrum into the ring, keeping sum_p |X[p]|^2 */
-	ec->head = (ec->head + 1) % ec->parts;
-	x0 = ec->X + (size_t)ec->head * NB;
-	for (int k = 0; k < NB; k++)
-		ec->xpow[k] -= x0[k].re * x0[k].re + x0[k].im * x0[k].im;
+	ec->st.disabled = off;
+	ec->st.tone_disables = ec->tone.count;
+	/* newest reference spectrum into the ring (kept while disabled: it resumes at once) */
+	ec->head = ec->head + 1 == ec->parts ? 0 : ec->head + 1;
+	xo = (size_t)ec->head * NBP;
 	for (int i = 0; i < N; i++) {
 		t[i] = ec->xold[i];
 		t[N + i] = ec->xold[i] = ec->xin[i];
-		ex += t[N + i] * t[N + i];
+		px += t[N + i] * t[N + i];
 	}
-	rfft(ec, x0, t);
-	for (int k = 0; k < NB; k++) {
-		ec->xpow[k] += x0[k].re * x0[k].re + x0[k].im * x0[k].im;
-		if (ec->xpow[k] < 0)
-			ec->xpow[k] = 0;
+	if (px > FAR_ACTIVE * N)
+		ec->far_hold = ec->parts + 1;
+	else if (ec->far_hold)
+		ec->far_hold--;
+	ecan_rfft(&ec->fft, ec->xr + xo, ec->xi + xo, t);
+	for (int k = 0; k < NBP; k++) {
+		float x2 = ec->xr[xo + k] * ec->xr[xo + k] + ec->xi[xo + k] * ec->xi[xo + k];
+
+		ec->sxx[k] += GRAD_SMOOTH * (x2 + TINY - ec->sxx[k]);
+	}
+	if (off) {
+		memcpy(ec->out, ec->din, sizeof(ec->out));
+		return;
 	}
 
-	filter_out(ec, ec->W, ybg);
-	filter_out(ec, ec->F, yfg);
+	/* echo estimate, error = linear output */
+	filter(ec, yr, yi, res);
+	ecan_irfft(&ec->fft, t, yr, yi, N);
 	for (int i = 0; i < N; i++) {
-		float d = ec->din[i], o;
+		float d = ec->din[i];
 
-		ebg[i] = d - ybg[i];
-		efg[i] = o = d - yfg[i];
-		eb += ebg[i] * ebg[i];
-		ef += efg[i] * efg[i];
-		ed += d * d;
-		o = o > 32767.f ? 32767.f : o < -32768.f ? -32768.f : o;
-		ec->out[i] = (int16_t)lrintf(o);
+		e[i] = d - t[N + i];
+		pd += d * d;
+		pe += e[i] * e[i];
 	}
+	stats(ec, px, pd, pe);
 
-	/* two filters: the output takes the background's weights when they cancel better; a
-	 * background gone far worse (double talk got through) restarts from the foreground */
-	ec->s_bg = 0.7f * ec->s_bg + 0.3f * eb;
-	ec->s_fg = 0.7f * ec->s_fg + 0.3f * ef;
-	ec->s_d = 0.7f * ec->s_d + 0.3f * ed;
-	ec->s_x = 0.7f * ec->s_x + 0.3f * ex;
-	if (ec->s_bg < 0.7f * ec->s_fg && eb < ef) {
-		memcpy(ec->F, ec->W, (size_t)ec->parts * NB * sizeof(struct cpx));
-		ec->s_fg = ec->s_bg;
-	} else if (ec->s_bg > 4.0f * ec->s_fg && ec->s_bg > 0.5f * ec->s_d) {
-		memcpy(ec->W, ec->F, (size_t)ec->parts * NB * sizeof(struct cpx));
-		ec->s_bg = ec->s_fg;
-	}
-
-	/* far end silent: nothing to learn from */
-	far_active = ex > N * 16.0f * 16.0f; /* about -60 dBm0 */
-	if (!far_active)
-		goto stats;
-
-	/* error spectrum (zero-padded, as the gradient needs), per-bin normalised step */
+	/* error spectrum (zero-padded, as the gradient needs) */
 	memset(t, 0, N * sizeof(float));
-	memcpy(t + N, ebg, sizeof(ebg));
-	rfft(ec, E, t);
-	delta = (float)M * ec->parts * DELTA_RMS * DELTA_RMS;
-	for (int k = 0; k < NB; k++) {
-		float mu = ECAN_MU / (ec->xpow[k] + delta);
+	memcpy(t + N, e, sizeof(e));
+	ecan_rfft(&ec->fft, er, ei, t);
+	for (int k = ECAN_FFT_BINS; k < NBP; k++)
+		er[k] = ei[k] = 0;
 
-		E[k].re *= mu;
-		E[k].im *= mu;
+	/* near-end power: what the error holds beyond the echo still expected; rises at once,
+	 * falls smoothly; then the common factor of the Kalman gains */
+	for (int k = 0; k < NBP; k++) {
+		float e2 = er[k] * er[k] + ei[k] * ei[k], r = RES_SCALE * res[k];
+		float d = e2 - r, inst = d > 0 ? d : 0;
+		float phi = PHI_SMOOTH * ec->phi[k] + (1 - PHI_SMOOTH) * inst + TINY;
+
+		ec->phi[k] = phi;
+		g[k] = 1.0f / (r + (phi > inst ? phi : inst) + PHI_FLOOR);
+		se += e2;
+		sr += r;
 	}
-	for (int p = 0; p < ec->parts; p++) {
-		int slot = (ec->head + ec->parts - p) % ec->parts;
-		const struct cpx *x = ec->X + (size_t)slot * NB;
-		struct cpx *w = ec->W + (size_t)p * NB;
-
-		for (int k = 0; k < NB; k++) {
-			w[k].re += E[k].re * x[k].re + E[k].im * x[k].im;
-			w[k].im += E[k].im * x[k].re - E[k].re * x[k].im;
-		}
-	}
-	/* keep one partition a linear (not circular) convolution per block, in turn */
-	{
-		for (int c = 0; c < CONSTRAIN_PER_BLOCK; c++) {
-			struct cpx *w = ec->W + (size_t)ec->constrain * NB;
-
-			irfft(ec, t, w);
-			memset(t + N, 0, N * sizeof(float));
-			rfft(ec, w, t);
-			ec->constrain = (ec->constrain + 1) % ec->parts;
-		}
+	/* nothing to learn once the whole tail has been silent: only the weights' uncertainty
+	 * grows with time (the Kalman prediction) */
+	if (ec->far_hold) {
+		adapt(ec, er, ei, g);
+		for (int c = 0; c < CONSTRAIN_N; c++)
+			constrain(ec);
+	} else {
+		predict(ec->pv, ec->wr, ec->wi, (size_t)ec->parts * NBP);
 	}
 
-stats:
-	if (far_active && ec->s_x > 0) {
-		ec->st.erl_db = 10.0f * log10f((ec->s_x + 1) / (ec->s_d + 1));
-		ec->st.erle_db = 10.0f * log10f((ec->s_d + 1) / (ec->s_fg + 1));
-		ec->st.converged = ec->st.erle_db >= 20.0f;
+	/* residual echo expected in the output, as a mean square: the bins 0..N of the padded
+	 * spectrum hold N times the block's energy */
+	ecan_nlp_block(ec, e, pe / N, sr * se > 0 ? pe / N * sr / se : 0);
+	for (int i = 0; i < N; i++) {
+		float o = e[i] > 32767.f ? 32767.f : e[i] < -32768.f ? -32768.f : e[i];
+
+		ec->out[i] = (int16_t)lrintf(o);
 	}
 }
 

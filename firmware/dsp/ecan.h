@@ -7,10 +7,12 @@
  *   sin  = samples from the caller's line (with the echo), cancelled in place
  *   ref  = the samples sent to the caller at the same time (the echo's source)
  *
- * Algorithm: a partitioned-block frequency-domain adaptive filter (MDF/PBFDAF) with blocks of
- * ECAN_BLOCK samples, a per-bin normalised step with regularisation, and two filters: the background
- * one adapts, the foreground one produces the output and takes the background's weights only
- * when they cancel better, so double talk cannot spoil what the output uses.
+ * Algorithm: a partitioned-block frequency-domain adaptive filter (blocks of ECAN_BLOCK samples,
+ * real FFTs of 2 * ECAN_BLOCK) whose step per bin and partition is a Kalman gain: large while
+ * the echo path is unknown, small once it is learnt, and near zero while a near-end talker is
+ * in the error, which keeps double talk from spoiling the weights without a detector.
+ * A non-linear processor replaces residual echo with comfort noise (ecan_set_nlp()); a 2100 Hz
+ * answer tone with phase reversals disables the canceller until the line is quiet again.
  * Any chunk length works (1 ms = 8 samples, 20 ms = 160); the output is ECAN_BLOCK samples
  * late (ecan_latency()).
  */
@@ -20,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECAN_BLOCK 32	 /* samples per adaptation block (4 ms) = algorithmic delay */
+#define ECAN_BLOCK 64	 /* samples per adaptation block (8 ms) = algorithmic delay */
 #define ECAN_TAPS_MAX 1024 /* 128 ms */
 
 struct ecan;
@@ -29,6 +31,8 @@ struct ecan_stats {
 	float erl_db;  /* echo return loss seen on the line (sin vs ref), smoothed */
 	float erle_db; /* echo return loss enhancement of the output (sin vs out), smoothed */
 	int converged; /* erle >= 20 dB while the far end talks */
+	int disabled;  /* off: a 2100 Hz tone with phase reversals was heard (G.164/G.165) */
+	unsigned tone_disables; /* times that happened */
 };
 
 /** Bytes of state for a tail of taps samples (256/512/1024 for 32/64/128 ms, or any multiple
@@ -47,6 +51,10 @@ void ecan_process(struct ecan *ec, int16_t *sin, const int16_t *ref, int n);
 
 /** The same on A-law octets (the media path's buffers), in place. */
 void ecan_process_alaw(struct ecan *ec, uint8_t *sin, const uint8_t *ref, int n);
+
+/** Non-linear processor with comfort noise on (the default after ecan_init) or off.
+ * Returns 0 or -EINVAL. */
+int ecan_set_nlp(struct ecan *ec, int on);
 
 /** Output delay in samples. */
 int ecan_latency(const struct ecan *ec);

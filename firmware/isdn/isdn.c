@@ -120,7 +120,9 @@ static void isdn_ring(struct isdn_span *is, pri_event *ev)
 		.called = ev->ring.callednum,
 		.calling = ev->ring.callingnum,
 		.ton = (enum call_ton)((plan >> 4) & 7),
+		.npi = (enum call_npi)(plan & 0xf),
 		.restricted = (ev->ring.callingpres & PRI_PRES_RESTRICTION) != PRI_PRES_ALLOWED,
+		.preferred = ev->ring.flexible,
 	};
 	int cause;
 
@@ -130,8 +132,7 @@ static void isdn_ring(struct isdn_span *is, pri_event *ev)
 		return;
 	/*
 	 * 44 means the timeslot is taken. Q.931 5.2.3.1: 44 answers an exclusive channel; for a
-	 * preferred one the user picks another and answers 34 when none is left. The box takes
-	 * only the channel offered (no selection), so it has none for this call: 34.
+	 * preferred one call control has already looked for another free one: none is left, 34.
 	 */
 	if (cause == 44 && ev->ring.flexible)
 		cause = 34;

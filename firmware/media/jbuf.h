@@ -7,9 +7,10 @@
  * them. The E1 side pulls 8 samples each 1 ms with jbuf_read(); jbuf_peek()/jbuf_advance()
  * are the same thing without the copy (a pointer into the held pbuf), for a zero-copy TX.
  *
- * Cost: jbuf_read of 8 samples in steady state takes a fast path (a pointer kept into the
- * packet playing, no copy besides dst); the first read of a packet, adaptation, concealment
- * and everything else go through jbuf_peek/jbuf_advance. tools/bench/bench_jbuf measures it.
+ * Cost: jbuf_read_ms() (8 samples) in steady state takes a fast path (a pointer kept into the
+ * packet playing, no copy besides dst; inline in the middle of a packet); the first read of a
+ * packet, adaptation, concealment and everything else go through jbuf_peek/jbuf_advance.
+ * tools/bench/bench_jbuf measures it.
  *
  * Clock: the buffer counts the samples read (jb->clock). That count is the local 8 kHz clock
  * (the E1 line's) and is what arrival times are measured against: a packet put between two
@@ -73,6 +74,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "autoconf.h"
 
@@ -198,6 +200,25 @@ int jbuf_put(struct jbuf *jb, struct pbuf *p, const struct rtp_rx_hdr *h);
  * Always fills dst (audio, concealment or silence). Returns 0 or -EINVAL.
  */
 int jbuf_read(struct jbuf *jb, uint8_t *dst, unsigned n);
+
+/*
+ * jbuf_read(jb, dst, JBUF_RATE) with the steady state's middle of a packet inline: more than
+ * the 8 samples are left of the packet playing, so nothing but pointers moves. The media
+ * path's per-1 ms call (18 of the 20 reads of a 20 ms packet take this branch).
+ */
+static inline int jbuf_read_ms(struct jbuf *jb, uint8_t *dst)
+{
+	if (jb->fast_left > JBUF_RATE) {
+		memcpy(dst, jb->fast_ptr, JBUF_RATE);
+		jb->fast_ptr += JBUF_RATE;
+		jb->fast_left -= JBUF_RATE;
+		jb->play_ts += JBUF_RATE;
+		jb->real_end = jb->play_ts;
+		jb->clock += JBUF_RATE;
+		return 0;
+	}
+	return jbuf_read(jb, dst, JBUF_RATE);
+}
 
 /*
  * Zero-copy playout: a pointer to the next *n (updated: at most the asked number) samples,

@@ -9,6 +9,17 @@
  * time from two alternating buffers that the end-of-buffer callback refills with jbuf_read()
  * each 1 ms (silence until the advisor sends). RTCP on the next port, on an osmo_timer with
  * the RFC 3550 A.7 interval. RFC 4733 events to the advisor run on the same 1 ms clock.
+ *
+ * The caller's in-band DTMF: each packet's samples, in the zero-copy TX buffer just before it
+ * goes out (rtp_tx's packet callback), run through the DTMF receiver (dsp/dtmf.h). A digit
+ * becomes a live RFC 4733 event: the start (marker, the tone's onset as timestamp) from the
+ * packet where it was taken, updates every ptime, three ends once the receiver ends it. While
+ * the advisor takes telephone-event, the packets from the one where a digit is taken to the one
+ * where it ends carry silence instead of the tone (the advisor's phone plays the event; the
+ * tone's first ~40 ms, before it is recognised, still pass). Without telephone-event the tone
+ * passes untouched; digits are counted either way. A digit that starts while the box plays the
+ * advisor's events to the caller, or within MEDIA_ECHO_GUARD_MS after, is the line's echo of
+ * that tone, not the caller: it is counted as such and nothing else (no event, no muting).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +28,10 @@
 #include <osmocom/core/timer.h>
 
 #include <drv/e1_framer.h>
+#include <dsp/cptone.h>
+#include <dsp/dtmf.h>
+#include <dsp/dtmf_gen.h>
+#include <dsp/g711.h>
 #include <hlgw/board.h>
 #include <hlgw/log.h>
 #include <hlgw/media.h>
@@ -33,25 +48,32 @@
 #include "rtcp.h"
 #include "rtp_rx.h"
 #include "rtp_tx.h"
-#include "tone.h"
 
 #define MEDIA_CHAN_MAX CONFIG_MEDIA_TX_STREAMS /* one caller -> advisor stream each */
+_Static_assert(MEMP_NUM_UDP_PCB >= 2 * MEDIA_CHAN_MAX + 2,
+	       "LWIP_UDP_PCBS: RTP and RTCP per media channel, SIP and one spare");
 #define MEDIA_EV_VOLUME 10		       /* -dBm0 of the events we send */
 #define MEDIA_EV_ENDS 3			       /* RFC 4733 2.5.1.4: the end three times */
 #define MEDIA_EV_MIN_MS 40
 #define MEDIA_EV_MAX_MS 5000
 #define MEDIA_RTCP_MAX 256 /* SR + 1 block + SDES + BYE fit with room */
 #define MEDIA_TONE_MAX_MS 5000 /* an advisor event whose end never comes */
+#define MEDIA_TONE_DBM0 (-10.0f) /* per tone, when the event says nothing louder than -10 */
+/* A digit the caller's side starts while we play a tone, or this long after, is taken for
+ * the line's echo of that tone (the longest G.168 tail, 128 ms, and some) */
+#define MEDIA_ECHO_GUARD_MS 160
 
 /* RFC 4733 sender, on the audio stream (rtp_tx_send_event) */
 struct media_ev {
 	bool active;
+	bool live;	   /* detected on the line: its end is not known yet */
 	uint8_t event;
 	uint8_t ends;	   /* end packets still to send */
 	uint32_t ts;	   /* the event's start: its identity */
 	uint32_t elapsed;  /* samples since the start */
 	uint32_t total;	   /* samples the event lasts */
 	uint32_t next;	   /* elapsed at which the next packet goes */
+	uint32_t known;	   /* live: the duration the receiver has seen so far */
 };
 
 struct media_chan {
@@ -72,7 +94,7 @@ struct media_chan {
 	struct rtcp_sess rtcp;
 	struct osmo_timer_list rtcp_timer;
 	/* the timeslot's TX samples: two buffers, one armed while the other is refilled */
-	uint8_t line[2][E1_CHUNK_FRAMES];
+	uint8_t line[2][E1_CHUNK_FRAMES]; /* jbuf_read_ms()'s 1 ms: JBUF_RATE samples */
 	unsigned int line_k;
 	uint32_t clock;      /* 1 ms chunks since open */
 	/* where our RTP timestamp is, for the SR: the last packet rtp_tx sent */
@@ -81,7 +103,16 @@ struct media_chan {
 	uint32_t rtp_ts;     /* RTP timestamp of the sample after that packet */
 	uint32_t rtp_ts_clock; /* clock when it was taken */
 	struct media_ev ev;
-	struct media_tone tone;
+	struct dtmf_gen tone;  /* the advisor's events as tones to the caller */
+	struct cptone_player cpt; /* a call-progress tone to the caller, instead of the advisor */
+	struct dtmf_det det;   /* the caller's in-band DTMF */
+	uint32_t det_pos;      /* receiver's sample position of the packet being inspected */
+	uint32_t det_ts;       /* and its RTP timestamp */
+	unsigned int det_n;    /* and its samples */
+	bool det_mute;         /* a digit started or ended in this packet: mute it */
+	bool det_echo;         /* the digit held is the echo of our own tone */
+	unsigned int tone_guard; /* ms left in which a digit is taken for our tone's echo */
+	uint32_t dtmf_rx, dtmf_echo;
 	uint32_t rx_foreign, tx_events;
 };
 
@@ -141,19 +172,28 @@ static void media_tx_stop(struct media_chan *mc)
 	}
 	rtp_tx_close(mc->tx);
 	mc->tx = NULL;
+	/* an event in progress cannot be ended on a stream that is gone; the next stream's
+	 * receiver starts afresh */
+	mc->ev.active = mc->ev.live = false;
 	mc->last_fill = NULL;
 	mc->have_rtp_ts = false; /* the next stream has its own timestamps */
 }
+
+static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32_t ts);
+static void media_det_event(void *arg, const struct dtmf_event *de);
 
 static int media_tx_start(struct media_chan *mc)
 {
 	struct rtp_tx_cfg cfg = {
 		.dst_addr = mc->r.addr, .dst_port = mc->r.port, .pcb = mc->rtp_pcb,
 		.ptime_ms = mc->p.ptime_ms, .ssrc = mc->ssrc,
+		.pkt_cb = media_det_packet, .pkt_arg = mc,
 	};
 
 	if (mc->tx)
 		return 0;
+	dtmf_det_init(&mc->det, media_det_event, mc); /* a new stream: a new sample clock */
+	mc->det_echo = false;
 	return rtp_tx_open(&mc->tx, &mc->ch, &cfg);
 }
 
@@ -183,6 +223,8 @@ static void media_ev_send(struct media_chan *mc, bool marker, bool end, uint32_t
 
 	if (!mc->tx)
 		return;
+	if (duration > 0xffff) /* a key held over 8.2 s: its duration stays at the most there is */
+		duration = 0xffff;
 	b[0] = mc->ev.event;
 	b[1] = (uint8_t)((end ? 0x80 : 0) | MEDIA_EV_VOLUME);
 	b[2] = (uint8_t)(duration >> 8);
@@ -203,6 +245,10 @@ static void media_ev_tick(struct media_chan *mc)
 	if (ev->elapsed < ev->next)
 		return;
 	ev->next += step;
+	if (ev->live) {
+		media_ev_send(mc, false, false, ev->known);
+		return;
+	}
 	if (ev->elapsed < ev->total) {
 		media_ev_send(mc, false, false, ev->elapsed);
 		return;
@@ -212,8 +258,101 @@ static void media_ev_tick(struct media_chan *mc)
 		ev->active = false;
 }
 
+/* The ends of an event still owed, at once (a new event is about to start). */
+static void media_ev_flush(struct media_chan *mc)
+{
+	struct media_ev *ev = &mc->ev;
+
+	if (ev->live) {
+		ev->live = false;
+		ev->total = ev->known;
+	}
+	while (ev->active && ev->ends) {
+		media_ev_send(mc, false, true, ev->total);
+		if (--ev->ends == 0)
+			ev->active = false;
+	}
+	ev->active = false;
+}
+
+static bool media_ev_allowed(const struct media_chan *mc)
+{
+	return mc->tx && mc->have_remote && !mc->r.sendonly && mc->r.te_pt >= 0;
+}
+
+/* ---- caller's in-band DTMF -> RFC 4733 ------------------------------------------------------ */
+/* The receiver took or ended a digit, inside the packet at mc->det_pos / mc->det_ts. */
+static void media_det_event(void *arg, const struct dtmf_event *de)
+{
+	struct media_chan *mc = arg;
+	struct media_ev *ev = &mc->ev;
+	/* the packet's end: "now" on the receiver's clock */
+	uint32_t now = mc->det_pos + mc->det_n;
+	const char *k = memchr(media_ev_digits, de->digit, sizeof(media_ev_digits));
+
+	if (!de->end && mc->tone_guard) {
+		mc->det_echo = true;
+		mc->dtmf_echo++;
+	}
+	LOGP(DDSP, LOGL_INFO, "S%u:T%u: caller DTMF %c %s (%u ms)%s\n", mc->span, mc->ch.ts,
+	     de->digit, de->end ? "end" : "start", de->duration / JBUF_RATE,
+	     mc->det_echo ? ": the echo of our tone, ignored" : "");
+	if (mc->det_echo) {
+		if (de->end)
+			mc->det_echo = false;
+		return;
+	}
+	if (!de->end)
+		mc->dtmf_rx++;
+	mc->det_mute = true;
+	if (mc->p.caller_dtmf_cb)
+		mc->p.caller_dtmf_cb(mc, de->digit, de->end, mc->p.cb_arg);
+	if (!media_ev_allowed(mc) || !k)
+		return;
+	if (de->end) {
+		if (ev->active && ev->live) {
+			/* the end packets follow from the next tick, a ptime apart */
+			ev->live = false;
+			ev->total = de->duration;
+			ev->next = ev->elapsed;
+		}
+		return;
+	}
+	if (ev->active)
+		media_ev_flush(mc);
+	ev->event = (uint8_t)(k - media_ev_digits);
+	ev->ts = mc->det_ts + (de->at - mc->det_pos); /* the onset, RFC 4733 section 2.5.1.1 */
+	ev->elapsed = now - de->at;
+	ev->total = 0;
+	ev->known = dtmf_det_held(&mc->det);
+	ev->next = ev->elapsed + mc->p.ptime_ms * JBUF_RATE;
+	ev->ends = MEDIA_EV_ENDS;
+	ev->live = true;
+	ev->active = true;
+	media_ev_send(mc, true, false, ev->known); /* the start, with the marker */
+}
+
+/* rtp_tx's packet callback: the caller's samples in the buffer about to go out. */
+static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32_t ts)
+{
+	struct media_chan *mc = arg;
+
+	mc->det_pos = dtmf_det_pos(&mc->det);
+	mc->det_ts = ts;
+	mc->det_n = n;
+	mc->det_mute = false;
+	dtmf_det_feed_alaw(&mc->det, samples, n);
+	if (mc->ev.live)
+		mc->ev.known = dtmf_det_held(&mc->det);
+	/* muting rewrites the samples in place: still no copy */
+	if ((mc->det_mute || (dtmf_det_digit(&mc->det) && !mc->det_echo)) && mc->r.te_pt >= 0)
+		memset(samples, G711_ALAW_SILENCE, n);
+}
+
 /* ---- advisor -> caller ---------------------------------------------------------------------- */
 /* The end of the timeslot's TX buffer (1 ms chunk context): arm the next 8 samples. */
+_Static_assert(E1_CHUNK_FRAMES == JBUF_RATE, "the line pulls 1 ms chunks: jbuf_read_ms()");
+
 static void media_line_tx(void *arg, unsigned int ts)
 {
 	struct media_chan *mc = arg;
@@ -222,8 +361,12 @@ static void media_line_tx(void *arg, unsigned int ts)
 
 	mc->line_k ^= 1;
 	mc->clock++;
-	jbuf_read(&mc->jb, b, E1_CHUNK_FRAMES); /* always: the buffer's clock is the line's */
-	media_tone_fill(&mc->tone, b, E1_CHUNK_FRAMES);
+	jbuf_read_ms(&mc->jb, b); /* always: the buffer's clock is the line's */
+	cptone_fill_alaw(&mc->cpt, b, E1_CHUNK_FRAMES);
+	if (dtmf_gen_alaw(&mc->tone, b, E1_CHUNK_FRAMES))
+		mc->tone_guard = MEDIA_ECHO_GUARD_MS;
+	else if (mc->tone_guard)
+		mc->tone_guard--;
 	rc = e1_framer_tdm_tx_arm(mc->ch.dev, ts, b, E1_CHUNK_FRAMES, media_line_tx, mc);
 	if (rc < 0)
 		LOGP(DRTP, LOGL_ERROR, "S%u:T%u: cannot arm TX: %d\n", mc->span, ts, rc);
@@ -240,10 +383,18 @@ static void media_rtp_event(void *arg, const struct rtp_event *ev)
 	if (ev->event >= sizeof(media_ev_digits))
 		return; /* flash and RFC 4734 tones: nothing to do on a PRI call */
 	digit = media_ev_digits[ev->event];
-	if (ev->end)
-		media_tone_stop(&mc->tone);
-	else
-		media_tone_dtmf(&mc->tone, digit, MEDIA_TONE_MAX_MS * JBUF_RATE);
+	if (ev->end) {
+		dtmf_gen_stop(&mc->tone);
+	} else {
+		struct dtmf_gen_cfg tc = { .row_dbm0 = -(float)ev->volume,
+					   .col_dbm0 = -(float)ev->volume,
+					   .on = MEDIA_TONE_MAX_MS * JBUF_RATE };
+		char d[2] = { digit, 0 };
+
+		if (tc.row_dbm0 > MEDIA_TONE_DBM0 || tc.row_dbm0 < -36)
+			tc.row_dbm0 = tc.col_dbm0 = MEDIA_TONE_DBM0;
+		dtmf_gen_start(&mc->tone, d, &tc);
+	}
 	if (mc->p.dtmf_cb)
 		mc->p.dtmf_cb(mc, digit, ev->end, mc->p.cb_arg);
 }
@@ -468,6 +619,27 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r)
 	return rc;
 }
 
+int media_chan_play_tone(struct media_chan *mc, int tone)
+{
+	const struct cptone_seq *seq;
+
+	if (!mc || !mc->used)
+		return -EINVAL;
+	if (tone < 0) {
+		cptone_stop(&mc->cpt);
+		return 0;
+	}
+	seq = cptone_tone((enum cptone_id)tone);
+	if (!seq)
+		return -ENOENT;
+	return cptone_start(&mc->cpt, seq, MEDIA_CPTONE_DBM0);
+}
+
+bool media_chan_tone_playing(const struct media_chan *mc)
+{
+	return mc && mc->used && cptone_active(&mc->cpt);
+}
+
 int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duration_ms)
 {
 	const char *k;
@@ -490,6 +662,7 @@ int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duratio
 	mc->ev.event = (uint8_t)(k - media_ev_digits);
 	mc->ev.ts = rtp_tx_timestamp(mc->tx); /* the line's time now, to within a ptime */
 	mc->ev.elapsed = 0;
+	mc->ev.live = false;
 	mc->ev.total = duration_ms * JBUF_RATE;
 	mc->ev.next = mc->p.ptime_ms * JBUF_RATE;
 	mc->ev.ends = MEDIA_EV_ENDS;
@@ -520,6 +693,8 @@ int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st)
 	st->tx_overruns = s.overruns;
 	st->tx_copied = s.copied;
 	st->tx_events = mc->tx_events;
+	st->dtmf_rx = mc->dtmf_rx;
+	st->dtmf_echo = mc->dtmf_echo;
 	st->rx_packets = mc->rx.ctr[RTP_RX_CTR_AUDIO] + mc->rx.ctr[RTP_RX_CTR_EVENT];
 	st->rx_lost = mc->jb.ctr[JBUF_CTR_LOST];
 	st->rx_late = mc->jb.ctr[JBUF_CTR_LATE];

@@ -27,6 +27,8 @@ struct rtp_tx {
 	unsigned int next;     /* ring index to try first */
 	struct media_buf *ring[CONFIG_MEDIA_TX_RING];
 	struct rtp_tx_stats st;
+	rtp_tx_pkt_cb pkt_cb;
+	void *pkt_arg;
 };
 
 static struct rtp_tx rtp_tx_streams[CONFIG_MEDIA_TX_STREAMS];
@@ -102,6 +104,8 @@ static inline __attribute__((always_inline)) void rtp_tx_send(struct rtp_tx *st,
 		st->ts += st->n;
 		return;
 	}
+	if (st->pkt_cb)
+		st->pkt_cb(st->pkt_arg, media_buf_payload(mb), st->n, st->ts);
 	h = media_buf_rtp(mb);
 	/* V=2, no padding, extension or CSRC; marker; PT; sequence number */
 	rtp_tx_put32(h, 0x80000000u | (st->first ? 0x800000u : 0) | RTP_TX_PT_PCMA << 16 |
@@ -192,6 +196,8 @@ int rtp_tx_open(struct rtp_tx **out, const struct span_chan *ch, const struct rt
 	st->n = (uint16_t)(cfg->ptime_ms * E1_CHUNK_FRAMES);
 	ip_addr_set_ip4_u32(&st->dst, lwip_htonl(cfg->dst_addr));
 	st->dst_port = cfg->dst_port;
+	st->pkt_cb = cfg->pkt_cb;
+	st->pkt_arg = cfg->pkt_arg;
 	st->st.ssrc = cfg->ssrc;
 	while (!st->st.ssrc)
 		st->st.ssrc = LWIP_RAND();

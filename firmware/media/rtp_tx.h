@@ -30,6 +30,10 @@ struct rtp_tx;
 
 #define RTP_TX_PT_PCMA 8
 
+/* A full packet's samples, just before they go out (in the chunk context): may read them, or
+ * change them in place (DTMF detection and muting). ts: RTP timestamp of samples[0]. */
+typedef void (*rtp_tx_pkt_cb)(void *arg, uint8_t *samples, unsigned int n, uint32_t ts);
+
 struct rtp_tx_cfg {
 	uint32_t dst_addr;   /* advisor's IPv4 address, host byte order */
 	uint16_t dst_port;
@@ -37,6 +41,8 @@ struct rtp_tx_cfg {
 	struct udp_pcb *pcb; /* send through this pcb (shared with RTP RX); NULL: an own one */
 	uint8_t ptime_ms;    /* 10, 20 or 30 */
 	uint32_t ssrc;	     /* 0: random */
+	rtp_tx_pkt_cb pkt_cb; /* may be NULL */
+	void *pkt_arg;
 };
 
 struct rtp_tx_stats {

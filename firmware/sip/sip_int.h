@@ -38,8 +38,16 @@ struct sip_glob {
 	struct sip_cfg cfg;
 	struct sip_counters ctr;
 	bool started;	/* start() ran: bind and send */
+	bool kick;	/* an event was queued for oSIP: sip_run() runs its passes */
+	struct timeval due; /* oSIP's clock: the earliest transaction timer after the last run */
 };
 extern struct sip_glob sip_g;
+
+/* Something for oSIP to do (an event queued, a transaction to reap): the next sip_run(). */
+static inline void sip_kick(void)
+{
+	sip_g.kick = true;
+}
 
 /* ---- sip.c ---- */
 /* The box's own address (host order) or 0. */

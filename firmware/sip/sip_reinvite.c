@@ -87,6 +87,7 @@ static int sip_reinvite_reply(struct sip_call *c, osip_transaction_t *tr, osip_m
 	}
 	evt->transactionid = tr->transactionid;
 	osip_transaction_add_event(tr, evt);
+	sip_kick();
 	return 0;
 }
 

@@ -482,6 +482,7 @@ static void sip_tcp_fire(osip_transaction_t *tr, type_t type)
 	e->type = type;
 	e->transactionid = tr->transactionid;
 	osip_transaction_add_event(tr, e);
+	sip_kick();
 }
 
 static bool sip_tcp_tr_to(const osip_transaction_t *tr, const char *dst, int port)

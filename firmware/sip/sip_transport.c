@@ -323,8 +323,10 @@ static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport, int c
 	}
 	if (MSG_IS_REQUEST(msg))
 		osip_message_fix_last_via_header(msg, sip_ip_str(ip, src), sport);
-	if (osip_find_transaction_and_add_event(sip_g.osip, evt) == 0)
+	if (osip_find_transaction_and_add_event(sip_g.osip, evt) == 0) {
+		sip_kick();
 		return; /* a retransmission or the answer to our request: oSIP has it */
+	}
 	if (MSG_IS_RESPONSE(msg)) {
 		sip_ua_stray_response(msg);
 		osip_event_free(evt);
@@ -347,6 +349,7 @@ static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport, int c
 	/* responses of this server transaction leave on the request's connection */
 	osip_transaction_set_out_socket(tr, conn);
 	osip_transaction_add_event(tr, evt);
+	sip_kick();
 }
 
 void sip_transport_rx(const char *buf, size_t len, uint32_t src, uint16_t sport)

@@ -57,12 +57,14 @@ int sip_request_send(osip_transaction_t **out, osip_message_t *msg, struct sip_o
 	if (!evt) {
 		osip_transaction_set_your_instance(tr, NULL);
 		osip_list_add(&sip_dead, tr, -1);
+		sip_kick();
 		return -ENOMEM;
 	}
 	evt->transactionid = tr->transactionid;
 	if (owner && owner->kind == SIP_OWNER_CALL)
 		container_of(owner, struct sip_call, owner)->refs++;
 	osip_transaction_add_event(tr, evt);
+	sip_kick();
 	if (out)
 		*out = tr;
 	return 0;
@@ -142,6 +144,7 @@ void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
 	if (ev == SIP_CALL_FAILED || ev == SIP_CALL_ENDED) {
 		c->state = SIP_CS_DONE;
 		sip_session_stop(c);
+		sip_kick(); /* reaped once no transaction refers to it */
 	}
 	LOGP(DSIP, LOGL_INFO, "call %s: event %d status %d\n", c->call_id, ev, status);
 	if (c->cb)
@@ -675,6 +678,7 @@ static void sip_uas_respond(osip_transaction_t *tr, osip_message_t *req, int cod
 	}
 	evt->transactionid = tr->transactionid;
 	osip_transaction_add_event(tr, evt);
+	sip_kick();
 }
 
 static bool sip_method_known(const char *m)
@@ -745,6 +749,7 @@ static void sip_kill(int type, osip_transaction_t *tr)
 		sip_ka_killed(o, tr);
 	osip_transaction_set_your_instance(tr, NULL);
 	osip_list_add(&sip_dead, tr, -1);
+	sip_kick();
 }
 
 static void sip_call_free(struct sip_call *c)

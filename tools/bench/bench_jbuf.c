@@ -2,7 +2,7 @@
 /*
  * Instructions per 20 ms PCMA packet on the advisor → caller path: rtp_rx_input() (header
  * checks, RTCP statistics, jitter buffer insert, the caller's pbuf_free) and the 20
- * jbuf_read()s of 8 samples that play it. Counted by callgrind (client requests switch the
+ * jbuf_read_ms()s of 8 samples that play it. Counted by callgrind (client requests switch the
  * collection on around exactly those calls); the pbuf allocation and filling stand for the
  * netif and are not counted. Anchor (the issue): RX <= 1,200 instructions per packet.
  *
@@ -127,7 +127,7 @@ static void run(enum mode m, unsigned n)
 			COUNT_ON(c && crx);
 			for (int i = 0; i < 20; i++) {
 				COUNT_ON(c && crd);
-				jbuf_read(&jb, ts_out, 8);
+				jbuf_read_ms(&jb, ts_out);
 				COUNT_ON(c && crd);
 				sink ^= ts_out[7];
 			}
@@ -156,7 +156,7 @@ static void run(enum mode m, unsigned n)
 				COUNT_ON(c);
 			}
 			COUNT_ON(c);
-			jbuf_read(&jb, ts_out, 8);
+			jbuf_read_ms(&jb, ts_out);
 			COUNT_ON(c);
 			sink ^= ts_out[7];
 		}
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 	/* the toggles' own cost (client requests and the call around them) taken out */
 	base /= 21;
 	printf("  per 20 ms packet, in order: %lld instructions = rtp_rx_input (RTP checks, RTCP "
-	       "statistics, jbuf insert, pbuf_free) %lld + 20 x jbuf_read(8) %lld (%lld each)\n",
+	       "statistics, jbuf insert, pbuf_free) %lld + 20 x jbuf_read_ms %lld (%lld each)\n",
 	       (all - 21 * base) / n, (rxi - base) / n, (rd - 20 * base) / n,
 	       (rd - 20 * base) / n / 20);
 	printf("  per 20 ms packet, +-30 ms jitter (reordering, adaptation): %lld instructions\n",

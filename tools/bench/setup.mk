@@ -5,7 +5,7 @@
 # fake eth_dev.
 SETUP_BENCH_SRCS := tools/bench/bench_setup.c tests/unit/common/eth_fake.c \
 	$(wildcard firmware/span/*.c firmware/isdn/*.c firmware/call/*.c firmware/sip/*.c \
-		firmware/media/*.c firmware/net/*.c firmware/dsp/*.c) \
+		firmware/media/*.c firmware/net/*.c firmware/dsp/*.c) $(TONEZONE_C) \
 	firmware/log.c drivers/e1/e1_sim.c drivers/e1/g704.c board/sim/bfile_sim.c $(LWIP_SRCS)
 BENCH_BINS += $(O)/bench/bench_setup
 $(O)/bench/bench_setup: $(call obj,$(SETUP_BENCH_SRCS))

@@ -184,14 +184,21 @@ void psim_call_event(struct dchan *dc, pri_event *ev, void *arg)
 		break;
 	case PRI_EVENT_PROGRESS:
 		c = psim_call_by_pri(sp->nr, ev->proceeding.call);
-		if (c)
+		if (c) {
+			/* an exchange connects the B-channel backwards on in-band information */
+			c->inband |= !!(ev->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE);
 			psim_ev("progress", "\"call\":%u,\"progress\":%d", c->id,
 				ev->proceeding.progress);
+		}
 		break;
 	case PRI_EVENT_RINGING:
 		c = psim_call_by_pri(sp->nr, ev->ringing.call);
 		if (c)
-			psim_ev("alerting", "\"call\":%u", c->id);
+			c->inband |= !!(ev->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE);
+		if (c)
+			psim_ev("alerting", "\"call\":%u,\"inband\":%s", c->id,
+				ev->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE ? "true" :
+										       "false");
 		break;
 	case PRI_EVENT_ANSWER:
 		c = psim_call_by_pri(sp->nr, ev->answer.call);
@@ -291,7 +298,7 @@ void psim_calls_media_rx(unsigned int span, const uint8_t *chunk)
 		if (ts == E1_DCHAN_TS)
 			continue;
 		c = psim_call_on(span, ts);
-		if (!c || !c->answered)
+		if (!c || !(c->answered || c->inband))
 			continue;
 		for (f = 0; f < E1_CHUNK_FRAMES; f++) {
 			int16_t pcm = psim_alaw_decode(chunk[f * E1_TIMESLOTS + ts]);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * B-channel media for pstn-sim: G.711 A-law, 8 kHz mono S16LE WAV in and out, sine tones at
- * a level in dBm0, DTMF (Q.23) generation and a Goertzel detector (Q.24-ish thresholds).
+ * a level in dBm0, DTMF (Q.23) generation (its own, independent of the box's) and detection
+ * (the box's receiver, firmware/dsp/dtmf.c).
  */
 #include <ctype.h>
 #include <math.h>
@@ -292,91 +293,24 @@ void psim_media_close(struct psim_media *m)
 	free(m);
 }
 
-/*
- * ---- DTMF detector -------------------------------------------------------------------------
- * Goertzel over blocks of 102 samples (12.75 ms): short enough that the 1.5 % frequency
- * tolerance of Q.23 costs at most 1.4 dB in a bin, long enough that neighbouring keys' tones
- * stay 12 dB apart. A block shows a key when one row and one column tone stand out in their
- * groups, both above the threshold, within the twist limits, and together carry most of the
- * block's energy. A key is reported after two blocks in a row show it (a tone of 31 ms at worst,
- * Q.24 wants 40 ms taken; 18 ms at best) and released after three blocks without it (a pause
- * of at most 40 ms, so Q.24's 40 ms pauses always separate digits, while a drop-out of up to
- * 10 ms, Q.24's interruption, touches two blocks at most and does not repeat the digit).
- */
-#define DTMF_N PSIM_DTMF_BLOCK
-/* each tone's amplitude at least -40 dBm0 (0 dBm0: 16139 RMS, 22825 peak): power of a
- * Goertzel bin is (A * N / 2)^2 */
-#define DTMF_MIN_POWER ((228.25 * DTMF_N / 2) * (228.25 * DTMF_N / 2))
-#define DTMF_TWIST 6.3	   /* 8 dB either way */
-#define DTMF_REL_PEAK 4.0  /* the tone beats the others of its group by 6 dB */
-#define DTMF_FRACTION 0.7  /* of the block's energy in the two tones */
-
-static double psim_goertzel(const float *x, int n, double f)
+/* ---- DTMF receiver: the box's own (firmware/dsp/dtmf.c), one sample at a time ------------ */
+static void psim_dtmf_ev(void *arg, const struct dtmf_event *ev)
 {
-	double k = 2.0 * cos(2.0 * M_PI * f / 8000.0), s1 = 0, s2 = 0;
-	int i;
+	struct psim_dtmf_det *d = arg;
 
-	for (i = 0; i < n; i++) {
-		double s0 = x[i] + k * s1 - s2;
-
-		s2 = s1;
-		s1 = s0;
-	}
-	return s1 * s1 + s2 * s2 - k * s1 * s2;
-}
-
-/* the key one block shows, 0 none */
-static int psim_dtmf_block(const float *x)
-{
-	double lo[4], hi[4], energy = 0, lmax = 0, hmax = 0;
-	int i, li = 0, hi_i = 0;
-
-	for (i = 0; i < DTMF_N; i++)
-		energy += (double)x[i] * x[i];
-	for (i = 0; i < 4; i++) {
-		lo[i] = psim_goertzel(x, DTMF_N, psim_dtmf_lo[i]);
-		hi[i] = psim_goertzel(x, DTMF_N, psim_dtmf_hi[i]);
-		if (lo[i] > lmax)
-			lmax = lo[i], li = i;
-		if (hi[i] > hmax)
-			hmax = hi[i], hi_i = i;
-	}
-	if (lmax < DTMF_MIN_POWER || hmax < DTMF_MIN_POWER)
-		return 0;
-	if (lmax * DTMF_TWIST < hmax || hmax * DTMF_TWIST < lmax)
-		return 0;
-	for (i = 0; i < 4; i++)
-		if ((i != li && lo[i] * DTMF_REL_PEAK > lmax) ||
-		    (i != hi_i && hi[i] * DTMF_REL_PEAK > hmax))
-			return 0;
-	/* a bin's power is (A N / 2)^2, the block's energy of that tone A^2 N / 2 */
-	if ((lmax + hmax) * 2.0 / DTMF_N < DTMF_FRACTION * energy)
-		return 0;
-	return psim_dtmf_keys[li * 4 + hi_i];
+	if (!ev->end)
+		d->got = ev->digit;
 }
 
 char psim_dtmf_detect(struct psim_call *c, int16_t pcm)
 {
 	struct psim_dtmf_det *d = &c->dtmf;
-	char out = 0;
-	int key;
 
-	d->buf[d->n++] = pcm;
-	if (d->n < DTMF_N)
-		return 0;
-	d->n = 0;
-	key = psim_dtmf_block(d->buf);
-	if (d->held) {
-		if (key == d->held)
-			d->miss = 0;
-		else if (++d->miss >= 3)
-			d->held = 0;
+	if (!d->ready) {
+		dtmf_det_init(&d->det, psim_dtmf_ev, d);
+		d->ready = true;
 	}
-	if (!d->held && key && key == d->prev) {
-		d->held = key;
-		d->miss = 0;
-		out = (char)key;
-	}
-	d->prev = key;
-	return out;
+	d->got = 0;
+	dtmf_det_feed(&d->det, &pcm, 1);
+	return d->got;
 }

@@ -13,6 +13,7 @@
 #include <drv/e1_framer.h>
 
 #include "../../drivers/e1/g704.h"
+#include "../../firmware/dsp/dtmf.h"
 #include "../../firmware/isdn/dchan.h"
 
 #define PSIM_SPANS 8
@@ -51,14 +52,11 @@ struct psim_span {
 
 enum psim_call_dir { PSIM_OUT, PSIM_IN };
 
-/* DTMF detector state (media.c); all zeros is the initial state */
-#define PSIM_DTMF_BLOCK 102 /* samples per Goertzel block, 12.75 ms */
+/* DTMF receiver (the box's, firmware/dsp/dtmf.c); all zeros is the initial state */
 struct psim_dtmf_det {
-	int prev;  /* key seen in the previous block, 0 none */
-	int held;  /* key reported and still present, 0 none */
-	int miss;  /* blocks in a row without the held key */
-	float buf[PSIM_DTMF_BLOCK];
-	int n;
+	bool ready;
+	char got; /* a digit started in the last sample fed */
+	struct dtmf_det det;
 };
 
 struct psim_call {
@@ -69,6 +67,7 @@ struct psim_call {
 	q931_call *call;
 	int bchan; /* timeslot, 0 when none yet */
 	bool answered;
+	bool inband;   /* ALERTING/PROGRESS said in-band information: the B-channel is heard */
 	struct psim_media *play, *rec;
 	struct psim_dtmf_det dtmf;
 };

@@ -64,8 +64,35 @@ enum call_ton {
  * (not [+]digits, or too long). */
 int call_prefix_set(enum call_ton ton, const char *prefix);
 const char *call_prefix_get(enum call_ton ton);
-/* out = prefix(ton) + number, without a doubled +. Returns 0, -EINVAL or -ENOSPC. */
-int call_number_e164(char *out, size_t size, enum call_ton ton, const char *number);
+/* Numbering plan identification of the calling party number (Q.931 4.5.10). */
+enum call_npi {
+	CALL_NPI_UNKNOWN = 0,
+	CALL_NPI_ISDN = 1,	/* ISDN/telephony, E.164 */
+	CALL_NPI_DATA = 3,	/* X.121 */
+	CALL_NPI_TELEX = 4,	/* F.69 */
+	CALL_NPI_NATIONAL = 8,	/* national standard */
+	CALL_NPI_PRIVATE = 9,
+	CALL_NPI__NUM = 16,
+};
+/* Prefix put before a calling number of the private numbering plan (default "": such
+ * numbers go to SIP as they are; e.g. "+49301234" when the PBX's extensions are a block of
+ * E.164 numbers). Returns 0 or -EINVAL. */
+int call_prefix_private_set(const char *prefix);
+const char *call_prefix_private_get(void);
+/* The calling number as SIP gets it. NPI unknown or ISDN/telephony: prefix(ton) + number,
+ * without a doubled +; NPI private: the private prefix + number; the other plans (data,
+ * telex, national standard) have no E.164 form: the number as it is. Returns 0, -EINVAL or
+ * -ENOSPC. */
+int call_number_e164(char *out, size_t size, enum call_ton ton, enum call_npi npi,
+		     const char *number);
+const char *call_npi_name(enum call_npi npi);
+const char *call_ton_name(enum call_ton ton);
+
+/* `ringback inband`: while the advisor rings, the box plays the selected country's ringback
+ * (dsp/cptone) and sends ALERTING with progress indicator 8; off (the default): ALERTING
+ * without it, and the network plays its own. */
+void call_ringback_inband_set(bool on);
+bool call_ringback_inband(void);
 
 /* ---- causes (cause.c): RFC 3398 ---- */
 /* Q.850 cause the caller gets for a SIP final status (RFC 3398 8.2.6.1). */
@@ -90,6 +117,8 @@ struct call_info {
 	unsigned int span, ts;
 	char caller[CALL_NUM_MAX + CALL_PREFIX_MAX + 1]; /* E.164 as sent to SIP */
 	bool restricted;			     /* presentation restricted */
+	enum call_ton ton;			     /* of the calling number in the SETUP */
+	enum call_npi npi;
 	char hotline[CALL_NUM_MAX + 1];
 	char advisor[SIP_URI_MAX];	/* the advisor being tried or talking; "" none */
 	unsigned int attempt;		/* 1.. advisors tried so far */
@@ -111,6 +140,7 @@ int call_clear(uint32_t id);
 struct call_counters {
 	uint32_t setups, refused, answered, completed;
 	uint32_t attempts, next_advisor; /* INVITEs sent; tries moved to the next advisor */
+	uint32_t channel_picked;	 /* preferred channel busy, another one taken */
 };
 void call_get_counters(struct call_counters *ctr);
 
@@ -122,7 +152,9 @@ struct call_setup {
 	const char *called;	 /* as the guard passed them: digits * # and a leading + */
 	const char *calling;	 /* "" when absent */
 	enum call_ton ton;
+	enum call_npi npi;
 	bool restricted;
+	bool preferred;		 /* the channel is preferred, not exclusive: another may be taken */
 };
 /* A SETUP arrived (libpri PRI_EVENT_RING). Returns 0 (call control owns the call now and
  * has sent CALL PROCEEDING), or the Q.850 cause to refuse it with (RELEASE COMPLETE, which

@@ -3,7 +3,8 @@
  * A call's media channel: one B-channel timeslot bridged to one RTP session (PCMA).
  * Caller -> advisor: the framer's TDM routing fills RTP buffers in place (rtp_tx, zero-copy).
  * Advisor -> caller: RTP from the advisor's address -> jitter buffer -> the timeslot's TX
- * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. Call control owns the channels;
+ * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. The caller's in-band DTMF is
+ * detected in the outgoing packets and sent as RFC 4733 events (media_chan.c). Call control owns the channels;
  * everything runs in the main loop.
  */
 #ifndef HLGW_MEDIA_H
@@ -14,15 +15,19 @@
 
 struct media_chan;
 
-/* RFC 4733 event from the advisor (or detected in-band from the caller). */
+/* A digit starts or ends: an RFC 4733 event from the advisor, or a digit detected in-band in
+ * the caller's audio (media_params says which callback is which). */
 typedef void (*media_dtmf_cb)(struct media_chan *mc, char digit, bool end, void *arg);
 
 struct media_params {
 	unsigned int span;     /* 0-based */
 	unsigned int ts;       /* B-channel timeslot 1..31 */
 	uint8_t ptime_ms;      /* 10, 20 or 30 */
-	media_dtmf_cb dtmf_cb; /* may be NULL */
-	void *cb_arg;
+	media_dtmf_cb dtmf_cb; /* the advisor's events; may be NULL */
+	void *cb_arg;	       /* for both callbacks */
+	/* addition: the caller's in-band digits as the DTMF receiver takes and ends them (the
+	 * caller's rating after the call, say); may be NULL */
+	media_dtmf_cb caller_dtmf_cb;
 };
 
 struct media_remote {
@@ -46,6 +51,8 @@ struct media_stats {
 	uint32_t rx_dropped;	 /* RTP from the advisor that failed the checks (rtp_rx) */
 	uint32_t tx_overruns;	 /* packet times dropped: no free TX buffer */
 	uint32_t tx_events;	 /* RFC 4733 packets sent */
+	uint32_t dtmf_rx;	 /* the caller's in-band DTMF digits detected */
+	uint32_t dtmf_echo;	 /* digits heard while playing the advisor's: their echo, ignored */
 	uint32_t rtcp_tx, rtcp_rx; /* RTCP compounds sent, accepted */
 };
 
@@ -74,6 +81,12 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r);
  * telephone-event negotiated, no remote yet, or sendonly) or -EBUSY (an event is still being
  * sent: the caller queues). */
 int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duration_ms);
+/* Play a call-progress tone of the selected country (enum cptone_id of dsp/cptone.h:
+ * ringback, busy, ...) to the caller instead of the advisor's audio; -1 stops it. Returns 0,
+ * -EINVAL or -ENOENT (the country has no such tone). A tone that plays once stops by itself. */
+#define MEDIA_CPTONE_DBM0 -10.0f /* per frequency, as DAHDI plays them */
+int media_chan_play_tone(struct media_chan *mc, int tone);
+bool media_chan_tone_playing(const struct media_chan *mc);
 int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st);
 /* Release the timeslot and the ports (sends RTCP BYE). */
 void media_chan_close(struct media_chan *mc);

@@ -81,29 +81,6 @@ command -v python3 >/dev/null || fail "python3 missing"
 want_b=$("$tone" expect $adv_hz $adv_dbm0)
 want_a=$("$tone" expect $psim_hz $psim_dbm0)
 
-# bs_config DIR PORT USER SOURCE PLAYER [MORE CONFIG LINES]: a baresip config directory.
-# baresip 1.0 (Debian 12): answermode=auto is carried out by menu.so; aufile is only a source
-# there (no aufile player), so the player is an aubridge device.
-bs_config() {
-	mkdir -p "$1"
-	cat >"$1/config" <<EOF
-poll_method		epoll
-sip_listen		$adv_ip:$2
-audio_source		$4
-audio_player		$5
-audio_alert		$5
-audio_srate		8000
-audio_channels		1
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			aufile.so
-module			aubridge.so
-module_app		account.so
-module_app		menu.so
-${6:-}
-EOF
-	echo "<sip:$3@$adv_ip:$2>;regint=0;answermode=auto;audio_codecs=pcma" >"$1/accounts"
-}
 # the advisor: plays the WAV, sndfile records both directions; no sound card: the player is an
 # aubridge device nobody reads
 mkdir -p "$T/rec"

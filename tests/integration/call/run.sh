@@ -101,6 +101,7 @@ cat >"$T/factory.cfg" <<EOF
 interface ethernet 0
  ip address $box_ip 255.255.255.0
 calling-prefix national +49
+calling-prefix private +4930999
 hotline 0800123
  advisor sip:adv1@$adv_ip:5071
  advisor sip:adv2@$adv_ip:5072
@@ -161,11 +162,15 @@ log "answer: From/PAI/X-Hotline/SDP port checked by sipp; ALERTING after ${t_ale
 sipp_bg advbye 5071 adv_bye.xml
 b_pid=$sipp_pid
 sleep 0.3
-place 0800123 30123456 2 ton=national
+# the caller is a PBX extension (private numbering plan): the private prefix makes it E.164
+place 0800123 4711 2 ton=subscriber npi=private
 wait_ev "$m" 5 "$(ev_call connect)" || fail "advbye: no CONNECT"
+console 'show calls'
+grep -qE '^ +[0-9]+ S0/2 +\+49309994711 +0800123 ' "$T/out" ||
+	fail "advbye: private-plan caller not +49309994711: $(cat "$T/out")"
 wait_ev "$m" 8 "\"ev\":\"disconnect\".*\"call\":$call,\"cause\":16," || fail "advbye: no DISCONNECT 16"
 sipp_wait advbye "$b_pid" 5
-log "advbye: advisor BYE -> DISCONNECT cause 16"
+log "advbye: private-plan caller 4711 -> +49309994711; advisor BYE -> DISCONNECT cause 16"
 
 # ---- restricted caller hangs up while ringing ----------------------------------------------------
 sipp_bg cancel 5071 adv_cancel.xml

@@ -17,8 +17,8 @@
 #     RELEASE COMPLETE cause 44 "requested circuit/channel not available" (Q.931 5.2.3.1);
 #     the 30 calls go on; the same SETUP with channel 1 only preferred (a raw SETUP):
 #     RELEASE COMPLETE cause 34 "no circuit/channel available" (Q.931 5.2.3.1: the user may
-#     pick another channel, and answers 34 when it has none; the box takes only the channel
-#     offered)
+#     pick another channel, and answers 34 when it has none; the picking itself is in
+#     tests/unit/call)
 #   - the caller clears all 30: BYE with Reason cause 16 for each (sipp), RELEASE for each,
 #     then no call, no media channel, and SIP calls and transactions all gone
 # Logged, not asserted: time to set up the 30 calls, the box's CPU while 30 calls run
@@ -198,8 +198,8 @@ grep -qE '^30 calls; since start: 31 SETUPs, 1 refused, 30 answered' "$T/out" ||
 	fail "31st: $(tail -n 1 "$T/out")"
 log "31st SETUP (B-channel 1 exclusive, all busy): RELEASE COMPLETE cause 44; the 30 go on"
 
-# the same with channel 1 only preferred (libpri sends exclusive: a raw SETUP): the box does
-# not move a call to another channel, so for it none is available
+# the same with channel 1 only preferred (libpri sends exclusive: a raw SETUP): the box looks
+# for another free B-channel and has none
 m=$(mark)
 cmd "raw 0802$(printf %04x $pref_cref)05 040380 90a3 1803a18381" \
 	"6c0a2180$(echo -n 30123498 | xxd -p) 7008a1$(echo -n 0800123 | xxd -p)"

@@ -19,6 +19,7 @@
 #include <osmocom/core/timer.h>
 
 #include <hlgw/board.h>
+#include <dsp/cptone.h>
 #include <hlgw/call.h>
 #include <hlgw/log.h>
 #include <hlgw/subsys.h>
@@ -116,17 +117,25 @@ static void sip_ev(unsigned int leg, enum sip_call_event ev, int status, int q85
 struct media_chan {
 	bool open;
 	struct media_remote remote;
+	int tone; /* the call-progress tone playing, -1 none */
 };
 static struct media_chan chans[4];
 static unsigned int n_open, n_set_remote;
+static uint32_t busy_ts;	   /* bit n: timeslot n taken by someone else */
+static unsigned int last_open_ts; /* the timeslot of the last open */
 
 int media_chan_open(struct media_chan **mc, uint16_t *local_port, const struct media_params *p)
 {
 	unsigned int i;
 
+	if (p->ts < 1 || p->ts > 31 || p->ts == 16)
+		return -ENODEV;
+	if (busy_ts >> p->ts & 1)
+		return -EBUSY;
+	last_open_ts = p->ts;
 	for (i = 0; i < 4; i++)
 		if (!chans[i].open) {
-			chans[i] = (struct media_chan){ .open = true };
+			chans[i] = (struct media_chan){ .open = true, .tone = -1 };
 			*mc = &chans[i];
 			*local_port = (uint16_t)(16384 + 2 * i);
 			n_open++;
@@ -139,6 +148,13 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r)
 {
 	mc->remote = *r;
 	n_set_remote++;
+	return 0;
+}
+
+int media_chan_play_tone(struct media_chan *mc, int tone)
+{
+	assert_true(mc->open);
+	mc->tone = tone;
 	return 0;
 }
 
@@ -159,6 +175,7 @@ void media_chan_close(struct media_chan *mc)
 /* ---- ISDN leg double ---- */
 static int isdn_msgs[16], n_isdn;
 static bool isdn_inband[16];
+static int isdn_channel[16];
 static int released_cause;
 
 int isdn_leg_send(unsigned int span, void *pcall, int channel, enum isdn_leg_msg msg,
@@ -166,6 +183,7 @@ int isdn_leg_send(unsigned int span, void *pcall, int channel, enum isdn_leg_msg
 {
 	assert_non_null(pcall);
 	assert_true(n_isdn < 16);
+	isdn_channel[n_isdn] = channel;
 	isdn_inband[n_isdn] = inband;
 	isdn_msgs[n_isdn++] = msg;
 	return 0;
@@ -213,6 +231,7 @@ static int test_setup(void **state)
 	for (i = 0; i < 4; i++)
 		chans[i].open = false;
 	n_open = 0;
+	busy_ts = 0;
 	call_cause_map_reset();
 	while (call_hotline_get(0))
 		call_hotline_del(call_hotline_get(0)->number);
@@ -316,6 +335,41 @@ static void test_early_media_progress(void **state)
 	assert_all_clear();
 }
 
+/* `ringback inband`: ALERTING with in-band information and the box's ringback while the
+ * advisors ring, through a move to the next one; the advisor's early media or answer stops
+ * it. Off: ALERTING without in-band information, no tone. */
+static void test_ringback_inband(void **state)
+{
+	call_ringback_inband_set(true);
+	assert_int_equal(setup("0800123", "301", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_RINGING, 180, 0);
+	assert_int_equal(isdn_msgs[1], ISDN_LEG_ALERTING);
+	assert_true(isdn_inband[1]);
+	assert_int_equal(chans[0].tone, CPTONE_RINGBACK);
+	sip_ev(0, SIP_CALL_FAILED, 486, 0); /* busy: the next advisor; the caller hears ringing */
+	assert_int_equal(chans[0].tone, CPTONE_RINGBACK);
+	sip_ev(1, SIP_CALL_RINGING, 180, 0);
+	assert_int_equal(n_isdn, 2); /* ALERTING once */
+	sip_ev(1, SIP_CALL_EARLY_MEDIA, 183, 0);
+	assert_int_equal(chans[0].tone, -1); /* the advisor's own media now */
+	sip_ev(1, SIP_CALL_ANSWERED, 200, 0);
+	assert_int_equal(chans[0].tone, -1);
+	call_isdn_hangup(0, &pcall_token, 16);
+	assert_all_clear();
+
+	call_ringback_inband_set(false);
+	n_isdn = 0;
+	n_legs = 0;
+	assert_int_equal(setup("0800123", "301", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_RINGING, 180, 0);
+	assert_int_equal(isdn_msgs[1], ISDN_LEG_ALERTING);
+	assert_false(isdn_inband[1]);
+	assert_int_equal(chans[0].tone, -1);
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	call_isdn_hangup(0, &pcall_token, 16);
+	assert_all_clear();
+}
+
 static void test_busy_then_timeout_cause(void **state)
 {
 	/* 486 from the first, the second rings past the ring timeout: busy tells most */
@@ -407,6 +461,34 @@ static void test_restricted(void **state)
 	assert_all_clear();
 }
 
+/* Q.931 5.2.3.1: a busy preferred channel -> another free one, named in CALL PROCEEDING;
+ * a busy exclusive one -> 44 */
+static void test_channel_selection(void **state)
+{
+	struct call_setup s = { .span = 0, .channel = 5 | 1 << 16, .pcall = &pcall_token,
+				.called = "0800123", .calling = "301", .ton = CALL_TON_NATIONAL };
+	struct call_counters ctr;
+	struct call_info ci;
+
+	busy_ts = 1u << 5 | 1u << 1 | 1u << 2;
+	assert_int_equal(call_isdn_setup(&s), 44); /* exclusive */
+	assert_int_equal(n_isdn, 0);
+	s.preferred = true;
+	assert_int_equal(call_isdn_setup(&s), 0);
+	assert_int_equal(last_open_ts, 3); /* the lowest free one */
+	assert_int_equal(isdn_msgs[0], ISDN_LEG_PROCEEDING);
+	assert_int_equal(isdn_channel[0], 3 | 1 << 16);
+	assert_int_equal(call_get(0, &ci), 0);
+	assert_int_equal(ci.ts, 3);
+	call_get_counters(&ctr);
+	assert_true(ctr.channel_picked >= 1);
+	call_isdn_hangup(0, &pcall_token, 16);
+	assert_all_clear();
+	busy_ts = 0xfffffffe; /* all taken: nothing to pick, 44 (isdn.c answers it 34) */
+	assert_int_equal(call_isdn_setup(&s), 44);
+	assert_all_clear();
+}
+
 static void test_refusals(void **state)
 {
 	assert_int_equal(setup("0800999", "1", CALL_TON_UNKNOWN, false), 1);
@@ -436,14 +518,32 @@ static void test_route_and_numbers(void **state)
 	assert_int_equal(h->n_advisors, 1);
 	assert_string_equal(h->advisor[0], "sip:a2@198.18.0.1:5072");
 
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, "30123"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_ISDN, "30123"), 0);
 	assert_string_equal(buf, "+4930123");
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_INTERNATIONAL, "4930"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_INTERNATIONAL, CALL_NPI_ISDN, "4930"), 0);
 	assert_string_equal(buf, "+4930");
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_SUBSCRIBER, "+4930"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_SUBSCRIBER, CALL_NPI_UNKNOWN, "+4930"), 0);
 	assert_string_equal(buf, "+4930");
-	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_UNKNOWN, "030"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_UNKNOWN, CALL_NPI_UNKNOWN,
+					  "030"), 0);
 	assert_string_equal(buf, "030");
+	/* private plan: its own prefix, none by default; the TON's prefix does not apply */
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_PRIVATE,
+					  "4711"), 0);
+	assert_string_equal(buf, "4711");
+	assert_int_equal(call_prefix_private_set("+49301234"), 0);
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_SUBSCRIBER, CALL_NPI_PRIVATE,
+					  "4711"), 0);
+	assert_string_equal(buf, "+493012344711");
+	assert_int_equal(call_prefix_private_set("+49#"), -EINVAL);
+	assert_int_equal(call_prefix_private_set(""), 0);
+	/* data, telex, national standard plans: no E.164 form, as they are */
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_DATA,
+					  "262123"), 0);
+	assert_string_equal(buf, "262123");
+	assert_int_equal(call_number_e164(buf, sizeof(buf), CALL_TON_NATIONAL, CALL_NPI_NATIONAL,
+					  "30123"), 0);
+	assert_string_equal(buf, "30123");
 	assert_int_equal(call_prefix_set(CALL_TON_NATIONAL, "+4a"), -EINVAL);
 	assert_int_equal(call_prefix_set(CALL_TON_NATIONAL, "+49*"), -EINVAL);
 }
@@ -485,6 +585,8 @@ int main(void)
 		cmocka_unit_test_setup(test_no_answer_and_no_response, test_setup),
 		cmocka_unit_test_setup(test_failures_map_rfc3398, test_setup),
 		cmocka_unit_test_setup(test_restricted, test_setup),
+		cmocka_unit_test_setup(test_channel_selection, test_setup),
+		cmocka_unit_test_setup(test_ringback_inband, test_setup),
 		cmocka_unit_test_setup(test_refusals, test_setup),
 		cmocka_unit_test_setup(test_route_and_numbers, test_setup),
 		cmocka_unit_test_setup(test_cause_tables, test_setup),

@@ -405,6 +405,31 @@ const char *call_prefix_get(enum call_ton ton)
 	return (unsigned int)ton < CALL_TON__NUM ? double_prefix[ton] : "";
 }
 
+static char double_prefix_private[CALL_PREFIX_MAX + 1];
+
+int call_prefix_private_set(const char *prefix)
+{
+	if (strlen(prefix) > CALL_PREFIX_MAX || strspn(prefix, "+0123456789") != strlen(prefix))
+		return -EINVAL;
+	osmo_strlcpy(double_prefix_private, prefix, sizeof(double_prefix_private));
+	return 0;
+}
+
+const char *call_prefix_private_get(void)
+{
+	return double_prefix_private;
+}
+
+const char *call_npi_name(enum call_npi npi)
+{
+	return npi == CALL_NPI_PRIVATE ? "private" : "ISDN/telephony";
+}
+
+const char *call_ton_name(enum call_ton ton)
+{
+	return ton == CALL_TON_NATIONAL ? "national" : "unknown";
+}
+
 static int double_sip_cause[2][2] = { { 486, 17 }, { 480, 18 } };
 
 int call_cause_map_set_sip(int status, int cause)
@@ -486,4 +511,16 @@ void call_get_counters(struct call_counters *ctr)
 {
 	*ctr = (struct call_counters){ .setups = 3, .refused = 1, .answered = 1, .attempts = 3,
 				       .next_advisor = 1 };
+}
+
+static bool double_ringback;
+
+void call_ringback_inband_set(bool on)
+{
+	double_ringback = on;
+}
+
+bool call_ringback_inband(void)
+{
+	return double_ringback;
 }

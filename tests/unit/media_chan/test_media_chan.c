@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,8 @@
 #include <hlgw/span.h>
 #include <hlgw/subsys.h>
 
+#include "dsp/dtmf_gen.h"
+#include "dsp/g711.h"
 #include "e1/e1_sim.h"
 #include "media/jbuf.h"
 #include "media/media_buf.h"
@@ -133,6 +136,15 @@ static uint8_t sample(uint32_t c, unsigned int f, unsigned int ts)
 	return (uint8_t)((c * 8 + f) * 13 + ts * 29 + (c >> 8) * 7 + 1);
 }
 
+/* what the caller plays on one timeslot instead of sample()'s pattern (src_len 0: none) */
+static uint8_t src[16000];
+static unsigned int src_ts, src_len, src_pos;
+/* or a generator playing into src_ts (src_gen non-NULL) */
+static struct dtmf_gen *src_gen;
+/* a line echo on one timeslot: what the box sent 1 ms before, 10 dB down, added to the line */
+static unsigned int echo_ts;
+static uint8_t echo_prev[E1_CHUNK_FRAMES];
+
 static uint32_t chunk_no;
 /* what the box sent on each timeslot, sample by sample, since the last rec_reset() */
 #define REC_MAX 16000
@@ -152,9 +164,27 @@ static void run_chunk(void)
 
 	for (f = 0; f < E1_CHUNK_FRAMES; f++)
 		for (ts = 0; ts < E1_TIMESLOTS; ts++)
-			rx[f * E1_TIMESLOTS + ts] = sample(chunk_no, f, ts);
+			rx[f * E1_TIMESLOTS + ts] = ts == src_ts && src_pos + f < src_len ?
+							    src[src_pos + f] : sample(chunk_no, f, ts);
+	if (src_gen) {
+		uint8_t b[E1_CHUNK_FRAMES];
+
+		if (dtmf_gen_alaw(src_gen, b, E1_CHUNK_FRAMES))
+			for (f = 0; f < E1_CHUNK_FRAMES; f++)
+				rx[f * E1_TIMESLOTS + src_ts] = b[f];
+	}
+	if (echo_ts)
+		for (f = 0; f < E1_CHUNK_FRAMES; f++) {
+			uint8_t *x = &rx[f * E1_TIMESLOTS + echo_ts];
+
+			*x = g711_alaw_enc(g711_alaw_dec(*x) + g711_alaw_dec(echo_prev[f]) * 10 / 32);
+		}
+	if (src_len)
+		src_pos += E1_CHUNK_FRAMES;
 	assert_int_equal(e1_sim_run_chunk(&e1dev, rx, out), 0);
 	chunk_no++;
+	for (f = 0; echo_ts && f < E1_CHUNK_FRAMES; f++)
+		echo_prev[f] = out[f * E1_TIMESLOTS + echo_ts];
 	if (nrec + 8 <= REC_MAX) {
 		for (f = 0; f < E1_CHUNK_FRAMES; f++)
 			for (ts = 0; ts < E1_TIMESLOTS; ts++)
@@ -562,6 +592,327 @@ static void test_dtmf_receive(void **state)
 	check_pools_idle();
 }
 
+/* The caller's in-band DTMF (dsp/dtmf_gen at Q.23 levels, 80 ms on, 80 ms off) becomes RFC
+ * 4733 events: per digit a start with the marker, updates every ptime (10, 20, 30 ms), three
+ * ends, one timestamp each, the onsets 160 ms apart on the RTP clock; the audio packets carry
+ * silence while a digit is held. Without telephone-event: no events, the tone passes, digits
+ * counted. */
+static char caller_seen[24];
+static unsigned int caller_n;
+
+static void caller_cb(struct media_chan *mc, char digit, bool end, void *arg)
+{
+	assert_ptr_equal(arg, caller_seen);
+	if (caller_n + 2 < sizeof(caller_seen)) {
+		caller_seen[caller_n++] = digit;
+		caller_seen[caller_n++] = end ? ')' : '(';
+	}
+}
+
+static void caller_dtmf(const char *digits, bool te, uint8_t ptime, unsigned int *idx,
+			unsigned int *n)
+{
+	struct media_params p = { .span = 0, .ts = 9, .ptime_ms = ptime, .cb_arg = caller_seen,
+				  .caller_dtmf_cb = caller_cb };
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 640, .off = 640 };
+	struct dtmf_gen g;
+	struct media_chan *mc;
+	uint16_t port;
+
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	assert_int_equal(dtmf_gen_start(&g, digits, &gc), 0);
+	assert_true(dtmf_gen_alaw(&g, src + 800, 12000));
+	memset(caller_seen, 0, sizeof(caller_seen));
+	caller_n = 0;
+	assert_int_equal(media_chan_open(&mc, &port, &p), 0);
+	remote(mc, PEER_PORT, te ? TE_PT : -1, false);
+	eth_fake_reset();
+	src_ts = 9;
+	src_pos = 0;
+	src_len = sizeof(src);
+	run_chunks(sizeof(src) / 8);
+	src_len = 0;
+	*n = frames_to(PEER_PORT, idx, 512);
+	{
+		struct media_stats st;
+
+		assert_int_equal(media_chan_get_stats(mc, &st), 0);
+		assert_int_equal(st.dtmf_rx, strlen(digits));
+	}
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+/* one ptime: events as the comment above says; audio packets muted while a digit is sent */
+static void dtmf_detect_ptime(uint8_t ptime)
+{
+	static unsigned int idx[512];
+	static const uint8_t want[4] = { 1, 5, 9, 11 };
+	unsigned int n, i, ev = 0, digit = 0, ends = 0, muted = 0, loud = 0, pl = ptime * 8u;
+	uint32_t ts = 0, ts0 = 0;
+	uint16_t last_dur = 0;
+
+	caller_dtmf("159#", true, ptime, idx, &n);
+	assert_true(n > 1800u / ptime);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42, *e = r + 12;
+
+		if ((r[1] & 0x7f) == 8) {
+			/* audio: while a digit is being sent as events, silence */
+			assert_int_equal(eth_fake_tx[idx[i]].len, 42 + 12 + pl);
+			if (ev && ends < 3) {
+				unsigned int k, q = 0;
+
+				for (k = 0; k < pl; k++)
+					q += e[k] == G711_ALAW_SILENCE;
+				muted += q == pl;
+				loud += q != pl;
+			}
+			continue;
+		}
+		assert_int_equal((r[1] & 0x7f), TE_PT);
+		if (r[1] & 0x80) { /* a new digit's start */
+			assert_true(digit < 4);
+			assert_true(!ev || ends == 3);
+			assert_int_equal(e[0], want[digit]);
+			if (digit) /* onsets 160 ms apart, to within a block */
+				assert_true(abs((int)(get32(r + 4) - ts0 - digit * 1280)) <= 64);
+			else
+				ts0 = get32(r + 4);
+			ts = get32(r + 4);
+			digit++;
+			ev = 1;
+			ends = 0;
+			last_dur = 0;
+			assert_false(e[1] & 0x80);
+			continue;
+		}
+		assert_true(ev > 0);
+		assert_int_equal(get32(r + 4), ts);
+		assert_int_equal(e[0], want[digit - 1]);
+		assert_true(get16(e + 2) >= last_dur);
+		last_dur = get16(e + 2);
+		if (e[1] & 0x80) {
+			ends++;
+			/* 80 ms of tone: the duration to within two blocks */
+			assert_true(last_dur >= 640 - 128 && last_dur <= 640 + 128);
+		} else {
+			assert_int_equal(ends, 0);
+		}
+		ev++;
+	}
+	assert_int_equal(digit, 4);
+	assert_int_equal(ends, 3);
+	assert_true(muted >= 4 * (60 / ptime));
+	assert_int_equal(loud, 0);
+	assert_string_equal(caller_seen, "1(1)5(5)9(9)#(#)"); /* call control is told too */
+}
+
+static void test_dtmf_detect(void **state)
+{
+	static unsigned int idx[512];
+	unsigned int n, i, loud = 0;
+
+	dtmf_detect_ptime(10);
+	dtmf_detect_ptime(20);
+	dtmf_detect_ptime(30);
+	/* no telephone-event: no events, and the tones reach the advisor */
+	caller_dtmf("159#", false, 20, idx, &n);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		assert_int_equal(r[1] & 0x7f, 8);
+		loud += g711_alaw_dec(r[12 + 80]) > 2000 || g711_alaw_dec(r[12 + 80]) < -2000;
+	}
+	assert_true(loud >= 4 * 3);
+}
+
+/* The advisor's event played to the caller comes back as the line's echo (10 dB down, 1 ms
+ * later): not a digit from the caller (no event back, no callback, counted as an echo); a
+ * digit the caller presses half a second later is taken. */
+static void test_dtmf_echo(void **state)
+{
+	static unsigned int idx[256];
+	struct media_params p = { .span = 0, .ts = 13, .ptime_ms = 20, .cb_arg = caller_seen,
+				  .caller_dtmf_cb = caller_cb };
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 800, .off = 0 };
+	struct dtmf_gen g;
+	struct media_stats st;
+	struct media_chan *mc;
+	uint8_t ev[4] = { 7, 10, 0, 0 };
+	uint16_t port;
+	unsigned int i, n, te = 0;
+
+	memset(caller_seen, 0, sizeof(caller_seen));
+	caller_n = 0;
+	memset(echo_prev, G711_ALAW_SILENCE, sizeof(echo_prev));
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	assert_int_equal(media_chan_open(&mc, &port, &p), 0);
+	remote(mc, PEER_PORT, TE_PT, false);
+	src_ts = echo_ts = 13; /* the caller is silent, the line echoes */
+	src_pos = 0;
+	src_len = sizeof(src);
+	run_chunks(100);
+	eth_fake_reset();
+	for (i = 0; i < 8; i++) { /* the advisor's 7, 100 ms */
+		put16(ev + 2, (uint16_t)(i * 160));
+		ev[1] = i >= 5 ? 0x80 | 10 : 10;
+		feed_rtp(PEER_IP, PEER_PORT, port, TE_PT, !i, (uint16_t)(900 + i), 4242, 0x77, ev, 4);
+		run_chunks(20);
+	}
+	run_chunks(340);
+	n = frames_to(PEER_PORT, idx, 256);
+	for (i = 0; i < n; i++)
+		te += (eth_fake_tx[idx[i]].data[42 + 1] & 0x7f) == TE_PT;
+	assert_int_equal(te, 0);
+	assert_int_equal(caller_n, 0);
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.dtmf_rx, 0);
+	assert_int_equal(st.dtmf_echo, 1);
+	/* the caller's own 3, 100 ms, into the same echoing line */
+	assert_int_equal(dtmf_gen_start(&g, "3", &gc), 0);
+	assert_true(dtmf_gen_alaw(&g, src + src_pos + 80, 800));
+	run_chunks(300);
+	src_len = 0;
+	echo_ts = 0;
+	assert_string_equal(caller_seen, "3(3)");
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.dtmf_rx, 1);
+	assert_int_equal(st.dtmf_echo, 1);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+/* A key held for 9 s: the duration field rises to 0xffff (8.19 s) and stays there, never
+ * wrapping; the three ends carry 0xffff. */
+static void test_dtmf_long(void **state)
+{
+	static unsigned int idx[1024];
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 9 * 8000, .off = 0 };
+	struct dtmf_gen g;
+	struct media_chan *mc;
+	uint16_t port, last = 0;
+	unsigned int i, n, ends = 0, ev = 0;
+
+	mc = open_chan(14, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	assert_int_equal(dtmf_gen_start(&g, "*", &gc), 0);
+	src_ts = 14;
+	src_gen = &g;
+	eth_fake_reset();
+	for (i = 0; i < 9300; i++) {
+		run_chunk();
+		if (eth_fake_ntx < ETH_FAKE_MAX_TX / 2)
+			continue;
+		/* keep the recorder from filling: look at what came so far */
+		n = frames_to(PEER_PORT, idx, 1024);
+		for (unsigned int k = 0; k < n; k++) {
+			const uint8_t *r = eth_fake_tx[idx[k]].data + 42;
+
+			if ((r[1] & 0x7f) != TE_PT)
+				continue;
+			assert_true(get16(r + 14) >= last);
+			last = get16(r + 14);
+			ev++;
+		}
+		eth_fake_reset();
+	}
+	src_gen = NULL;
+	n = frames_to(PEER_PORT, idx, 1024);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		assert_true(get16(r + 14) >= last);
+		last = get16(r + 14);
+		ends += !!(r[13] & 0x80);
+		ev++;
+	}
+	assert_true(ev > 400);
+	assert_int_equal(ends, 3);
+	assert_int_equal(last, 0xffff);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
+/* Event packets to port since the last eth_fake_reset(): the starts (their timestamp in *ts),
+ * the ends, and whether any carried the timestamp not_ts. */
+static void events_to(uint16_t port, unsigned int *starts, unsigned int *ends, uint32_t *ts,
+		      uint32_t not_ts)
+{
+	static unsigned int idx[256];
+	unsigned int n = frames_to(port, idx, 256), i;
+
+	*starts = *ends = 0;
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		assert_int_equal(r[12], 0); /* the digit 0 */
+		assert_int_not_equal(get32(r + 4), not_ts);
+		if (r[1] & 0x80)
+			(*starts)++, *ts = get32(r + 4);
+		else
+			assert_int_equal(get32(r + 4), *ts);
+		*ends += !!(r[13] & 0x80);
+	}
+}
+
+/* Hold, then a move to another port (re-INVITE), in the middle of a long digit: nothing while
+ * held; after each the rest of the tone is a new event (marker, another timestamp) and nothing
+ * of the one before follows; the last ends with its three ends. */
+static void test_dtmf_hold(void **state)
+{
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 12000, .off = 0 };
+	static unsigned int idx[256];
+	struct dtmf_gen g;
+	struct media_chan *mc;
+	uint16_t port;
+	unsigned int starts, ends;
+	uint32_t ts1 = 0, ts2 = 0, ts3 = 0;
+
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	assert_int_equal(dtmf_gen_start(&g, "0", &gc), 0);
+	assert_true(dtmf_gen_alaw(&g, src + 800, 12000));
+	mc = open_chan(11, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	eth_fake_reset();
+	src_ts = 11;
+	src_pos = 0;
+	src_len = sizeof(src);
+	run_chunks(400); /* 300 ms into the digit */
+	events_to(PEER_PORT, &starts, &ends, &ts1, 0);
+	assert_int_equal(starts, 1);
+	assert_int_equal(ends, 0);
+	remote(mc, PEER_PORT, TE_PT, true); /* hold */
+	eth_fake_reset();
+	run_chunks(100);
+	assert_int_equal(frames_to(PEER_PORT, idx, 256), 0);
+	remote(mc, PEER_PORT, TE_PT, false); /* resume */
+	eth_fake_reset();
+	run_chunks(300);
+	events_to(PEER_PORT, &starts, &ends, &ts2, ts1);
+	assert_int_equal(starts, 1);
+	assert_int_equal(ends, 0);
+	{
+		struct media_remote r = { .addr = PEER_IP, .port = PEER_PORT + 2, .pt_pcma = 8,
+					  .te_pt = TE_PT };
+
+		assert_int_equal(media_chan_set_remote(mc, &r), 0); /* moved */
+	}
+	eth_fake_reset();
+	run_chunks(1200);
+	src_len = 0;
+	events_to(PEER_PORT + 2, &starts, &ends, &ts3, ts2);
+	assert_int_equal(starts, 1);
+	assert_int_equal(ends, 3);
+	assert_int_equal(frames_to(PEER_PORT, idx, 256), 0);
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
 /* RTCP: an SR with our RTP SSRC after the A.7 interval, the advisor's RR answering it gives
  * the RTT, and close says BYE. A stranger's RTCP is not taken. */
 static void test_rtcp(void **state)
@@ -720,6 +1071,10 @@ int main(void)
 		cmocka_unit_test(test_two_channels),
 		cmocka_unit_test(test_dtmf_send),
 		cmocka_unit_test(test_dtmf_receive),
+		cmocka_unit_test(test_dtmf_detect),
+		cmocka_unit_test(test_dtmf_hold),
+		cmocka_unit_test(test_dtmf_echo),
+		cmocka_unit_test(test_dtmf_long),
 		cmocka_unit_test(test_rtcp),
 		cmocka_unit_test(test_exhaust),
 	};

@@ -770,7 +770,8 @@ static void test_dtmf_line_conditions(void **state)
 		double dev, lo, hi;
 	} cond[] = {
 		{ 0, -20, -20 },   { 0, -25, -23 },	{ 0.015, -7, -5 }, { -0.015, -7, -5 },
-		{ 0.015, -10, -10 }, { -0.015, -20, -18 }, { 0, -10, -16 }, { 0, -16, -10 },
+		{ 0.015, -10, -10 }, { -0.015, -20, -18 },
+		{ 0, -10, -18 }, { 0, -14, -10 }, /* twist: Q.24 takes 8 dB forward, 4 dB reverse */
 	};
 	char got[8], want[2] = { 0 };
 	size_t c, k;

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # pstn-sim's media code alone (tools/pstn-sim/media.c): A-law, WAV, tones in dBm0, DTMF.
 UNIT_TESTS += psim_media
-psim_media_SRCS := tests/unit/psim_media/test_psim_media.c tools/pstn-sim/media.c
+psim_media_SRCS := tests/unit/psim_media/test_psim_media.c tools/pstn-sim/media.c \
+	firmware/dsp/dtmf.c firmware/dsp/g711.c

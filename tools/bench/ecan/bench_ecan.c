@@ -147,8 +147,8 @@ static void dt_table(int taps)
 {
 	static const double lv[] = { -12, 0, 6 };
 
-	printf("\n== %d ms tail, double talk 6-9 s (near-end speech vs far end), D.2, noise "
-	       "-55 dBm0, NLP off ==\n", taps / 8);
+	printf("\n== %d ms tail, double talk 6-9 s (near-end speech vs far end), D.2, far end "
+	       "-20 dBm0 (no clipping at +6 dB), noise -55 dBm0, NLP off ==\n", taps / 8);
 	printf("%-10s", "near dB");
 	for (int e = 0; e < NENG; e++)
 		printf(" | %-34s", engines[e]->name);
@@ -164,6 +164,7 @@ static void dt_table(int taps)
 
 			g168_case_default(&c, 0, taps);
 			c.secs = 14;
+			c.far_dbm0 = -20;
 			c.dt_db = lv[l];
 			c.dt_start = 6;
 			c.dt_len = 3;
@@ -175,23 +176,66 @@ static void dt_table(int taps)
 	}
 }
 
+/* echo path change at 5 s (G.168 test 4 style): how fast the new path is learnt */
+static void change_table(int taps)
+{
+	static const int pairs[][2] = { { 0, 3 }, { 3, 6 }, { 5, 1 } };
+
+	printf("\n== %d ms tail, echo path change at 5 s, noise -55 dBm0: time to 20 dB after it "
+	       "(s), ERLE 1-2 s after it (dB) ==\n", taps / 8);
+	printf("%-10s", "models");
+	for (int e = 0; e < NENG; e++)
+		printf(" | %-20s", engines[e]->name);
+	printf("\n");
+	for (int p = 0; p < 3; p++) {
+		printf("%s->%-5s", g168_models[pairs[p][0]].name, g168_models[pairs[p][1]].name);
+		for (int e = 0; e < NENG; e++) {
+			struct g168_case c;
+			struct g168_result r;
+
+			g168_case_default(&c, pairs[p][0], taps);
+			c.model2 = pairs[p][1];
+			c.change_s = 5;
+			run_or_die(&r, engines[e], &c);
+			printf(" | %8.2f %11.1f", r.t20_change, r.erle_change);
+		}
+		printf("\n");
+	}
+}
+
+/* NLP on: returned echo (noise -80 dBm0), comfort noise against the background (noise -55),
+ * near-end talker clipped during double talk at -12 dB (6-9 s) */
 static void nlp_table(int taps)
 {
-	printf("\n== %d ms tail, NLP on: returned echo dBm0 from 0.5 s on (true residual) ==\n",
-	       taps / 8);
-	for (int e = 0; e < NENG; e++) {
+	printf("\n== %d ms tail, NLP on (%s only: the speexdsp adapter has no NLP) ==\n", taps / 8,
+	       engines[0]->name);
+	printf("%-10s %14s %12s %18s %14s\n", "model", "ret.echo dBm0", "CN-noise dB",
+	       "CN/noise lag-1 r", "clipped/near");
+	for (int m = 0; m < G168_NMODELS; m++) {
 		struct g168_case c;
 		struct g168_result r;
+		double ret, diff, ro, rn;
 
-		if (!engines[e]->set_nlp) {
-			printf("%-10s n/a (no NLP)\n", engines[e]->name);
-			continue;
-		}
-		g168_case_default(&c, 0, taps);
+		g168_case_default(&c, m, taps);
 		c.nlp = 1;
-		run_or_die(&r, engines[e], &c);
-		printf("%-10s %.1f\n", engines[e]->name, r.ret_echo_dbm0);
+		c.noise_dbm0 = -80;
+		run_or_die(&r, engines[0], &c);
+		ret = r.ret_echo_dbm0;
+		c.noise_dbm0 = -55;
+		run_or_die(&r, engines[0], &c);
+		diff = r.cn_diff_db;
+		ro = r.cn_rho_out;
+		rn = r.cn_rho_noise;
+		c.secs = 14;
+		c.dt_db = -12;
+		c.dt_start = 6;
+		c.dt_len = 3;
+		run_or_die(&r, engines[0], &c);
+		printf("%-10s %14.1f %12.1f %8.2f / %6.2f %8d / %3d\n", g168_models[m].name, ret,
+		       diff, ro, rn, r.clipped_blocks, r.near_blocks);
 	}
+	printf("targets: returned echo <= -65 dBm0 from 0.5 s, CN within a few dB, clipped <= 1 "
+	       "in 34\n");
 }
 
 /* --cost: the canceller alone, 4 s of speech with D.2, counted by callgrind */
@@ -266,6 +310,7 @@ int main(int argc, char **argv)
 	delays_table(1024);
 	css_table(512);
 	dt_table(512);
+	change_table(512);
 	nlp_table(512);
 
 	printf("\n== instructions per sample (callgrind, canceller calls only, 1 ms chunks) ==\n");

@@ -23,6 +23,11 @@ static void ours_process(void *st, int16_t *sin, const int16_t *ref, int n)
 	ecan_process(st, sin, ref, n);
 }
 
+static int ours_set_nlp(void *st, int on)
+{
+	return ecan_set_nlp(st, on);
+}
+
 static int ours_latency(void *st)
 {
 	return ecan_latency(st);
@@ -34,4 +39,5 @@ const struct g168_engine ec_ours_engine = {
 	.process = ours_process,
 	.destroy = free, /* the state is the block handed to ecan_init */
 	.latency = ours_latency,
+	.set_nlp = ours_set_nlp,
 };

@@ -266,6 +266,30 @@ static double time_to(const double *echo2, const double *res2, int nblk, double 
 	return t;
 }
 
+/* echo[i] = (h * far)[i - delay], scaled so that the ERL on this signal is erl_db */
+static void echo_path(double *echo, const int16_t *far, int n, const struct g168_model *m,
+		      int delay, double erl_db)
+{
+	double ef = 0, ee = 0, g;
+
+	for (int i = 0; i < n; i++) {
+		double a = 0;
+
+		for (int k = 0; k < m->len; k++) {
+			int j = i - delay - k;
+
+			if (j >= 0)
+				a += (double)m->h[k] * far[j];
+		}
+		echo[i] = a;
+		ef += (double)far[i] * far[i];
+		ee += a * a;
+	}
+	g = ee > 0 ? sqrt(ef / ee) * pow(10, -erl_db / 20) : 0;
+	for (int i = 0; i < n; i++)
+		echo[i] *= g;
+}
+
 int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g168_case *c)
 {
 	int n = (int)(c->secs * G168_RATE), lat, bl = G168_RATE / 20, nblk = n / bl;
@@ -274,7 +298,7 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 	int16_t *noise = calloc(n, sizeof(int16_t)), *near = calloc(n, sizeof(int16_t));
 	double *echo = calloc(n, sizeof(double)), *blk_e = calloc(nblk + 1, sizeof(double));
 	double *blk_r = calloc(nblk + 1, sizeof(double));
-	double ef = 0, ee = 0, g, floor_e;
+	double ef = 0, ee = 0, floor_e;
 	int dt0 = (int)(c->dt_start * G168_RATE), dt1 = (int)((c->dt_start + c->dt_len) * G168_RATE);
 	int ret = 0;
 	void *st;
@@ -297,26 +321,27 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 			dt1 = n, len = n - dt0;
 		g168_speech(near + dt0, len, c->seed + 7, c->far_dbm0 + c->dt_db);
 	}
-	/* echo = far * h after the pure delay, scaled to the ERL on this very signal */
-	for (int i = 0; i < n; i++) {
-		double a = 0;
+	/* echo = far * h after the pure delay, scaled to the ERL on this very signal (each
+	 * model on its own when the path changes) */
+	echo_path(echo, far, n, m, c->delay, c->erl_db);
+	if (c->change_s > 0) {
+		double *e2 = malloc(n * sizeof(double));
+		int ch = (int)(c->change_s * G168_RATE);
 
-		for (int k = 0; k < m->len; k++) {
-			int j = i - c->delay - k;
-
-			if (j >= 0)
-				a += (double)m->h[k] * far[j];
+		if (!e2) {
+			ret = -ENOMEM;
+			goto out;
 		}
-		echo[i] = a;
-		ef += (double)far[i] * far[i];
-		ee += a * a;
+		echo_path(e2, far, n, &g168_models[c->model2], c->delay, c->erl_db);
+		for (int i = ch; i < n; i++)
+			echo[i] = e2[i];
+		free(e2);
 	}
-	g = ee > 0 ? sqrt(ef / ee) * pow(10, -c->erl_db / 20) : 0;
-	ee = 0;
+	for (int i = 0; i < n; i++)
+		ef += (double)far[i] * far[i];
 	for (int i = 0; i < n; i++) {
-		double v = echo[i] * g + noise[i] + near[i];
+		double v = echo[i] + noise[i] + near[i];
 
-		echo[i] *= g;
 		ee += echo[i] * echo[i];
 		sin[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : (int16_t)lrint(v);
 	}
@@ -350,6 +375,16 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 				db(blk_e[b] / bl, G168_DBM0_RMS * G168_DBM0_RMS), db(blk_e[b], blk_r[b]));
 	r->t20 = time_to(blk_e, blk_r, nblk, 20, floor_e);
 	r->t30 = time_to(blk_e, blk_r, nblk, 30, floor_e);
+	if (c->change_s > 0) {
+		int b0 = (int)(c->change_s * 20), b1 = b0 + 20, b2 = b0 + 40;
+		double xe = 0, xr = 0;
+
+		if (b0 < nblk)
+			r->t20_change = time_to(blk_e + b0, blk_r + b0, nblk - b0, 20, floor_e);
+		for (int b = b1; b < b2 && b < nblk; b++)
+			xe += blk_e[b], xr += blk_r[b];
+		r->erle_change = db(xe, xr);
+	}
 	{
 		double se = 0, sr = 0, de = 0, dr = 0, ae = 0, ar = 0, xe = 0, xr = 0, ro = 0;
 		double on = 0, nn = 0;
@@ -386,6 +421,51 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 				nn += (double)near[i] * near[i];
 			}
 			r->near_gain_db = db(on, nn);
+		}
+	}
+	{
+		double oo = 0, nn = 0, o1 = 0, n1 = 0, near_act;
+
+		for (int b = 20; b < nblk; b++) {
+			int i0 = b * bl, i1 = i0 + bl, talk = 0;
+
+			if (blk_e[b] < floor_e / 2 || i1 + lat > n)
+				continue;
+			for (int i = i0; i < i1; i++)
+				talk |= near[i] != 0;
+			if (talk)
+				continue;
+			for (int i = i0; i < i1; i++) {
+				double o = sin[i + lat], nz = noise[i];
+
+				oo += o * o;
+				nn += nz * nz;
+				if (i > i0) {
+					o1 += o * sin[i + lat - 1];
+					n1 += nz * noise[i - 1];
+				}
+			}
+		}
+		r->cn_diff_db = db(oo, nn);
+		r->cn_rho_out = oo > 0 ? o1 / oo : 0;
+		r->cn_rho_noise = nn > 0 ? n1 / nn : 0;
+		/* near-end talker blocks: the talker's active level is far + dt */
+		near_act = bl * pow(G168_DBM0_RMS * pow(10, (c->far_dbm0 + c->dt_db - 15) / 20), 2);
+		for (int b = dt0 / bl; c->dt_len > 0 && c->dt_db > -200 && b < dt1 / bl; b++) {
+			double pn = 0, po = 0;
+
+			if ((b + 1) * bl + lat > n)
+				break;
+			for (int i = b * bl; i < (b + 1) * bl; i++) {
+				double o = sin[i + lat] - (double)noise[i];
+
+				pn += (double)near[i] * near[i];
+				po += o * o;
+			}
+			if (pn < near_act)
+				continue;
+			r->near_blocks++;
+			r->clipped_blocks += po < pn / 2;
 		}
 	}
 out:

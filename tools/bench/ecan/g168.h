@@ -64,6 +64,8 @@ struct g168_case {
 	int taps;
 	int frame; /* samples per process call */
 	int nlp;
+	int model2;	  /* echo path change (G.168 test 4 style): this model ... */
+	double change_s;  /* ... from this time on (s; <= 0: no change) */
 };
 
 struct g168_result {
@@ -76,6 +78,14 @@ struct g168_result {
 	double near_gain_db; /* output / near-end level during double talk (NLP off: ~0) */
 	double ret_echo_dbm0; /* residual echo level from 0.5 s on (true residual) */
 	double erl_meas;
+	/* NLP: output vs near-end noise over 50 ms blocks from 1 s on where the far end talks
+	 * and no near-end talker does (comfort noise level and lag-1 correlation, a measure of
+	 * spectral tilt); blocks of double talk whose near-end talker is present (within 15 dB
+	 * of its active level) and how many of them come out more than 3 dB low (clipped) */
+	double cn_diff_db, cn_rho_out, cn_rho_noise;
+	/* echo path change: time to 20 dB after it (as t20) and ERLE 1-2 s after it */
+	double t20_change, erle_change;
+	int near_blocks, clipped_blocks;
 };
 
 /* Fill out[n] with the speech-like signal of the given seed at level_dbm0. */

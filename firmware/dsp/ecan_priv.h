@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The echo canceller's state, shared by its parts: the adaptive filter (ecan.c), the
+ * non-linear processor with comfort noise (ecan_nlp.c) and the 2100 Hz tone disabler
+ * (ecan_tone.c). Not for users of the canceller: they see struct ecan as opaque.
+ */
+#ifndef HLGW_ECAN_PRIV_H
+#define HLGW_ECAN_PRIV_H
+
+#include <stdint.h>
+
+#include "ecan.h"
+#include "ecan_fft.h"
+
+#define ECAN_N ECAN_BLOCK	  /* samples per block */
+#define ECAN_NBP ECAN_FFT_BINS_PAD /* stored bins per spectrum */
+
+/* non-linear processor and comfort noise (ecan_nlp.c) */
+struct ecan_nlp {
+	int on;
+	int near_hold;	/* blocks a near-end talker is still taken to be present */
+	float gain;	/* output gain at the end of the last block (1 = pass, 0 = noise) */
+	float floor;	/* quietest recent output, mean square */
+	float noise;	/* background noise in the output (mean of blocks near the floor) */
+	float rho;	/* its lag-1 correlation (spectral tilt) */
+	float cn_y;	/* comfort noise filter state */
+	uint32_t rng;
+};
+
+/* 2100 Hz tone disabler (ecan_tone.c) */
+#define ECAN_TONE_PERIOD 80 /* 2100 Hz = 21/80 of 8 kHz */
+
+struct ecan_tone_dir {
+	float zr, zi; /* 2100 Hz phasor of the last block with the tone */
+	float dr, di; /* phase drift per block (unit vector) */
+	int blocks;   /* blocks of tone in a row */
+	int gap;      /* a block of the tone spoilt by a reversal came since */
+};
+
+struct ecan_tone {
+	float cs[ECAN_TONE_PERIOD], sn[ECAN_TONE_PERIOD];
+	int idx;
+	struct ecan_tone_dir dir[2]; /* line in, reference */
+	int disabled;
+	int quiet; /* blocks below the holding band while disabled */
+	unsigned count;
+};
+
+struct ecan {
+	int taps, parts;
+	int fill;      /* samples gathered in the current block */
+	int head;      /* X ring: slot of the newest reference spectrum */
+	int constrain; /* next partition made a linear convolution again */
+	int far_hold;  /* blocks the echo of the last far-end speech may still arrive */
+	struct ecan_fft fft;
+	int16_t din[ECAN_N], xin[ECAN_N], out[ECAN_N];
+	float xold[ECAN_N];
+	float phi[ECAN_NBP]; /* near-end (noise, talker) power per bin, error units */
+	float pw[ECAN_TAPS_MAX / ECAN_N]; /* proportionate: share of the step per partition */
+	float s_x, s_d, s_e; /* smoothed block powers: reference, line in, line out */
+	struct ecan_stats st;
+	struct ecan_nlp nlp;
+	struct ecan_tone tone;
+	/* parts x ECAN_NBP each: reference spectra (ring), weights, their Kalman state
+	 * variance and smoothed gradient (by partition age) */
+	float *xr, *xi, *wr, *wi, *pv;
+	float *gr, *gi; /* smoothed gradient conj(X_p) E */
+	float sxx[ECAN_NBP], see[ECAN_NBP]; /* smoothed |X_0|^2, |E|^2 */
+	int boost; /* the gradient is coherent: the weights are wrong (a new echo path) */
+};
+
+/* NLP on one block of N linear output samples e (mean squares: output pe, residual echo still
+ * expected in it pres); e is replaced by what goes out. */
+void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres);
+void ecan_nlp_reset(struct ecan_nlp *nlp);
+
+void ecan_tone_init(struct ecan_tone *t);
+void ecan_tone_reset(struct ecan_tone *t);
+/* Watch one block of both directions; returns 1 while the canceller is to be disabled. */
+int ecan_tone_block(struct ecan_tone *t, const int16_t *sin, const int16_t *ref);
+
+#endif
