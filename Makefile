@@ -140,7 +140,7 @@ include tools/bench/capacity.mk
 include tools/bench/dtmf.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
-		firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
+		firmware/dsp/g711.c firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^
 $(O)/bench/bench_g704: $(call obj,tools/bench/bench_g704.c drivers/e1/g704.c)

@@ -12,7 +12,7 @@ LWIP_ORIG_SHA256=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde2
 PKGS=(build-essential pkg-config dpkg-dev python3 python3-kconfiglib
       libpri-dev libosmocore-dev libosip2-dev libcmocka-dev
       iproute2 iputils-ping tshark sox socat valgrind procps sip-tester libspeexdsp-dev
-      baresip-core kamailio
+      baresip-core kamailio asterisk-core-sounds-en-wav # recorded speech: DTMF talk-off test
       libtonezone-dev dahdi-source) # libtonezone's zones; dahdi/user.h, which tonezone.h includes
 
 missing=()

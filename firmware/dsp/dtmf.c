@@ -24,6 +24,7 @@ static struct {
 	float cos_tol[8];	 /* cos of the phase advance DTMF_FREQ_TOL off the bin */
 	float alaw[256];
 	float min_pow;		 /* bin power of a tone at DTMF_MIN_DBM0 */
+	float pow_0dbm0;	 /* and at 0 dBm0 */
 	float twist_fwd, twist_rev;
 	float rel;		 /* DTMF_REL_ENERGY scaled to bin power / windowed energy */
 } dtmf_k;
@@ -70,6 +71,7 @@ static void dtmf_consts(void)
 	/* a tone of peak A on a bin: |X| = A / 2 * sum(w) */
 	amp = G711_DBM0_PEAK * powf(10.0f, DTMF_MIN_DBM0 / 20.0f);
 	dtmf_k.min_pow = (amp * wsum / 2) * (amp * wsum / 2);
+	dtmf_k.pow_0dbm0 = (G711_DBM0_PEAK * wsum / 2) * (G711_DBM0_PEAK * wsum / 2);
 	dtmf_k.twist_fwd = powf(10.0f, DTMF_TWIST_FWD_DB / 10.0f);
 	dtmf_k.twist_rev = powf(10.0f, DTMF_TWIST_REV_DB / 10.0f);
 	/* windowed energy of that tone: A^2 / 2 * sum(w^2) = A^2 / 2 * 3N/8 (Hann); bin power
@@ -98,12 +100,15 @@ uint32_t dtmf_det_held(const struct dtmf_det *d)
 	return d->held >= 0 ? d->held_end - d->held_at : 0;
 }
 
+float dtmf_det_level(const struct dtmf_det *d)
+{
+	return d->held >= 0 ? 10.0f * log10f(d->held_pow / dtmf_k.pow_0dbm0) : 0;
+}
+
 static void dtmf_report(struct dtmf_det *d, int key, bool end, uint32_t at, uint32_t dur)
 {
 	struct dtmf_event ev = { .digit = dtmf_keys[key], .end = end, .at = at, .duration = dur };
 
-	if (!end)
-		d->digits++;
 	if (d->cb)
 		d->cb(d->cb_arg, &ev);
 }
@@ -187,6 +192,7 @@ static void dtmf_block(struct dtmf_det *d)
 		d->held = d->cand;
 		d->held_at = d->cand_at;
 		d->held_end = d->pos + DTMF_BLOCK;
+		d->held_pow = rmax + cmax;
 		d->miss = 0;
 		d->run = 0;
 		d->cand = -1;

@@ -58,12 +58,12 @@ struct dtmf_det {
 	int held;	   /* digit reported and not ended, -1 none */
 	unsigned int miss;
 	uint32_t held_at, held_end;
+	float held_pow;	   /* both tones' bin power when it was taken */
 	dtmf_det_cb cb;
 	void *cb_arg;
-	uint32_t digits;   /* digits reported since init */
 };
 
-/* Start (or restart) a detector; cb may be NULL (digits still counted). */
+/* Start (or restart) a detector; cb may be NULL. */
 void dtmf_det_init(struct dtmf_det *d, dtmf_det_cb cb, void *arg);
 /* Feed n samples. The callback runs from inside, once per start and end. */
 void dtmf_det_feed(struct dtmf_det *d, const int16_t *x, unsigned int n);
@@ -71,6 +71,9 @@ void dtmf_det_feed_alaw(struct dtmf_det *d, const uint8_t *a, unsigned int n);
 /* The digit now held, 0 none; and how long it has lasted so far, in samples (0 none). */
 char dtmf_det_digit(const struct dtmf_det *d);
 uint32_t dtmf_det_held(const struct dtmf_det *d);
+/* The level of the digit now held, both tones together, in dBm0 as it was taken (the
+ * RFC 4733 volume, negated); 0 when none is held. */
+float dtmf_det_level(const struct dtmf_det *d);
 /* The sample position the next sample fed will have (the clock of dtmf_event.at). */
 static inline uint32_t dtmf_det_pos(const struct dtmf_det *d)
 {

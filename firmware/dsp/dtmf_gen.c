@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* DTMF generator: phase accumulators over a quarter-wave table (dtmf_gen.h). */
+/* DTMF generator: two dsp/osc oscillators per digit (dtmf_gen.h). */
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -7,28 +7,7 @@
 #include "dtmf.h"
 #include "dtmf_gen.h"
 #include "g711.h"
-
-/* sin(2 pi i / 256) * 32767, i = 0..64 */
-static const int16_t dtmf_gen_qsin[65] = {
-	0, 804, 1608, 2410, 3212, 4011, 4808, 5602, 6393, 7179, 7962, 8739, 9512, 10278, 11039,
-	11793, 12539, 13279, 14010, 14732, 15446, 16151, 16846, 17530, 18204, 18868, 19519,
-	20159, 20787, 21403, 22005, 22594, 23170, 23731, 24279, 24811, 25329, 25832, 26319,
-	26790, 27245, 27683, 28105, 28510, 28898, 29268, 29621, 29956, 30273, 30571, 30852,
-	31113, 31356, 31580, 31785, 31971, 32137, 32285, 32412, 32521, 32609, 32678, 32728,
-	32757, 32767,
-};
-
-static inline int dtmf_gen_sin(uint32_t ph)
-{
-	unsigned int i = ph >> 24, q = i & 63;
-
-	switch (i >> 6) {
-	case 0: return dtmf_gen_qsin[q];
-	case 1: return dtmf_gen_qsin[64 - q];
-	case 2: return -dtmf_gen_qsin[q];
-	default: return -dtmf_gen_qsin[64 - q];
-	}
-}
+#include "osc.h"
 
 static int32_t dtmf_gen_amp(float dbm0)
 {
@@ -45,9 +24,8 @@ static void dtmf_gen_digit(struct dtmf_gen *g)
 		return;
 	}
 	k = dtmf_key(g->digits[g->next++]); /* checked by dtmf_gen_start() */
-	/* f * 2^32 / 8000 */
-	g->inc[0] = (uint32_t)(dtmf_row_hz[k / 4] * 536870.912f + 0.5f);
-	g->inc[1] = (uint32_t)(dtmf_col_hz[k % 4] * 536870.912f + 0.5f);
+	g->inc[0] = osc_inc(dtmf_row_hz[k / 4]);
+	g->inc[1] = osc_inc(dtmf_col_hz[k % 4]);
 	g->ph[0] = g->ph[1] = 0;
 	g->tone = true;
 	g->left = g->on;
@@ -85,7 +63,7 @@ static inline int dtmf_gen_next(struct dtmf_gen *g)
 	if (!g->active)
 		return 0;
 	if (g->tone) {
-		v = (dtmf_gen_sin(g->ph[0]) * g->amp[0] + dtmf_gen_sin(g->ph[1]) * g->amp[1]) / 32767;
+		v = (osc_sin(g->ph[0]) * g->amp[0] + osc_sin(g->ph[1]) * g->amp[1]) / 32767;
 		g->ph[0] += g->inc[0];
 		g->ph[1] += g->inc[1];
 	}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DTMF generator (ITU-T Q.23): the row and column tones of each digit at their own levels,
- * digits of a given length with pauses between them. Integer per sample (phase accumulators
- * over a quarter-wave table), no allocation; 16-bit linear or A-law out. Used for the
- * advisor's RFC 4733 events towards the caller (media_chan.c) and by the tests.
+ * digits of a given length with pauses between them. Integer per sample (two dsp/osc.h
+ * oscillators), no allocation; 16-bit linear or A-law out. Used for the advisor's RFC 4733
+ * events towards the caller (media_chan.c) and by the tests.
  */
 #ifndef HLGW_DSP_DTMF_GEN_H
 #define HLGW_DSP_DTMF_GEN_H

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <dsp/g711.h>
+
 #include "lwip/pbuf.h"
 
 #include "jbuf.h"
@@ -34,42 +36,12 @@ static const uint8_t silence[JBUF_GEN_MAX] = {
 /* ---- G.711 A-law (only for the concealment fade; the audio path never transcodes) ------- */
 int16_t jbuf_alaw_to_lin(uint8_t a)
 {
-	int t, seg;
-
-	a ^= 0x55;
-	t = (a & 0x0f) << 4;
-	seg = (a & 0x70) >> 4;
-	if (seg == 0)
-		t += 8;
-	else
-		t = (t + 0x108) << (seg - 1);
-	return (int16_t)((a & 0x80) ? t : -t);
+	return g711_alaw_dec(a);
 }
 
 uint8_t jbuf_lin_to_alaw(int lin)
 {
-	static const int16_t seg_end[8] = { 0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff };
-	int mask, seg;
-	uint8_t aval;
-
-	if (lin > 32767)
-		lin = 32767;
-	if (lin < -32768)
-		lin = -32768;
-	lin >>= 3;
-	if (lin >= 0) {
-		mask = 0xd5;
-	} else {
-		mask = 0x55;
-		lin = -lin - 1;
-	}
-	for (seg = 0; seg < 8 && lin > seg_end[seg]; seg++)
-		;
-	if (seg >= 8)
-		return (uint8_t)(0x7f ^ mask);
-	aval = (uint8_t)(seg << 4);
-	aval |= (seg < 2 ? (lin >> 1) : (lin >> seg)) & 0x0f;
-	return (uint8_t)(aval ^ mask);
+	return g711_alaw_enc(lin);
 }
 
 /* ---- helpers ----------------------------------------------------------------------------- */

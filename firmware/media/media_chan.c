@@ -52,13 +52,15 @@
 #define MEDIA_CHAN_MAX CONFIG_MEDIA_TX_STREAMS /* one caller -> advisor stream each */
 _Static_assert(MEMP_NUM_UDP_PCB >= 2 * MEDIA_CHAN_MAX + 2,
 	       "LWIP_UDP_PCBS: RTP and RTCP per media channel, SIP and one spare");
-#define MEDIA_EV_VOLUME 10		       /* -dBm0 of the events we send */
+#define MEDIA_EV_VOLUME 10		       /* -dBm0 of the events call control asks for */
 #define MEDIA_EV_ENDS 3			       /* RFC 4733 2.5.1.4: the end three times */
 #define MEDIA_EV_MIN_MS 40
 #define MEDIA_EV_MAX_MS 5000
 #define MEDIA_RTCP_MAX 256 /* SR + 1 block + SDES + BYE fit with room */
 #define MEDIA_TONE_MAX_MS 5000 /* an advisor event whose end never comes */
-#define MEDIA_TONE_DBM0 (-10.0f) /* per tone, when the event says nothing louder than -10 */
+/* the advisor's digits to the caller: each tone at the event's volume when it lies within
+ * -36..-10 dBm0, else at -10 dBm0 */
+#define MEDIA_TONE_DBM0 (-10.0f)
 /* A digit the caller's side starts while we play a tone, or this long after, is taken for
  * the line's echo of that tone (the longest G.168 tail, 128 ms, and some) */
 #define MEDIA_ECHO_GUARD_MS 160
@@ -68,6 +70,7 @@ struct media_ev {
 	bool active;
 	bool live;	   /* detected on the line: its end is not known yet */
 	uint8_t event;
+	uint8_t volume;	   /* -dBm0 */
 	uint8_t ends;	   /* end packets still to send */
 	uint32_t ts;	   /* the event's start: its identity */
 	uint32_t elapsed;  /* samples since the start */
@@ -226,7 +229,7 @@ static void media_ev_send(struct media_chan *mc, bool marker, bool end, uint32_t
 	if (duration > 0xffff) /* a key held over 8.2 s: its duration stays at the most there is */
 		duration = 0xffff;
 	b[0] = mc->ev.event;
-	b[1] = (uint8_t)((end ? 0x80 : 0) | MEDIA_EV_VOLUME);
+	b[1] = (uint8_t)((end ? 0x80 : 0) | mc->ev.volume);
 	b[2] = (uint8_t)(duration >> 8);
 	b[3] = (uint8_t)duration;
 	if (rtp_tx_send_event(mc->tx, (uint8_t)mc->r.te_pt, marker, mc->ev.ts, b, sizeof(b)) == 0)
@@ -263,16 +266,11 @@ static void media_ev_flush(struct media_chan *mc)
 {
 	struct media_ev *ev = &mc->ev;
 
-	if (ev->live) {
-		ev->live = false;
+	if (ev->live)
 		ev->total = ev->known;
-	}
-	while (ev->active && ev->ends) {
+	for (; ev->ends; ev->ends--)
 		media_ev_send(mc, false, true, ev->total);
-		if (--ev->ends == 0)
-			ev->active = false;
-	}
-	ev->active = false;
+	ev->active = ev->live = false;
 }
 
 static bool media_ev_allowed(const struct media_chan *mc)
@@ -289,6 +287,7 @@ static void media_det_event(void *arg, const struct dtmf_event *de)
 	/* the packet's end: "now" on the receiver's clock */
 	uint32_t now = mc->det_pos + mc->det_n;
 	const char *k = memchr(media_ev_digits, de->digit, sizeof(media_ev_digits));
+	float lvl;
 
 	if (!de->end && mc->tone_guard) {
 		mc->det_echo = true;
@@ -321,6 +320,9 @@ static void media_det_event(void *arg, const struct dtmf_event *de)
 	if (ev->active)
 		media_ev_flush(mc);
 	ev->event = (uint8_t)(k - media_ev_digits);
+	/* the tones' level as the receiver measured it, RFC 4733 section 2.3.4 */
+	lvl = -dtmf_det_level(&mc->det) + 0.5f;
+	ev->volume = (uint8_t)(lvl < 0 ? 0 : lvl > 63 ? 63 : lvl);
 	ev->ts = mc->det_ts + (de->at - mc->det_pos); /* the onset, RFC 4733 section 2.5.1.1 */
 	ev->elapsed = now - de->at;
 	ev->total = 0;
@@ -660,6 +662,7 @@ int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duratio
 	if (duration_ms > MEDIA_EV_MAX_MS)
 		duration_ms = MEDIA_EV_MAX_MS;
 	mc->ev.event = (uint8_t)(k - media_ev_digits);
+	mc->ev.volume = MEDIA_EV_VOLUME;
 	mc->ev.ts = rtp_tx_timestamp(mc->tx); /* the line's time now, to within a ptime */
 	mc->ev.elapsed = 0;
 	mc->ev.live = false;

@@ -2,7 +2,7 @@
 # DTMF receiver cost (tools/bench/bench_dtmf.c): instructions per sample by callgrind beside
 # the target of 30. Included by the top Makefile; `make bench-dtmf`, also part of `make bench`.
 DTMF_BENCH_SRCS := tools/bench/bench_dtmf.c tests/unit/dtmf/sig.c firmware/dsp/dtmf.c \
-	firmware/dsp/dtmf_gen.c firmware/dsp/g711.c
+	firmware/dsp/dtmf_gen.c firmware/dsp/osc.c firmware/dsp/g711.c
 BENCH_BINS += $(O)/bench/bench_dtmf
 $(O)/bench/bench_dtmf: $(call obj,$(DTMF_BENCH_SRCS))
 	@mkdir -p $(dir $@)

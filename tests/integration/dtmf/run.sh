@@ -9,9 +9,9 @@
 # packets the box sent to the advisor:
 #   - exactly four events, for 1, 5, 9, # in that order (event codes 1, 5, 9, 11), in the
 #     audio stream's SSRC;
-#   - each: one timestamp; the first packet with the marker and no end bit; updates with
-#     durations never decreasing; then exactly three end packets with the same final
-#     duration, 100 ms +- 16 ms (800 +- 128 timestamp units);
+#   - each: one timestamp, the volume of the tones (-2.9 dBm0: 3 +- 1); the first packet with
+#     the marker and no end bit; updates with durations never decreasing; then exactly three
+#     end packets with the same final duration, 100 ms +- 16 ms (800 +- 128 timestamp units);
 #   - the four start timestamps 200 ms +- 16 ms apart (the digits' onsets on the RTP clock);
 #   - `show call`: 4 digits from the caller; nothing left afterwards.
 # The other way: a second call to a baresip advisor (telephone-event negotiated by baresip
@@ -183,7 +183,8 @@ grep -q 'DTMF: 4 digits from the caller' "$T/call.out" || fail "show call: $(cat
 tshark -r "$cap" -d "udp.port==$adv_rtp,rtp" -o rtpevent.event_payload_type_value:101 \
 	-Y "ip.src==$box_ip && udp.dstport==$adv_rtp && rtpevent" -T fields -E separator=' ' \
 	-e rtp.ssrc -e rtp.timestamp -e rtp.marker -e rtpevent.event_id \
-	-e rtpevent.end_of_event -e rtpevent.duration >"$T/events.txt" 2>"$T/tshark-r.log" ||
+	-e rtpevent.end_of_event -e rtpevent.duration -e rtpevent.volume \
+	>"$T/events.txt" 2>"$T/tshark-r.log" ||
 	fail "tshark -r: $(cat "$T/tshark-r.log")"
 ssrc_audio=$(tshark -r "$cap" -d "udp.port==$adv_rtp,rtp" \
 	-Y "ip.src==$box_ip && udp.dstport==$adv_rtp && rtp.p_type==8" -T fields -e rtp.ssrc \
@@ -196,7 +197,9 @@ rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 ssrc = sys.argv[2]
 def b(v): return v in ("1", "True", "true")
 events = []  # [ts, code, packets]
-for s, ts, mk, code, end, dur in rows:
+for s, ts, mk, code, end, dur, vol in rows:
+    if not 2 <= int(vol) <= 4:
+        sys.exit(f"event {code}: volume {vol}, want 3 +- 1 (tones at -7 and -5 dBm0: -2.9 dBm0)")
     if s != ssrc:
         sys.exit(f"event packet in SSRC {s}, audio is {ssrc}")
     if not events or events[-1][0] != int(ts):

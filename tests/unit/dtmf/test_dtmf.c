@@ -11,7 +11,8 @@
  *   chunks of 8 to 1000 samples;
  * - every digit at SNR 10 dB taken; white noise alone at -50..-10 dBm0 gives nothing;
  * - single tones, dial tone, 2100 Hz, neighbouring row or column pairs give nothing;
- * - the talk-off corpus (sig.c, fixed seed, several minutes): false digits counted, 0 asserted;
+ * - the talk-off corpus (sig.c, fixed seed, several minutes) and 25 min of recorded speech
+ *   (Asterisk's prompts): false digits counted, 0 asserted;
  * - the generator (dtmf_gen) makes the Q.23 frequencies and levels and the receiver takes it.
  */
 #include <setjmp.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <math.h>
 #include <errno.h>
+#include <glob.h>
 
 #include <cmocka.h>
 
@@ -235,6 +237,52 @@ static void test_reject_level_freq(void **state)
 	assert_int_equal(falses, 0);
 }
 
+/* the level of a digit as taken: both tones' power to within 1 dB, at +-1.5 % too */
+struct lvl_seen {
+	struct dtmf_det d;
+	float level;
+	unsigned int n;
+};
+
+static void on_level(void *arg, const struct dtmf_event *ev)
+{
+	struct lvl_seen *l = arg;
+
+	if (!ev->end) {
+		l->level = dtmf_det_level(&l->d);
+		l->n++;
+	}
+}
+
+static void test_level(void **state)
+{
+	static const double levels[] = { -3, -10, -20, -30 }, offs[] = { 0, 0.015, -0.015 };
+	static uint8_t a[MS(400)];
+
+	for (int k = 0; k < 16; k += 5)
+		for (size_t l = 0; l < 4; l++)
+			for (size_t o = 0; o < 3; o++) {
+				struct tone_case c = { .key = k, .row_db = levels[l],
+						       .col_db = levels[l] - 2, .row_off = offs[o],
+						       .col_off = offs[o], .on_ms = 100,
+						       .lead = MS(100) };
+				size_t n = build(xbuf, sizeof(xbuf) / sizeof(xbuf[0]), &c, 0);
+				struct lvl_seen ls = { 0 };
+				double want = 10 * log10(pow(10, c.row_db / 10) +
+							 pow(10, c.col_db / 10));
+
+				assert_true(n <= sizeof(a));
+				sig_to_alaw(a, xbuf, n);
+				dtmf_det_init(&ls.d, on_level, &ls);
+				dtmf_det_feed_alaw(&ls.d, a, (unsigned int)n);
+				assert_int_equal(ls.n, 1);
+				if (fabs(ls.level - want) > 1.0)
+					fail_msg("%c at %.0f/%.0f dBm0 %+.1f %%: level %.2f, want %.2f",
+						 dtmf_digit(k), c.row_db, c.col_db, offs[o] * 100,
+						 ls.level, want);
+			}
+}
+
 /* ---- timing --------------------------------------------------------------------------------- */
 static void test_durations(void **state)
 {
@@ -441,6 +489,87 @@ static void test_talk_off(void **state)
 	assert_int_equal(total, 0);
 }
 
+/* Real speech: Asterisk's English prompts (Debian's asterisk-core-sounds-en-wav, installed by
+ * make deps: 568 recordings of one speaker, 8 kHz, 25.5 min), through A-law. Measured: 0 false
+ * digits (pstn-sim's former receiver: 0 too). */
+#define PROMPTS "/usr/share/asterisk/sounds/en_US_f_Allison"
+
+/* the samples of an 8 kHz mono 16-bit WAV file (malloc'd), 0 if it is none */
+static size_t wav_read(const char *path, int16_t **out)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t h[12], ch[8], fmt[16] = { 0 };
+	size_t n = 0;
+
+	*out = NULL;
+	if (!f)
+		return 0;
+	if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4))
+		goto out;
+	while (fread(ch, 1, 8, f) == 8) {
+		uint32_t len = ch[4] | ch[5] << 8 | ch[6] << 16 | (uint32_t)ch[7] << 24;
+
+		if (!memcmp(ch, "fmt ", 4)) {
+			if (len < 16 || fread(fmt, 1, 16, f) != 16 ||
+			    fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR))
+				goto out;
+		} else if (!memcmp(ch, "data", 4)) {
+			/* PCM, mono, 8000 Hz, 16 bit */
+			if (fmt[0] != 1 || fmt[2] != 1 || (fmt[4] | fmt[5] << 8) != 8000 || fmt[14] != 16)
+				goto out;
+			*out = malloc(len);
+			if (!*out)
+				goto out;
+			n = fread(*out, 2, len / 2, f);
+			goto out;
+		} else if (fseek(f, (long)(len + (len & 1)), SEEK_CUR)) {
+			goto out;
+		}
+	}
+out:
+	fclose(f);
+	return n;
+}
+
+static void test_talk_off_speech(void **state)
+{
+	glob_t gl;
+	unsigned int files = 0, falses = 0;
+	double secs = 0;
+
+	if (glob(PROMPTS "/*.wav", 0, NULL, &gl) != 0) {
+		print_message("no recorded speech (" PROMPTS "): install asterisk-core-sounds-en-wav "
+			      "(make deps)\n");
+		skip();
+	}
+	glob(PROMPTS "/*/*.wav", GLOB_APPEND, NULL, &gl);
+	for (size_t i = 0; i < gl.gl_pathc; i++) {
+		int16_t *pcm;
+		size_t n = wav_read(gl.gl_pathv[i], &pcm);
+		double *x = n ? malloc((n + MS(100)) * sizeof(*x)) : NULL;
+		struct got g;
+		const char *s;
+
+		if (x) {
+			for (size_t k = 0; k < n + MS(100); k++) /* and 100 ms of silence */
+				x[k] = k < n ? pcm[k] : 0;
+			s = detect(&g, x, n + MS(100), 160);
+			if (*s)
+				print_message("%s: \"%s\"\n", gl.gl_pathv[i], s);
+			falses += (unsigned int)strlen(s);
+			secs += (double)n / RATE;
+			files++;
+		}
+		free(x);
+		free(pcm);
+	}
+	globfree(&gl);
+	print_message("talk-off, recorded speech: %u prompts, %.0f s: %u false digits (target 0)\n",
+		      files, secs, falses);
+	assert_true(files > 500);
+	assert_int_equal(falses, 0);
+}
+
 /* ---- the generator -------------------------------------------------------------------------- */
 /* least-squares amplitude of a sine at f in x */
 static double amp_at(const int16_t *x, size_t n, double f)
@@ -474,12 +603,12 @@ static void test_generator(void **state)
 		e /= MS(1000);
 		lr = 20 * log10(ar / G711_DBM0_PEAK);
 		lc = 20 * log10(ac / G711_DBM0_PEAK);
-		/* what is neither tone: distortion of the table look-up */
+		/* what is neither tone: the oscillator's distortion and the 16-bit rounding */
 		resid = 10 * log10((e - ar * ar / 2 - ac * ac / 2) / (ar * ar / 2 + ac * ac / 2));
 		print_message("%c: %.0f Hz %.2f dBm0, %.0f Hz %.2f dBm0, rest %.1f dB\n", d[0],
 			      dtmf_row_hz[k / 4], lr, dtmf_col_hz[k % 4], lc, resid);
 		assert_true(fabs(lr + 9) < 0.1 && fabs(lc + 7) < 0.1);
-		assert_true(resid < -35);
+		assert_true(resid < -65);
 	}
 	/* digits, pauses, and the receiver takes every one of 40 ms with 40 ms pauses at the
 	 * lowest level it must take */
@@ -511,12 +640,14 @@ int main(void)
 		cmocka_unit_test(test_accept_table),
 		cmocka_unit_test(test_twist),
 		cmocka_unit_test(test_reject_level_freq),
+		cmocka_unit_test(test_level),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_pause_interruption),
 		cmocka_unit_test(test_reject_energy),
 		cmocka_unit_test(test_reject_tones),
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_talk_off),
+		cmocka_unit_test(test_talk_off_speech),
 		cmocka_unit_test(test_generator),
 	};
 

@@ -3,4 +3,4 @@
 # talk-off corpus (tests/unit/dtmf/sig.c builds every signal from a fixed seed).
 UNIT_TESTS += dtmf
 dtmf_SRCS := tests/unit/dtmf/test_dtmf.c tests/unit/dtmf/sig.c firmware/dsp/dtmf.c \
-	firmware/dsp/g711.c firmware/dsp/dtmf_gen.c
+	firmware/dsp/g711.c firmware/dsp/dtmf_gen.c firmware/dsp/osc.c

@@ -609,12 +609,12 @@ static void caller_cb(struct media_chan *mc, char digit, bool end, void *arg)
 	}
 }
 
-static void caller_dtmf(const char *digits, bool te, uint8_t ptime, unsigned int *idx,
-			unsigned int *n)
+static void caller_dtmf(const char *digits, bool te, uint8_t ptime, uint32_t on,
+			unsigned int *idx, unsigned int *n)
 {
 	struct media_params p = { .span = 0, .ts = 9, .ptime_ms = ptime, .cb_arg = caller_seen,
 				  .caller_dtmf_cb = caller_cb };
-	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 640, .off = 640 };
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = on, .off = on };
 	struct dtmf_gen g;
 	struct media_chan *mc;
 	uint16_t port;
@@ -652,7 +652,7 @@ static void dtmf_detect_ptime(uint8_t ptime)
 	uint32_t ts = 0, ts0 = 0;
 	uint16_t last_dur = 0;
 
-	caller_dtmf("159#", true, ptime, idx, &n);
+	caller_dtmf("159#", true, ptime, 640, idx, &n);
 	assert_true(n > 1800u / ptime);
 	for (i = 0; i < n; i++) {
 		const uint8_t *r = eth_fake_tx[idx[i]].data + 42, *e = r + 12;
@@ -680,6 +680,8 @@ static void dtmf_detect_ptime(uint8_t ptime)
 			else
 				ts0 = get32(r + 4);
 			ts = get32(r + 4);
+			/* volume: the tones at -9 and -7 dBm0 make -4.9 dBm0 */
+			assert_true((e[1] & 0x3f) >= 4 && (e[1] & 0x3f) <= 6);
 			digit++;
 			ev = 1;
 			ends = 0;
@@ -708,6 +710,65 @@ static void dtmf_detect_ptime(uint8_t ptime)
 	assert_string_equal(caller_seen, "1(1)5(5)9(9)#(#)"); /* call control is told too */
 }
 
+/* Q.24's quickest keying, 40 ms on and 40 ms off, at ptime 30: every digit, each with its
+ * three ends before the next one's start. And a digit from the caller while call control's
+ * own event (media_chan_send_dtmf) is still being sent: that one's three ends go at once,
+ * then the caller's digit starts. */
+static void test_dtmf_fast(void **state)
+{
+	static unsigned int idx[512];
+	static const uint8_t code[8] = { 1, 2, 3, 12, 4, 5, 6, 13 }; /* RFC 4733 3.2 */
+	struct dtmf_gen_cfg gc = { .row_dbm0 = -9, .col_dbm0 = -7, .on = 800, .off = 0 };
+	struct dtmf_gen g;
+	struct media_chan *mc;
+	uint16_t port;
+	unsigned int n, i, starts = 0, ends = 0;
+	char seq[16] = { 0 };
+
+	caller_dtmf("123A456B", true, 30, 320, idx, &n);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		if (r[1] & 0x80) {
+			assert_int_equal(ends, 3 * starts);
+			assert_int_equal(r[12], code[starts]);
+			starts++;
+		}
+		ends += !!(r[13] & 0x80);
+	}
+	assert_int_equal(starts, 8);
+	assert_int_equal(ends, 3 * 8);
+
+	mc = open_chan(9, &port, NULL, NULL);
+	remote(mc, PEER_PORT, TE_PT, false);
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	assert_int_equal(dtmf_gen_start(&g, "5", &gc), 0);
+	assert_true(dtmf_gen_alaw(&g, src + 400, 800));
+	eth_fake_reset();
+	assert_int_equal(media_chan_send_dtmf(mc, 'D', 2000), 0);
+	src_ts = 9;
+	src_pos = 0;
+	src_len = sizeof(src);
+	run_chunks(400);
+	src_len = 0;
+	n = frames_to(PEER_PORT, idx, 512);
+	for (i = 0, starts = 0; i < n && starts < sizeof(seq) - 2; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
+
+		if ((r[1] & 0x7f) != TE_PT)
+			continue;
+		if (r[1] & 0x80)
+			seq[starts++] = r[12] == 15 ? 'D' : r[12] == 5 ? '5' : '?';
+		else if (r[13] & 0x80)
+			seq[starts++] = 'e';
+	}
+	assert_string_equal(seq, "Deee5eee");
+	media_chan_close(mc);
+	check_pools_idle();
+}
+
 static void test_dtmf_detect(void **state)
 {
 	static unsigned int idx[512];
@@ -717,7 +778,7 @@ static void test_dtmf_detect(void **state)
 	dtmf_detect_ptime(20);
 	dtmf_detect_ptime(30);
 	/* no telephone-event: no events, and the tones reach the advisor */
-	caller_dtmf("159#", false, 20, idx, &n);
+	caller_dtmf("159#", false, 20, 640, idx, &n);
 	for (i = 0; i < n; i++) {
 		const uint8_t *r = eth_fake_tx[idx[i]].data + 42;
 
@@ -1072,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_dtmf_send),
 		cmocka_unit_test(test_dtmf_receive),
 		cmocka_unit_test(test_dtmf_detect),
+		cmocka_unit_test(test_dtmf_fast),
 		cmocka_unit_test(test_dtmf_hold),
 		cmocka_unit_test(test_dtmf_echo),
 		cmocka_unit_test(test_dtmf_long),
