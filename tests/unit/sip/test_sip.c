@@ -780,6 +780,28 @@ static void test_tcp_uac(void **state)
 	assert_int_equal(ev.last.ev, SIP_CALL_ENDED);
 }
 
+/* `outbound-proxy A.B.C.D:P tcp`: requests go to the proxy over TCP, the Route says so */
+static void test_tcp_proxy(void **state)
+{
+	char v[256];
+	struct sip_cfg cfg, old;
+
+	sip_get_cfg(&cfg);
+	old = cfg;
+	cfg.proxy_addr = PEER;
+	cfg.proxy_port = 5090;
+	cfg.proxy_tcp = true;
+	assert_int_equal(sip_set_cfg(&cfg), 0);
+	invite("sip:adv@example.net");
+	assert_int_equal(tx[0].conn, SIP_TP_TCP);
+	assert_int_equal(tx[0].dst, PEER);
+	assert_int_equal(tx[0].port, 5090);
+	assert_non_null(strstr(hdr(v, sizeof(v), tx[0].text, "Via"), "SIP/2.0/TCP"));
+	assert_string_equal(hdr(v, sizeof(v), tx[0].text, "Route"),
+			    "<sip:198.18.0.1:5090;lr;transport=tcp>");
+	assert_int_equal(sip_set_cfg(&old), 0);
+}
+
 /* RFC 3261 18.1.1: an INVITE over 1300 octets (here: credentials with a long opaque) goes TCP */
 static void test_tcp_size_switch(void **state)
 {
@@ -1241,6 +1263,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_call_params, setup),
 		cmocka_unit_test_setup(test_frame_stream, setup),
 		cmocka_unit_test_setup(test_tcp_uac, setup),
+		cmocka_unit_test_setup(test_tcp_proxy, setup),
 		cmocka_unit_test_setup(test_tcp_size_switch, setup),
 		cmocka_unit_test_setup(test_tcp_uas, setup),
 		cmocka_unit_test_setup(test_reinvite_hold, setup),
