@@ -48,6 +48,9 @@ struct sip_call {
 	bool ringing_told, early_told;
 	bool tcp;		/* the INVITE went over TCP: so does the whole dialog */
 	bool tp_failed;		/* its TCP connection failed: report 503, not 408 */
+	bool size_tcp;		/* the INVITE is on TCP for its size only */
+	bool udp_retry;		/* ... and that failed: send it again over UDP */
+	bool udp_only;		/* the INVITE goes over UDP whatever its size */
 	struct sip_media media;
 	/* the session as the box describes it (sip_reinvite.c) */
 	uint32_t sdp_ver;	/* o= version of the last SDP sent */

@@ -133,6 +133,7 @@ struct sip_owner {
 /* An out-of-dialog or in-dialog request as text fields (sip_request_build). */
 struct sip_req {
 	bool tcp; /* Via TCP; a request over SIP_UDP_MAX_REQ octets is made TCP anyway */
+	bool udp_only; /* never made TCP for its size (RFC 3261 18.1.1's fallback) */
 	const char *method, *ruri, *branch;
 	const char *from, *to; /* header values, tags included */
 	const char *call_id;

@@ -72,7 +72,7 @@ again:
 	}
 	/* RFC 3261 18.1.1: too close to the MTU for UDP, measured as oSIP will send it; an
 	 * ACK or CANCEL follows its INVITE's transport, which the caller set */
-	if (!tcp && strcmp(r->method, "ACK") && strcmp(r->method, "CANCEL")) {
+	if (!tcp && !r->udp_only && strcmp(r->method, "ACK") && strcmp(r->method, "CANCEL")) {
 		char *text = NULL;
 		size_t len = 0;
 

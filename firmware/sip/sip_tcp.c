@@ -512,8 +512,10 @@ void sip_tcp_fail_transactions(uint32_t ip, uint16_t port)
 
 		if (tr->state != ICT_CALLING || !sip_tcp_tr_to(tr, a, port))
 			continue;
-		if (c)
+		if (c) {
 			c->tp_failed = true;
+			c->udp_retry = c->size_tcp && !c->udp_only;
+		}
 		sip_tcp_fire(tr, TIMEOUT_B);
 	}
 	for (tr = osip_list_get_first(&sip_g.osip->osip_nict_transactions, &it); tr;

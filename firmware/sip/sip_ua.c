@@ -172,8 +172,10 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 		return rc;
 	c->cseq++;
 	c->invite_cseq = c->cseq;
-	osip_free(c->invite_auth);
-	c->invite_auth = auth_line ? osip_strdup(auth_line) : NULL;
+	if (auth_line != c->invite_auth) { /* the same credentials again: keep them */
+		osip_free(c->invite_auth);
+		c->invite_auth = auth_line ? osip_strdup(auth_line) : NULL;
+	}
 	sip_random_token(c->branch + 7, sizeof(c->branch) - 7);
 	snprintf(to, sizeof(to), "<%s>", c->uri);
 	snprintf(extra, sizeof(extra),
@@ -181,12 +183,13 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port,
 		 tcp ? ";transport=tcp" : "", se, c->ident, auth_line ? auth_line : "");
 	rc = sip_request_build(&msg, &(struct sip_req){
-		.tcp = tcp, .method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
+		.tcp = tcp, .udp_only = c->udp_only, .method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
 		.call_id = c->call_id, .cseq = c->cseq, .routes = routes, .extra = extra,
 		.ctype = "application/sdp", .body = sdp });
 	if (rc < 0)
 		return rc;
 	c->tcp = sip_msg_tcp(msg);
+	c->size_tcp = c->tcp && !tcp;
 	return sip_request_send(NULL, msg, &c->owner, c->dst_ip, c->dst_port);
 }
 
@@ -551,6 +554,15 @@ static void sip_ict_timeout(int type, osip_transaction_t *tr, osip_message_t *ms
 {
 	struct sip_call *c = sip_call_of(tr);
 
+	if (c && c->state < SIP_CS_CONFIRMED && c->udp_retry) {
+		/* RFC 3261 18.1.1: TCP only for the size, and refused: the same over UDP */
+		LOGP(DSIP, LOGL_INFO, "call %s: TCP refused, INVITE again over UDP\n", c->call_id);
+		c->udp_retry = false;
+		c->tp_failed = false;
+		c->udp_only = true;
+		if (sip_call_invite_send(c, c->invite_auth) == 0)
+			return;
+	}
 	if (c && c->state < SIP_CS_CONFIRMED)
 		sip_call_event(c, SIP_CALL_FAILED, c->tp_failed ? 503 : 408, false, NULL);
 	else if (c && c->state == SIP_CS_CONFIRMED)

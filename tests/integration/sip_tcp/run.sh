@@ -6,6 +6,8 @@
 #   large      sipp's UDP side challenges with a long opaque: the INVITE with credentials is
 #              over 1300 octets and comes over TCP to the same port (sipp -t t1 verifies the
 #              digest); 200, ACK, BYE over TCP; `show sip` counts the switch
+#   fallback   the same towards an advisor with no TCP at all: refused, so the INVITE goes
+#              again over UDP, large as it is (RFC 3261 18.1.1's SHOULD)
 #   refused    an advisor URI with ;transport=tcp where nothing listens: the call fails 503 at
 #              once (call control's "unreachable: next advisor"), not after Timer B
 #   requests   sipp -t t1 sends OPTIONS, FOO, INFO, BYE, CANCEL over TCP: 200/501/405/481/481
@@ -68,6 +70,17 @@ grep -qE ' 1 requests over 1300 octets sent by TCP' "$con_out" ||
 	fail "large: switch not counted: $(cat "$con_out")"
 log "large: 401 over UDP, INVITE with credentials over 1300 octets over TCP (digest verified), 200, BYE"
 
+# ---- the same with nothing on TCP: back to UDP (RFC 3261 18.1.1) -----------------------------
+mark
+sipp_bg fallback -sf "$here/uas_udp_fallback.xml" -i "$host_ip" -p 5076 -m 1
+sleep 0.3
+console "test sip invite sip:advisor@$host_ip:5076"
+wait_log 'test call: answered 200: remote 198\.18\.0\.1:6012' "fallback: answered over UDP"
+console "test sip bye"
+wait_log 'test call: ended by local 200' "fallback: BYE answered"
+sipp_wait fallback
+log "fallback: the large INVITE's TCP connection refused -> the same INVITE over UDP (digest verified), 200, BYE"
+
 # ---- connect refused: fails at once -----------------------------------------------------------
 mark
 t0=$(date +%s%N)
@@ -122,9 +135,13 @@ n_tcp=$(tshark -r "$cap" "${decode[@]}" -Y 'sip && tcp' 2>/dev/null | wc -l)
 big=$(tshark -r "$cap" "${decode[@]}" -Y "sip.Method == INVITE && tcp && ip.src == $box_ip && sip.Authorization" \
 	-T fields -e tcp.len 2>/dev/null | sort -n | tail -n 1)
 [ "${big:-0}" -gt 1300 ] || fail "tshark: no INVITE over 1300 octets on TCP (${big:-none})"
+big_udp=$(tshark -r "$cap" "${decode[@]}" -d udp.port==5076,sip \
+	-Y "sip.Method == INVITE && udp && ip.src == $box_ip && sip.Authorization" \
+	-T fields -e udp.length 2>/dev/null | sort -n | tail -n 1)
+[ "${big_udp:-0}" -gt 1300 ] || fail "tshark: no INVITE over 1300 octets on UDP (${big_udp:-none})"
 malformed=$(tshark -r "$cap" "${decode[@]}" -Y '_ws.malformed' 2>/dev/null | wc -l)
 [ "$malformed" = 0 ] || fail "tshark: $malformed malformed: $(tshark -r "$cap" "${decode[@]}" -Y _ws.malformed)"
-log "tshark: $n_tcp SIP messages over TCP decoded (INVITE with credentials $big octets), none malformed"
+log "tshark: $n_tcp SIP messages over TCP decoded (INVITE with credentials $big octets; $big_udp octets over UDP after the fallback), none malformed"
 
 finish_box
 log "PASS"

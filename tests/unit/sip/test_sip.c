@@ -806,8 +806,10 @@ static void test_tcp_proxy(void **state)
 static void test_tcp_size_switch(void **state)
 {
 	char inv[SIP_MAX_MSG + 1], v[1024], chal[700], opaque[481];
+	const char *m;
 	struct sip_cfg cfg;
 	unsigned int i;
+	int conn = -2;
 
 	sip_get_cfg(&cfg);
 	strcpy(cfg.username, "box");
@@ -837,9 +839,33 @@ static void test_tcp_size_switch(void **state)
 	assert_int_equal(tx[1].conn, SIP_TP_TCP);
 	assert_non_null(strstr(hdr(v, sizeof(v), tx[1].text, "Via"), "SIP/2.0/TCP"));
 	assert_int_equal(sip_g.ctr.tcp_size_switch, 1);
-	/* the TCP connection fails: the call fails as unreachable (503) at once */
+	/* the TCP connection is refused: TCP was only for the size, so the same INVITE goes
+	 * again over UDP (RFC 3261 18.1.1), big as it is; no failure reported */
+	n_tx = 0;
+	ev.n = 0;
 	sip_tcp_fail_transactions(PEER, 5070);
 	sip_run();
+	m = NULL;
+	for (i = 0; i < n_tx; i++)
+		if (!strncmp(tx[i].text, "INVITE sip:big@", 15))
+			m = tx[i].text, conn = tx[i].conn;
+	assert_non_null(m);
+	assert_int_equal(conn, SIP_TP_UDP);
+	assert_true(strlen(m) > SIP_UDP_MAX_REQ);
+	assert_non_null(strstr(hdr(v, sizeof(v), m, "Via"), "SIP/2.0/UDP"));
+	assert_non_null(hdr(v, sizeof(v), m, "Authorization"));
+	assert_int_equal(ev.n, 0);
+	strcpy(inv, m);
+	n_tx = 0;
+	respond(inv, 486, "Busy Here", "a2", NULL, NULL);
+	assert_int_equal(ev.last.ev, SIP_CALL_FAILED);
+	assert_int_equal(ev.last.status, 486);
+	/* a call asking for TCP gets no such second try: refused means unreachable (503) */
+	invite("sip:big@198.18.0.1:5070;transport=tcp");
+	ev.n = 0;
+	sip_tcp_fail_transactions(PEER, 5070);
+	sip_run();
+	assert_int_equal(ev.n, 1);
 	assert_int_equal(ev.last.ev, SIP_CALL_FAILED);
 	assert_int_equal(ev.last.status, 503);
 	cfg.username[0] = cfg.password[0] = 0;
