@@ -139,7 +139,7 @@ include tools/bench/setup.mk
 include tools/bench/capacity.mk
 include tools/bench/dtmf.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
-$(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c firmware/media/jbuf.c \
+$(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c tools/bench/cg_run.c firmware/media/jbuf.c \
 		firmware/dsp/g711.c firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^

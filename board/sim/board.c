@@ -32,6 +32,14 @@ uint64_t board_time_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+uint64_t board_utc_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 int sim_poll_add(int fd, short events, sim_poll_cb cb, void *arg)
 {
 	unsigned int i;

@@ -28,6 +28,7 @@
 #include <dsp/cptone.h>
 #include <hlgw/board.h>
 #include <hlgw/call.h>
+#include <hlgw/cdr.h>
 #include <hlgw/log.h>
 #include <hlgw/subsys.h>
 
@@ -77,6 +78,7 @@ struct call {
 	struct call_leg *leg;
 	unsigned int next_adv, attempt;
 	char advisor[SIP_URI_MAX];
+	char last_advisor[SIP_URI_MAX]; /* tried last, once none is left */
 	bool early_remote; /* media towards an advisor's early media */
 	/* outcome of the tries so far, for the caller's cause */
 	bool any_busy, any_noanswer, any_noresponse;
@@ -85,6 +87,8 @@ struct call {
 	struct media_chan *mc;
 	uint16_t rtp_port;
 	uint32_t t_setup_ms, t_connect_ms;
+	uint64_t utc_setup_ms;	/* wall clock at the SETUP (0: unknown): the CDR's times */
+	uint8_t rel_cause, rel_side; /* how it ended, for the CDR (enum cdr_side) */
 };
 
 static LLIST_HEAD(call_list);
@@ -180,9 +184,13 @@ static void call_set_media(struct call *c, const struct sip_media *m)
 		LOGPFSML(c->fi, LOGL_ERROR, "media: remote refused\n");
 }
 
-/* Both sides down: the instance ends (cleanup closes the media channel). */
-static void call_end(struct call *c, int isdn_cause, int sip_cause)
+/* Both sides down: the instance ends (cleanup closes the media channel and writes the CDR:
+ * side is who ended it, cause the release cause it records). */
+static void call_end_by(struct call *c, int isdn_cause, int sip_cause, enum cdr_side side,
+			int cause)
 {
+	c->rel_side = (uint8_t)side;
+	c->rel_cause = (uint8_t)cause;
 	call_leg_drop(c, sip_cause);
 	call_isdn_release(c, isdn_cause);
 	osmo_fsm_inst_term(c->fi, OSMO_FSM_TERM_REGULAR, NULL);
@@ -246,9 +254,10 @@ static void call_try_next(struct call *c)
 		osmo_fsm_inst_state_chg(c->fi, CALL_ST_CALLING, h->ring_timeout_s, CALL_T_RING);
 		return;
 	}
+	osmo_strlcpy(c->last_advisor, c->advisor, sizeof(c->last_advisor)); /* for the CDR */
 	c->advisor[0] = 0;
 	LOGPFSML(c->fi, LOGL_NOTICE, "no advisor left after %u tries\n", c->attempt);
-	call_end(c, call_final_cause(c), 0);
+	call_end_by(c, call_final_cause(c), 0, CDR_SIDE_BOX, call_final_cause(c));
 }
 
 /* ---- FSM ------------------------------------------------------------------------------- */
@@ -348,7 +357,8 @@ static void call_fsm_active(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case CALL_EV_SIP_ENDED:
 	case CALL_EV_SIP_FAILED:
 		LOGPFSML(fi, LOGL_INFO, "advisor cleared%s\n", info->q850 ? " (Reason Q.850)" : "");
-		call_end(c, info->q850 ? info->q850 : 16, 0);
+		call_end_by(c, info->q850 ? info->q850 : 16, 0, CDR_SIDE_ADVISOR,
+			    info->q850 ? info->q850 : 16);
 		break;
 	case CALL_EV_SIP_EARLY_MEDIA:
 	case CALL_EV_SIP_ANSWERED:
@@ -377,12 +387,12 @@ static void call_fsm_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *da
 		/* libpri finishes the caller's side itself (isdn.c calls pri_hangup) */
 		c->pcall = NULL;
 		LOGPFSML(fi, LOGL_INFO, "caller cleared, cause %d\n", cause);
-		call_end(c, 16, cause ? cause : 16);
+		call_end_by(c, 16, cause ? cause : 16, CDR_SIDE_CALLER, cause ? cause : 16);
 		break;
 	}
 	case CALL_EV_CLEAR:
 		LOGPFSML(fi, LOGL_NOTICE, "cleared from the console\n");
-		call_end(c, 16, 16);
+		call_end_by(c, 16, 16, CDR_SIDE_BOX, 16);
 		break;
 	}
 }
@@ -405,6 +415,35 @@ static int call_fsm_timer(struct osmo_fsm_inst *fi)
 	return 0;
 }
 
+/* The call's record for the host (hlgw/cdr.h): times from the SETUP's wall clock and the
+ * monotonic intervals since, so a clock step during the call cannot bend them. */
+static void call_cdr(struct call *c)
+{
+	struct cdr_rec r = { 0 };
+	uint32_t now = board_time_ms();
+	int rc;
+
+	r.start_ms = c->utc_setup_ms;
+	r.end_ms = c->utc_setup_ms + (now - c->t_setup_ms);
+	if (c->t_connect_ms) {
+		r.answer_ms = c->utc_setup_ms + (c->t_connect_ms - c->t_setup_ms);
+		r.billable_ms = now - c->t_connect_ms;
+	}
+	r.span = (uint8_t)c->span;
+	r.ts = (uint8_t)c->ts;
+	r.cause = c->rel_cause ? c->rel_cause : 41;
+	r.side = c->rel_cause ? c->rel_side : CDR_SIDE_BOX;
+	osmo_strlcpy(r.caller, c->anonymous ? "" : c->caller, sizeof(r.caller));
+	osmo_strlcpy(r.hotline, c->hotline, sizeof(r.hotline));
+	osmo_strlcpy(r.advisor, *c->advisor ? c->advisor : c->last_advisor, sizeof(r.advisor));
+	rc = cdr_add(&r, NULL);
+	if (rc < 0 && rc != -EAGAIN)
+		LOGPFSML(c->fi, LOGL_ERROR, "CDR not kept (%d): %s -> %s, cause %u\n", rc, r.caller,
+			 r.hotline, r.cause);
+	else
+		LOGPFSML(c->fi, LOGL_INFO, "CDR %u%s\n", r.id, rc ? " (held in RAM)" : "");
+}
+
 static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct call *c = fi->priv;
@@ -415,6 +454,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 		media_chan_close(c->mc);
 	c->mc = NULL;
 	llist_del(&c->list);
+	call_cdr(c);
 	call_ctr.completed++;
 	fi->priv = NULL;
 }
@@ -535,6 +575,7 @@ int call_isdn_setup(const struct call_setup *s)
 		c->anonymous = true;
 	osmo_strlcpy(c->hotline, s->called, sizeof(c->hotline));
 	c->t_setup_ms = board_time_ms();
+	c->utc_setup_ms = board_utc_ms();
 	rc = media_chan_open(&c->mc, &c->rtp_port,
 			     &(struct media_params){ .span = s->span, .ts = c->ts, .ptime_ms = 20 });
 	if (rc == -EBUSY && s->preferred)

@@ -298,6 +298,7 @@ static int cli_init(struct board *b)
 	cli_media_init();
 	cli_call_init();
 	cli_tone_init();
+	cli_cdr_init();
 	return 0;
 }
 

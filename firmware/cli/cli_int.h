@@ -28,6 +28,7 @@ void cli_sip_init(void);
 void cli_media_init(void);
 void cli_call_init(void);
 void cli_tone_init(void);
+void cli_cdr_init(void);
 /* tone-zone and ringback lines of the running config (the misc node writes them) */
 void cli_tone_write(struct vty *vty);
 

@@ -45,8 +45,8 @@
 
 #include "e1/e1_sim.h"
 #include "e1/g704.h"
-#include "../../board/sim/sim_poll.h"
 #include "../../tests/unit/common/eth_fake.h"
+#include "box_doubles.h"
 
 #define BOX_IP 0xc6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xc6120001u /* 198.18.0.1: the advisors */
@@ -56,53 +56,10 @@
 #define DEADLINE_NS 1000000
 #define RTP_LEN (12 + 160)
 
-struct sim_opts sim_opts; /* bfile_sim.c reads pcap_dir */
-
 static const uint8_t peer_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 
-/* ---- board doubles ------------------------------------------------------------------- */
-static uint64_t fake_us = 5000000;
-uint64_t board_time_us(void)
-{
-	return fake_us;
-}
-static unsigned int log_errors;
-void board_log_write(const char *buf, int len)
-{
-	if (strstr(buf, "ERROR") || strstr(buf, "FATAL"))
-		log_errors++;
-	if (getenv("BENCH_CAP_LOG"))
-		fprintf(stderr, "log: %.*s", len, buf);
-}
-int sim_poll_add(int fd, short events, sim_poll_cb cb, void *arg)
-{
-	return -ENOSYS;
-}
-int sim_poll_set_events(int fd, short events)
-{
-	return -ENOSYS;
-}
-void sim_poll_del(int fd)
-{
-}
-
-/* ---- framer devices: e1_sim's ops, no line socket, layer 1 up ----------------------- */
+/* ---- framer devices: e1_sim behind shims (tools/bench/box_doubles) ---------------- */
 static struct e1_framer_dev e1real[SPANS], e1shim[SPANS];
-static struct e1_framer_ops shim_ops;
-
-static int shim_nop(const struct e1_framer_dev *dev)
-{
-	return 0;
-}
-static int shim_get_alarms(const struct e1_framer_dev *dev, uint32_t *alarms)
-{
-	*alarms = 0;
-	return 0;
-}
-static int shim_configure(const struct e1_framer_dev *dev, const struct e1_line_cfg *cfg)
-{
-	return 0;
-}
 
 static struct board bench_board = { .name = "bench", .eth = &eth_fake_dev, .n_e1 = SPANS,
 				    .pcap_dir = "" };
@@ -223,7 +180,7 @@ static uint64_t turn(unsigned int ms, unsigned int n_ch, bool soft_framer, uint6
 	t = now_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
 	if (wall)
 		*wall = now_ns(CLOCK_MONOTONIC) - w0;
-	fake_us += 1000;
+	bench_fake_us += 1000;
 	osmo_gettimeofday_override_add(0, 1000);
 	return t;
 }
@@ -245,15 +202,7 @@ static int box_up(void)
 		snprintf(path, sizeof(path), "/nonexistent/e1-%u", i);
 		if (e1_sim_init(&e1real[i], i, path) < 0)
 			return -1;
-		if (i == 0) {
-			shim_ops = *e1real[0].ops;
-			shim_ops.start = shim_nop;
-			shim_ops.stop = shim_nop;
-			shim_ops.get_alarms = shim_get_alarms;
-			shim_ops.configure = shim_configure;
-		}
-		e1shim[i] = (struct e1_framer_dev){ .name = "e1shim", .ops = &shim_ops,
-						    .cfg = e1real[i].cfg, .priv = e1real[i].priv };
+		bench_e1_shim(&e1shim[i], &e1real[i]);
 		bench_board.e1[i] = &e1shim[i];
 		g704_tx_init(&telco_tx[i], true);
 		g704_tx_init(&box_tx[i], true);
@@ -410,8 +359,8 @@ int main(int argc, char **argv)
 		       "p99.9, %.0f ns more per channel (p50 slope)\n", last_n,
 		       last.misses ? "deadline MISSED" : "no deadline missed",
 		       last.p50 / 1e4, last.p999 / 1e4, slope);
-	if (log_errors) {
-		fprintf(stderr, "%u errors logged (BENCH_CAP_LOG=1 shows them)\n", log_errors);
+	if (bench_log_errors) {
+		fprintf(stderr, "%u errors logged (BENCH_LOG=1 shows them)\n", bench_log_errors);
 		return 1;
 	}
 	return 0;

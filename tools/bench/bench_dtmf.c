@@ -16,6 +16,7 @@
 #include "dsp/dtmf_gen.h"
 #include "dsp/g711.h"
 #include "../../tests/unit/dtmf/sig.h"
+#include "cg_run.h"
 
 #define SECS 60
 #define N (SECS * 8000)
@@ -72,36 +73,9 @@ static void run(const uint8_t *a)
 		dtmf_det_feed_alaw(&d, a + i, PKT);
 }
 
-static long long cg_total(const char *path)
-{
-	char line[512];
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "totals:", 7) || !strncmp(line, "summary:", 8))
-			v = atoll(strchr(line, ':') + 1);
-	fclose(f);
-	return v;
-}
-
 static long long measure(const char *self, const char *which)
 {
-	char out[] = "/tmp/bench_dtmf.cg.XXXXXX", cmd[1024];
-	int fd = mkstemp(out);
-	long long v;
-
-	if (fd < 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd),
-		 "valgrind -q --tool=callgrind --collect-atstart=no "
-		 "--toggle-collect=dtmf_det_feed_alaw --callgrind-out-file=%s %s --child %s", out,
-		 self, which);
-	v = system(cmd) == 0 ? cg_total(out) : -1;
-	remove(out);
-	return v;
+	return cg_run("--toggle-collect=dtmf_det_feed_alaw", self, "--child %s", which);
 }
 
 int main(int argc, char **argv)

@@ -22,6 +22,7 @@
 #include "media/jbuf.h"
 #include "media/rtcp.h"
 #include "media/rtp_rx.h"
+#include "cg_run.h"
 
 /* lwIP port stubs: the bench links lwIP without firmware/net */
 uint32_t sys_now(void)
@@ -166,36 +167,9 @@ static void run(enum mode m, unsigned n)
 	jbuf_flush(&jb);
 }
 
-/* Total Ir of a callgrind output file ("totals:" or "summary:" line). */
-static long long cg_total(const char *path)
-{
-	char line[512];
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "totals:", 7) || !strncmp(line, "summary:", 8))
-			v = atoll(strchr(line, ':') + 1);
-	fclose(f);
-	return v;
-}
-
 static long long measure(const char *self, enum mode m, unsigned n)
 {
-	char out[] = "/tmp/bench_jbuf.cg.XXXXXX", cmd[1024];
-	int fd = mkstemp(out);
-	long long v;
-
-	if (fd < 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd),
-		 "valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file=%s "
-		 "%s --child %s %u", out, self, mode_name[m], n);
-	v = system(cmd) == 0 ? cg_total(out) : -1;
-	remove(out);
-	return v;
+	return cg_run("", self, "--child %s %u", mode_name[m], n);
 }
 
 int main(int argc, char **argv)

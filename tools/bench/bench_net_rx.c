@@ -32,6 +32,7 @@
 #include "lwip/udp.h"
 
 #include "net/net_int.h"
+#include "cg_run.h"
 
 #define BOX_IP 0xc6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xc6120001u /* 198.18.0.1 */
@@ -255,35 +256,9 @@ static void load(unsigned hold, unsigned rounds)
 				pbuf_free(held[s][i]);
 }
 
-static long long cg_total(const char *path)
-{
-	char line[512];
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "totals:", 7) || !strncmp(line, "summary:", 8))
-			v = atoll(strchr(line, ':') + 1);
-	fclose(f);
-	return v;
-}
-
 static long long measure(const char *self, enum mode m, unsigned n)
 {
-	char out[] = "/tmp/bench_net_rx.cg.XXXXXX", cmd[1024];
-	int fd = mkstemp(out);
-	long long v;
-
-	if (fd < 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd),
-		 "valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file=%s "
-		 "%s --child %s %u", out, self, mode_name[m], n);
-	v = system(cmd) == 0 ? cg_total(out) : -1;
-	remove(out);
-	return v;
+	return cg_run("", self, "--child %s %u", mode_name[m], n);
 }
 
 int main(int argc, char **argv)

@@ -49,8 +49,9 @@
 
 #include "e1/e1_sim.h"
 #include "isdn/dchan.h"
-#include "../../board/sim/sim_poll.h"
 #include "../../tests/unit/common/eth_fake.h"
+#include "box_doubles.h"
+#include "cg_run.h"
 
 #define BOX_IP 0xc6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xc6120001u /* 198.18.0.1: the advisor */
@@ -58,69 +59,10 @@
 #define HOTLINE "0800123"
 #define TARGET 200000
 
-struct sim_opts sim_opts; /* bfile_sim.c reads pcap_dir */
-
 static const uint8_t peer_mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 
-/* ---- board doubles ------------------------------------------------------------------- */
-static uint64_t fake_us = 5000000;
-uint64_t board_time_us(void)
-{
-	return fake_us;
-}
-static unsigned int log_errors;
-void board_log_write(const char *buf, int len)
-{
-	if (strstr(buf, "ERROR") || strstr(buf, "FATAL"))
-		log_errors++;
-	if (getenv("BENCH_SETUP_LOG"))
-		fprintf(stderr, "log: %.*s", len, buf);
-}
-int sim_poll_add(int fd, short events, sim_poll_cb cb, void *arg)
-{
-	return -ENOSYS;
-}
-int sim_poll_set_events(int fd, short events)
-{
-	return -ENOSYS;
-}
-void sim_poll_del(int fd)
-{
-}
-
-/* ---- framer shim: e1_sim's ops, but no line socket and no alarms (layer 1 up) -------- */
-static struct e1_framer_dev e1real;
-static struct e1_framer_ops shim_ops;
-static struct e1_framer_dev e1shim = { .name = "e1shim", .ops = &shim_ops };
-
-static int shim_start(const struct e1_framer_dev *dev)
-{
-	return 0;
-}
-static int shim_stop(const struct e1_framer_dev *dev)
-{
-	return 0;
-}
-static int shim_get_alarms(const struct e1_framer_dev *dev, uint32_t *alarms)
-{
-	*alarms = 0;
-	return 0;
-}
-static int shim_configure(const struct e1_framer_dev *dev, const struct e1_line_cfg *cfg)
-{
-	return 0;
-}
-
-static void shim_init(void)
-{
-	shim_ops = *e1real.ops;
-	shim_ops.start = shim_start;
-	shim_ops.stop = shim_stop;
-	shim_ops.get_alarms = shim_get_alarms;
-	shim_ops.configure = shim_configure;
-	e1shim.cfg = e1real.cfg;
-	e1shim.priv = e1real.priv;
-}
+/* ---- the framer: e1_sim behind a shim (tools/bench/box_doubles) -------------------- */
+static struct e1_framer_dev e1real, e1shim;
 
 static struct board bench_board = { .name = "bench", .eth = &eth_fake_dev,
 				    .e1 = { &e1shim }, .n_e1 = 1, .pcap_dir = "" };
@@ -137,7 +79,7 @@ static void telco_event(struct dchan *dc, pri_event *ev, void *arg)
 }
 static void quiet_log(const struct dchan *dc, int layer, int level, const char *text)
 {
-	if (getenv("BENCH_SETUP_LOG"))
+	if (getenv("BENCH_LOG"))
 		fprintf(stderr, "[%s L%d] %s\n", dc ? dc->cfg.name : "-", layer, text);
 }
 
@@ -225,7 +167,7 @@ static void step(bool count)
 	for (f = 0; f < E1_CHUNK_FRAMES; f++)
 		d[f] = tx[f * E1_TIMESLOTS + E1_DCHAN_TS];
 	dchan_rx(&telco, d, sizeof(d));
-	fake_us += 1000;
+	bench_fake_us += 1000;
 	osmo_gettimeofday_override_add(0, 1000);
 }
 
@@ -319,7 +261,7 @@ static int box_up(void)
 	osmo_gettimeofday_override = true;
 	if (e1_sim_init(&e1real, 0, "/nonexistent/e1") < 0)
 		return -1;
-	shim_init();
+	bench_e1_shim(&e1shim, &e1real);
 	for (s = subs; *s; s++)
 		if ((*s)->init && (*s)->init(&bench_board) < 0) {
 			fprintf(stderr, "%s: init failed\n", (*s)->name);
@@ -366,15 +308,15 @@ static int child(unsigned int n)
 			return 1;
 		}
 	}
-	if (getenv("BENCH_SETUP_LOG"))
+	if (getenv("BENCH_LOG"))
 		fprintf(stderr, "%u INVITEs sent for %u calls; last call counted over %u box turns\n",
 			invites, n, turns_counted);
 	if (invites != n) {
 		fprintf(stderr, "%u INVITEs for %u calls (retransmissions?)\n", invites, n);
 		return 1;
 	}
-	if (log_errors) {
-		fprintf(stderr, "%u errors logged (BENCH_SETUP_LOG=1 shows them)\n", log_errors);
+	if (bench_log_errors) {
+		fprintf(stderr, "%u errors logged (BENCH_LOG=1 shows them)\n", bench_log_errors);
 		return 1;
 	}
 	return 0;
@@ -391,36 +333,9 @@ static int child_base(unsigned int n)
 	return 0;
 }
 
-static long long cg_total(const char *path)
-{
-	char line[512];
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "totals:", 7) || !strncmp(line, "summary:", 8))
-			v = atoll(strchr(line, ':') + 1);
-	fclose(f);
-	return v;
-}
-
 static long long measure(const char *self, const char *mode, unsigned int n)
 {
-	char out[] = "/tmp/bench_setup.cg.XXXXXX", cmd[1024];
-	int fd = mkstemp(out);
-	long long v;
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	snprintf(cmd, sizeof(cmd),
-		 "LD_BIND_NOW=1 valgrind -q --tool=callgrind --collect-atstart=no "
-		 "--callgrind-out-file=%s %s %s %u", out, self, mode, n);
-	v = system(cmd) == 0 ? cg_total(out) : -1;
-	remove(out);
-	return v;
+	return cg_run("", self, "%s %u", mode, n);
 }
 
 int main(int argc, char **argv)

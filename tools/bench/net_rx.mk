@@ -3,7 +3,7 @@
 # real firmware/net and lwIP on a fake eth_dev. Built twice: with the small RX buffer pool
 # (Kconfig default) and without it (NET_RX_SMALL_BUFS=0: every frame into a PBUF_POOL pbuf,
 # as before the pool existed). lwIP's objects are the build's own; firmware/net is per variant.
-NET_RX_BENCH_SRCS := tools/bench/bench_net_rx.c $(wildcard firmware/net/*.c) firmware/log.c
+NET_RX_BENCH_SRCS := tools/bench/bench_net_rx.c tools/bench/cg_run.c $(wildcard firmware/net/*.c) firmware/log.c
 NET_RX_BENCH_VARIANTS := small nosmall
 net_rx_cflags_small :=
 net_rx_cflags_nosmall := -DNET_RX_SMALL_BUFS=0

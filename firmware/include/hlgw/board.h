@@ -30,6 +30,9 @@ struct board {
 /* Monotonic time since boot. */
 uint64_t board_time_us(void);
 static inline uint32_t board_time_ms(void) { return (uint32_t)(board_time_us() / 1000u); }
+/* Wall-clock time, ms since 1970 UTC (the sim: the host's clock; a board: its RTC); 0 while
+ * the board does not know it. CDR times; intervals come from board_time_us(). */
+uint64_t board_utc_ms(void);
 
 /*
  * Sleep until a device has work or timeout_ms passed (0: just poll). Device callbacks

@@ -24,6 +24,7 @@ struct hlgw_subsys {
 extern const struct hlgw_subsys *const hlgw_subsystems[];
 
 extern const struct hlgw_subsys store_subsys; /* firmware/config: flash config store */
+extern const struct hlgw_subsys cdr_subsys;   /* firmware/cdr: call detail records in flash */
 extern const struct hlgw_subsys span_subsys;  /* firmware/span: E1 spans, alarms, G.826 */
 extern const struct hlgw_subsys isdn_subsys;  /* firmware/isdn: D-channels, libpri */
 extern const struct hlgw_subsys net_subsys;   /* firmware/net: lwIP, netif */

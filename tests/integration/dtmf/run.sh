@@ -22,50 +22,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
-ns=hlgw-dtmf-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
+. "$top/tests/integration/scenario.sh"
+it_setup dtmf
 adv_port=5071
 adv_rtp=6000
 bs_port=5090 # baresip (TLS on +1)
 bs_ctrl=4444
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-dtmf.XXXXXX")
-EV=$T/ev.json
 cap=$T/cap.pcapng
-box= psim= sipp_pid= cap_pid= bs=
+IT_DIAG="$T/events.txt"
 
-log() { echo "dtmf: $*"; }
-fail() {
-	echo "dtmf: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 10):" >&2
-	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 20):" >&2
-	tail -n 20 "$T/box.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/adv.out "$T"/events.txt; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 40)" >&2
-		tail -n 40 "$f" >&2
-	done
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	stop_pid "$sipp_pid"
-	stop_pid "$cap_pid"
-	stop_pid "$bs"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
 for c in sipp baresip tshark python3; do
 	command -v $c >/dev/null || fail "$c missing"
 done
@@ -92,6 +57,7 @@ ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
 ip netns exec "$ns" tshark -i "$tap" -f udp -w "$cap" -q >"$T/tshark.log" 2>&1 &
 cap_pid=$!
+it_bg "$cap_pid"
 wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
 for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
 [ -L "$T/console" ] || fail "no console"
@@ -104,8 +70,10 @@ grep -q 'Capturing on' "$T/tshark.log" || fail "tshark did not start: $(cat "$T/
 	-sf "$here/adv_answer.xml" -i "$adv_ip" -p "$adv_port" -mi "$adv_ip" -mp "$adv_rtp" \
 	-m 1) >"$T/adv.out" 2>&1 &
 sipp_pid=$!
+it_bg "$sipp_pid"
 ip netns exec "$ns" baresip -f "$T/bs" >"$T/baresip.log" 2>&1 </dev/null &
 bs=$!
+it_bg "$bs"
 for _ in $(seq 50); do
 	kill -0 "$bs" 2>/dev/null || fail "baresip exited during start: $(tail -5 "$T/baresip.log")"
 	ip netns exec "$ns" ss -Hltn "sport = :$bs_ctrl" | grep -q . && break
@@ -115,12 +83,8 @@ sleep 0.5 # design.md 7: not right after link-up
 
 # place CALLED BCHAN: a call from 30123456, answered; its pstn-sim id in $placed
 place() {
-	local m
-	m=$(mark)
-	cmd "call called=$1 calling=30123456 bchan=$2"
-	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP to $1"
-	placed=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-		sed 's/.*"call":\([0-9]*\).*/\1/')
+	psim_call "$1" 30123456 "$2"
+	placed=$call
 	wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$placed[,}]" || fail "$1: no CONNECT"
 }
 
@@ -140,11 +104,7 @@ cp "$T/out" "$T/call.out"
 m=$(mark)
 cmd "hangup call=$call"
 wait_ev "$m" 5 "\"ev\":\"(release|disconnect)\".*\"call\":$call[,}]" || fail "no release"
-rc=0
-for _ in $(seq 50); do kill -0 "$sipp_pid" 2>/dev/null || break; sleep 0.1; done
-wait "$sipp_pid" || rc=$?
-sipp_pid=
-[ $rc = 0 ] || fail "sipp advisor: exit status $rc"
+sipp_wait "sipp advisor" "$sipp_pid" 5
 
 # ---- the other way: baresip's RFC 4733 events as tones to the caller ------------------------
 place 0800124 2

@@ -9,44 +9,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
 tone=$top/tools/tone
-ns=hlgw-tones-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-tones.XXXXXX")
-EV=$T/ev.json
-box= psim= sipp=
-
-log() { echo "tones: $*"; }
-fail() {
-	echo "tones: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 15):" >&2
-	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 10)" >&2
-		tail -n 10 "$f" >&2
-	done
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	stop_pid "$sipp"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup tones
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 
 # ---- set-up ----------------------------------------------------------------------------------
@@ -89,15 +54,9 @@ grep -q '^tone-zone' "$T/out" && fail "the default zone is written: $(cat "$T/ou
 log "console: $n countries, de in use, its tones; tone-zone xx refused; uk then de in the running config"
 
 # ---- a call that rings 6.5 s ----------------------------------------------------------------------
-(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 30s -timeout_error -nr \
-	-sf "$here/adv_ring.xml" -i "$adv_ip" -p 5071 -m 1) >"$T/sipp.out" 2>&1 &
-sipp=$!
+sipp_bg ring 5071 "$here/adv_ring.xml" -d 6500
 sleep 0.5 # design.md 7: not right after link-up
-m=$(mark)
-cmd "call called=0800123 calling=30123456 bchan=1"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-	sed 's/.*"call":\([0-9]*\).*/\1/')
+psim_call 0800123 30123456 1
 wait_ev "$m" 5 "\"ev\":\"alerting\",\"call\":$call,\"inband\":true" ||
 	fail "no ALERTING with in-band information"
 cmd "record call=$call $T/ring.wav"
@@ -106,11 +65,7 @@ cmd "record call=$call stop"
 sleep 0.3
 cmd "hangup call=$call"
 wait_ev "$m" 5 "\"ev\":\"release\".*\"call\":$call," || fail "no RELEASE"
-for _ in $(seq 50); do kill -0 "$sipp" 2>/dev/null || break; sleep 0.1; done
-rc=0
-wait "$sipp" || rc=$?
-sipp=
-[ $rc = 0 ] || fail "sipp exit status $rc"
+sipp_wait ring "$sipp_pid"
 
 # what the caller heard while it rang: the recording starts within ~50 ms of the tone
 on1=$("$tone" measure "$T/ring.wav" --skip 150 --len 750)

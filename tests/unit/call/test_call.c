@@ -21,6 +21,7 @@
 #include <hlgw/board.h>
 #include <dsp/cptone.h>
 #include <hlgw/call.h>
+#include <hlgw/cdr.h>
 #include <hlgw/log.h>
 #include <hlgw/subsys.h>
 
@@ -29,6 +30,23 @@ uint64_t board_time_us(void)
 {
 	return (uint64_t)osmo_gettimeofday_override_time.tv_sec * 1000000u +
 	       osmo_gettimeofday_override_time.tv_usec;
+}
+uint64_t board_utc_ms(void)
+{
+	return 1795000000000ull + board_time_us() / 1000u;
+}
+
+/* ---- CDR store double: the last record ---- */
+static struct cdr_rec last_cdr;
+static unsigned int n_cdr;
+
+int cdr_add(struct cdr_rec *r, uint32_t *id)
+{
+	r->id = ++n_cdr;
+	last_cdr = *r;
+	if (id)
+		*id = r->id;
+	return 0;
 }
 
 void board_log_write(const char *buf, int len)
@@ -232,6 +250,8 @@ static int test_setup(void **state)
 		chans[i].open = false;
 	n_open = 0;
 	busy_ts = 0;
+	n_cdr = 0;
+	memset(&last_cdr, 0, sizeof(last_cdr));
 	call_cause_map_reset();
 	while (call_hotline_get(0))
 		call_hotline_del(call_hotline_get(0)->number);
@@ -283,12 +303,24 @@ static void test_answer_and_caller_hangup(void **state)
 	clock_advance_s(60);
 	assert_false(legs[0].hung_up);
 
+	clock_advance_s(5);
 	call_isdn_hangup(0, &pcall_token, 16);
 	assert_true(legs[0].hung_up);
 	assert_int_equal(legs[0].hangup_cause, 16);
 	assert_int_equal(released_cause, 0); /* libpri clears the caller's side itself */
 	assert_all_clear();
 	sip_ev(0, SIP_CALL_ENDED, 200, 0); /* the BYE's answer reaches the detached leg */
+	/* its CDR: the caller ended it after 65 s of talk */
+	assert_int_equal(n_cdr, 1);
+	assert_string_equal(last_cdr.caller, "+4930123456");
+	assert_string_equal(last_cdr.hotline, "0800123");
+	assert_string_equal(last_cdr.advisor, "sip:a1@198.18.0.1:5071");
+	assert_int_equal(last_cdr.side, CDR_SIDE_CALLER);
+	assert_int_equal(last_cdr.cause, 16);
+	assert_int_equal(last_cdr.ts, 5);
+	assert_true(last_cdr.answer_ms >= last_cdr.start_ms);
+	assert_int_equal(last_cdr.end_ms - last_cdr.answer_ms, 65000);
+	assert_int_equal(last_cdr.billable_ms, 65000);
 }
 
 static void test_advisor_bye_with_reason(void **state)
@@ -305,6 +337,9 @@ static void test_advisor_bye_with_reason(void **state)
 	sip_ev(0, SIP_CALL_ENDED, 0, 31);
 	assert_int_equal(released_cause, 31);
 	assert_all_clear();
+	assert_int_equal(last_cdr.side, CDR_SIDE_ADVISOR);
+	assert_int_equal(last_cdr.cause, 31);
+	assert_true(last_cdr.answer_ms != 0);
 }
 
 static void test_early_media_progress(void **state)
@@ -384,6 +419,13 @@ static void test_busy_then_timeout_cause(void **state)
 	assert_int_equal(legs[1].hangup_cause, 19);
 	assert_int_equal(released_cause, 17);
 	assert_all_clear();
+	/* nobody answered: the box ended it, cause 17, the last advisor tried, no answer time */
+	assert_int_equal(n_cdr, 1);
+	assert_int_equal(last_cdr.side, CDR_SIDE_BOX);
+	assert_int_equal(last_cdr.cause, 17);
+	assert_string_equal(last_cdr.advisor, "sip:a2@198.18.0.1:5072");
+	assert_true(last_cdr.answer_ms == 0 && last_cdr.billable_ms == 0);
+	assert_int_equal(last_cdr.end_ms - last_cdr.start_ms, 11000);
 	/* a 200 that crossed the CANCEL gets a BYE */
 	sip_ev(1, SIP_CALL_ANSWERED, 200, 0);
 	assert_true(legs[1].hung_up);

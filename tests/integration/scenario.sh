@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The frame of a scenario (source it, then call it_setup NAME): the common state, fail() with
+# the usual diagnostics, cleanup of every process and the namespace, sipp advisors and
+# pstn-sim calls. It sources lib.sh. Newer scenarios use it; older ones carry their own.
+#   it_setup NAME   build, con, ns (hlgw-NAME-PID), tap, adv_ip, box_ip, T, EV; traps; root check
+#   it_bg PID       stop this process too at the end
+#   IT_DIAG         more files fail() shows (default: sipp's *errors.log and every *.out)
+top=${top:?set top before sourcing scenario.sh}
+
+log() { echo "$it_name: $*"; }
+fail() {
+	local f
+	echo "$it_name: FAIL: $*" >&2
+	echo "--- pstn-sim events (last 15):" >&2
+	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
+	echo "--- box log (last 30):" >&2
+	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
+	for f in "$T"/*errors.log "$T"/*.out ${IT_DIAG:-}; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 20)" >&2
+		tail -n 20 "$f" >&2
+	done
+	exit 1
+}
+. "$top/tests/integration/lib.sh"
+
+it_cleanup() {
+	local p
+	for p in "${it_pids[@]}"; do stop_pid "$p"; done
+	exec 3>&- 2>/dev/null || true
+	stop_pid "$box"
+	stop_pid "$psim"
+	ip netns del "$ns" 2>/dev/null || true
+	if [ -n "${KEEP:-}" ]; then echo "work dir kept: $T"; else rm -rf "$T"; fi
+}
+it_setup() {
+	it_name=$1
+	build=${HLGW_BUILD:-$top/build/sim}
+	con=$top/tools/con
+	ns=hlgw-$1-$$
+	tap=hlgw0
+	adv_ip=198.18.0.1
+	box_ip=198.18.0.2
+	T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-$1.XXXXXX")
+	EV=$T/ev.json
+	box= psim= it_pids=()
+	trap it_cleanup EXIT
+	trap 'exit 130' INT TERM
+	[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+}
+it_bg() { it_pids+=("$1"); }
+
+# sipp_bg NAME PORT SCENARIO [sipp args]: a sipp advisor on adv_ip:PORT for one call, in the
+# namespace, output in $T/NAME.out; sets sipp_pid
+sipp_bg() {
+	local name=$1 port=$2 sf=$3
+	shift 3
+	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 30s -timeout_error \
+		-nr -sf "$sf" -i "$adv_ip" -p "$port" -m 1 "$@") >"$T/$name.out" 2>&1 &
+	sipp_pid=$!
+	it_bg "$sipp_pid"
+}
+# sipp_wait NAME PID [SECONDS]: it ends (in 10 s) with status 0
+sipp_wait() {
+	local rc=0
+	for _ in $(seq $((${3:-10} * 10))); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
+	wait "$2" || rc=$?
+	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
+}
+# psim_call CALLED CALLING BCHAN [more call args]: pstn-sim sends a SETUP; sets call (its id) and
+# m (the event mark before it)
+psim_call() {
+	local called=$1 calling=$2 bchan=$3
+	shift 3
+	m=$(mark)
+	cmd "call called=$called calling=$calling bchan=$bchan $*"
+	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
+	call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
+		sed 's/.*"call":\([0-9]*\).*/\1/')
+}
