@@ -78,20 +78,6 @@ EOF
 	echo "<sip:$3@$adv_ip:$2>;regint=0;answermode=auto;audio_codecs=pcma" >"$1/accounts"
 }
 
-# What a failing scenario shows (its fail() calls this, then exits): pstn-sim's last events,
-# the box log, the tail of every sipp error log and *.out in $T.
-fail_dump() {
-	echo "--- pstn-sim events (last 10):" >&2
-	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	local f
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 15)" >&2
-		tail -n 15 "$f" >&2
-	done
-}
 # After start_box: the peer address ($1) on the tap, the link up, the D-channel up, the console
 # there, and the pause design.md 7 asks before the first SETUP.
 net_up() {

@@ -13,36 +13,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
-ns=hlgw-hold-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-hold.XXXXXX")
-EV=$T/ev.json
-box= psim= sipp_pid= cap_pid=
-
-log() { echo "hold: $*"; }
-fail() {
-	echo "hold: FAIL: $*" >&2
-	fail_dump
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	stop_pid "$sipp_pid"
-	stop_pid "$cap_pid"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup hold
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 command -v tshark >/dev/null || fail "tshark missing"
 
@@ -61,11 +33,9 @@ start_box
 net_up "$adv_ip"
 
 start_tshark "$T/cap.pcapng"
+it_bg "$cap_pid"
 
-(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 40s -timeout_error \
-	-sf "$here/adv_hold.xml" -i "$adv_ip" -p 5071 -m 1 -mi "$adv_ip" -mp 6000 -rtp_echo) \
-	>"$T/sipp.out" 2>&1 &
-sipp_pid=$!
+sipp_bg hold 5071 "$here/adv_hold.xml" -mi "$adv_ip" -mp 6000 -rtp_echo
 sleep 0.3
 m=$(mark)
 t0=$(now_ms)
@@ -77,11 +47,7 @@ grep -qE 'TCP: 0 connections open, 0 accepted, 0 opened, 1 failed' "$T/out" ||
 	fail "the first advisor (TCP, nothing listening) was not tried: $(cat "$T/out")"
 log "first advisor over TCP refused the connection: the second answered, CONNECT after $t_conn ms"
 [ "$t_conn" -lt 3000 ] || fail "CONNECT only after $t_conn ms: the refused connection was not taken as unreachable at once"
-for _ in $(seq 150); do kill -0 "$sipp_pid" 2>/dev/null || break; sleep 0.1; done
-rc=0
-wait "$sipp_pid" || rc=$?
-sipp_pid=
-[ "$rc" = 0 ] || fail "sipp (the advisor's checks of the box's answers) exit status $rc"
+sipp_wait "hold (the advisor's checks of the box's answers)" "$sipp_pid" 15
 wait_ev "$m" 5 '"ev":"disconnect".*"cause":16' || fail "no DISCONNECT 16 after the advisor's BYE"
 n_disc=$(tail -n +$((m + 1)) "$EV" | grep -c '"ev":"disconnect"')
 [ "$n_disc" = 1 ] || fail "the ISDN call was cleared $n_disc times"

@@ -14,53 +14,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
-ns=hlgw-st-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-st.XXXXXX")
-EV=$T/ev.json
-box= psim= cap_pid= pids=()
-
-log() { echo "session_timer: $*"; }
-fail() {
-	echo "session_timer: FAIL: $*" >&2
-	fail_dump
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do stop_pid "$p"; done
-	stop_pid "$cap_pid"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup session_timer
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 command -v tshark >/dev/null || fail "tshark missing"
-
-sipp_bg() { # NAME PORT SCENARIO
-	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 90s -timeout_error \
-		-sf "$here/$3" -i "$adv_ip" -p "$2" -m 1 -mi "$adv_ip" -mp "$4" -rtp_echo) \
-		>"$T/$1.out" 2>&1 &
-	pids+=("$!")
-}
-sipp_done() { # NAME PID SECONDS
-	local rc=0
-	for _ in $(seq $(($3 * 10))); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
-	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
-	wait "$2" || rc=$?
-	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
-}
 
 ip netns add "$ns"
 ip -n "$ns" link set lo up
@@ -80,11 +37,13 @@ start_box
 net_up "$adv_ip"
 
 start_tshark "$T/cap.pcapng" -f "udp port 5060"
+it_bg "$cap_pid"
 
-sipp_bg refresh 5071 adv_refresh.xml 6000
-a_pid=${pids[-1]}
-sipp_bg expire 5072 adv_expire.xml 6010
-b_pid=${pids[-1]}
+# the advisors wait up to 70 s for the refresh or the BYE
+sipp_bg refresh 5071 "$here/adv_refresh.xml" -mi "$adv_ip" -mp 6000 -rtp_echo -timeout 90s
+a_pid=$sipp_pid
+sipp_bg expire 5072 "$here/adv_expire.xml" -mi "$adv_ip" -mp 6010 -rtp_echo -timeout 90s
+b_pid=$sipp_pid
 sleep 0.3
 m=$(mark)
 cmd "call called=0800100 calling=30123456 bchan=1"
@@ -92,9 +51,9 @@ wait_ev "$m" 5 '"ev":"connect".*"call":1[,}]' || fail "refresh: no CONNECT"
 cmd "call called=0800200 calling=30123456 bchan=2"
 wait_ev "$m" 5 '"ev":"connect".*"call":2[,}]' || fail "expire: no CONNECT"
 log "two calls up; waiting for the refresh (46 s) and the expiry (60 s)"
-sipp_done refresh "$a_pid" 55
+sipp_wait refresh "$a_pid" 55
 wait_ev "$m" 5 '"ev":"disconnect".*"call":1,"cause":16,' || fail "refresh: no DISCONNECT 16"
-sipp_done expire "$b_pid" 20
+sipp_wait expire "$b_pid" 20
 wait_ev "$m" 5 '"ev":"disconnect".*"call":2,"cause":102,' || fail "expire: no DISCONNECT 102"
 console enable 'show sip'
 grep -q 'Session timer 90 s (Min-SE 90 s): 1 refreshes sent, 1 sessions expired' "$T/out" ||
