@@ -93,6 +93,12 @@ const char *sip_tag_of(osip_to_t *h);
 const osip_body_t *sip_sdp_body(osip_message_t *msg);
 /* The call whose dialog an in-dialog request belongs to (Call-ID and both tags), or NULL. */
 struct sip_call *sip_dialog_find(osip_message_t *req);
+/* A Call-ID header is ours ("number@host" as the box wrote it). */
+bool sip_callid_is(const osip_call_id_t *id, const char *ours);
+
+/* ---- sip_uas.c: oSIP's callbacks for new server transactions ---- */
+void sip_uas_request(int type, osip_transaction_t *tr, osip_message_t *req);
+void sip_uas_invite(int type, osip_transaction_t *tr, osip_message_t *req);
 
 /* ---- sip_reinvite.c ---- */
 /* A re-INVITE for call c on server transaction tr: answer it (200 with SDP, 488, 500). */

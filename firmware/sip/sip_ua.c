@@ -3,9 +3,7 @@
  * The user agent on oSIP's transactions. UAC: INVITE with the SDP offer, 1xx/2xx/3xx-6xx,
  * ACK for 2xx sent here and re-sent for retransmitted 2xx (oSIP's INVITE client transaction
  * ends on 2xx; it ACKs 3xx-6xx itself), CANCEL while ringing, BYE, digest authentication on
- * 401/407. UAS: OPTIONS 200, BYE in a dialog 200 (481 outside), CANCEL 481 (the box accepts no
- * INVITE), re-INVITE in a dialog (sip_reinvite.c), 405 for known methods it does not do, 501
- * for the rest.
+ * 401/407. The UAS side is sip_uas.c.
  * A call whose INVITE went over TCP keeps its dialog on TCP; a failed TCP connection fails the
  * client transactions sent on it at once (sip_tcp_fail_transactions).
  * oSIP calls back from the subsystem's work(); transactions that ended are freed afterwards
@@ -611,7 +609,6 @@ static void sip_transport_err(int type, osip_transaction_t *tr, int error)
 		sip_call_event(c, SIP_CALL_ENDED, 503, false, NULL);
 }
 
-static bool sip_callid_is(const osip_call_id_t *id, const char *ours);
 
 /* A 2xx for our INVITE after its transaction ended: the ACK got lost, send it again. */
 void sip_ua_stray_response(osip_message_t *resp)
@@ -637,115 +634,6 @@ void sip_ua_stray_response(osip_message_t *resp)
 	sip_g.ctr.stray_responses++;
 	LOGP(DSIP, LOGL_INFO, "response %d %s matches no transaction\n", resp->status_code,
 	     resp->cseq && resp->cseq->method ? resp->cseq->method : "?");
-}
-
-/* oSIP splits Call-ID at '@': compare both parts with ours */
-static bool sip_callid_is(const osip_call_id_t *id, const char *ours)
-{
-	const char *at = strchr(ours, '@');
-	size_t n = at ? (size_t)(at - ours) : strlen(ours);
-
-	if (!id || !id->number || strlen(id->number) != n || strncmp(id->number, ours, n))
-		return false;
-	if (!at)
-		return !id->host;
-	return id->host && !strcmp(id->host, at + 1);
-}
-
-/* ---- UAS ---- */
-
-struct sip_call *sip_dialog_find(osip_message_t *req)
-{
-	const char *ftag = sip_tag_of(req->from), *ttag = sip_tag_of(req->to);
-	struct sip_call *c;
-
-	if (!ftag || !ttag)
-		return NULL;
-	llist_for_each_entry(c, &sip_calls, list)
-		if (sip_callid_is(req->call_id, c->call_id) && !strcmp(c->local_tag, ttag) &&
-		    !strcmp(c->remote_tag, ftag))
-			return c;
-	return NULL;
-}
-
-static void sip_uas_respond(osip_transaction_t *tr, osip_message_t *req, int code)
-{
-	osip_message_t *resp;
-	osip_event_t *evt;
-	char tag[12];
-
-	sip_random_token(tag, sizeof(tag));
-	if (sip_response_new(&resp, req, code, tag) < 0)
-		return;
-	if (code == 405 || (code == 200 && MSG_IS_OPTIONS(req)))
-		osip_message_set_allow(resp, SIP_ALLOW);
-	if (code == 200 && MSG_IS_OPTIONS(req)) {
-		osip_message_set_accept(resp, "application/sdp");
-		osip_message_set_header(resp, "Accept-Language", "en");
-	}
-	evt = osip_new_outgoing_sipmessage(resp);
-	if (!evt) {
-		osip_message_free(resp);
-		return;
-	}
-	evt->transactionid = tr->transactionid;
-	osip_transaction_add_event(tr, evt);
-	sip_kick();
-}
-
-static bool sip_method_known(const char *m)
-{
-	static const char *const known[] = { "REGISTER", "SUBSCRIBE", "NOTIFY", "INFO", "PRACK",
-					     "UPDATE", "MESSAGE", "REFER", "PUBLISH" };
-	unsigned int i;
-
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(m, known[i]))
-			return true;
-	return false;
-}
-
-static void sip_nist_request(int type, osip_transaction_t *tr, osip_message_t *req)
-{
-	struct sip_call *c;
-	int code;
-
-	if (MSG_IS_OPTIONS(req)) {
-		code = 200;
-	} else if (MSG_IS_BYE(req)) {
-		c = sip_dialog_find(req);
-		code = c && c->state >= SIP_CS_EARLY ? 200 : 481;
-		sip_uas_respond(tr, req, code);
-		if (code == 200) {
-			LOGP(DSIP, LOGL_INFO, "call %s: BYE from the far end\n", c->call_id);
-			c->reason_rx = sip_reason_q850(req);
-			sip_call_event(c, SIP_CALL_ENDED, 0, true, NULL);
-		}
-		return;
-	} else if (MSG_IS_CANCEL(req)) {
-		code = 481; /* the box has no INVITE server transaction to cancel */
-	} else if (sip_method_known(req->sip_method)) {
-		code = 405;
-	} else {
-		code = 501;
-	}
-	sip_uas_respond(tr, req, code);
-}
-
-static void sip_ist_invite(int type, osip_transaction_t *tr, osip_message_t *req)
-{
-	struct sip_call *c;
-
-	/* new calls from SIP are not part of the product */
-	if (!sip_tag_of(req->to)) {
-		sip_uas_respond(tr, req, 403);
-		return;
-	}
-	c = sip_dialog_find(req);
-	if (c)
-		sip_reinvite_rx(c, tr, req);
-	else
-		sip_uas_respond(tr, req, 481);
 }
 
 /* ---- transaction life ---- */
@@ -827,9 +715,9 @@ void sip_ua_set_callbacks(osip_t *osip)
 	for (i = OSIP_NICT_STATUS_2XX_RECEIVED; i <= OSIP_NICT_STATUS_6XX_RECEIVED; i++)
 		osip_set_message_callback(osip, i, sip_nict_done);
 	osip_set_message_callback(osip, OSIP_NICT_STATUS_TIMEOUT, sip_nict_done);
-	osip_set_message_callback(osip, OSIP_IST_INVITE_RECEIVED, sip_ist_invite);
+	osip_set_message_callback(osip, OSIP_IST_INVITE_RECEIVED, sip_uas_invite);
 	for (i = 0; i < sizeof(nist) / sizeof(nist[0]); i++)
-		osip_set_message_callback(osip, nist[i], sip_nist_request);
+		osip_set_message_callback(osip, nist[i], sip_uas_request);
 	for (i = OSIP_ICT_KILL_TRANSACTION; i <= OSIP_NIST_KILL_TRANSACTION; i++)
 		osip_set_kill_transaction_callback(osip, i, sip_kill);
 	for (i = OSIP_ICT_TRANSPORT_ERROR; i <= OSIP_NIST_TRANSPORT_ERROR; i++)
