@@ -63,7 +63,21 @@ int sip_parse_ipv4(uint32_t *ip, const char *s)
 
 const char *sip_ip_str(char *buf, uint32_t ip)
 {
-	snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
+	char *p = buf;
+	int shift;
+
+	/* by hand: a call's set-up writes the address some eight times, snprintf costs ~1,000
+	 * instructions a time */
+	for (shift = 24; shift >= 0; shift -= 8) {
+		unsigned int o = (ip >> shift) & 0xff;
+
+		if (o >= 100)
+			*p++ = (char)('0' + o / 100);
+		if (o >= 10)
+			*p++ = (char)('0' + o / 10 % 10);
+		*p++ = (char)('0' + o % 10);
+		*p++ = shift ? '.' : 0;
+	}
 	return buf;
 }
 

@@ -46,6 +46,9 @@ struct sip_call {
 	bool cancel_wanted;	/* hangup before any 1xx */
 	bool cancelled;		/* CANCEL sent */
 	bool ringing_told, early_told;
+	bool want_tcp;		/* the URI or the proxy asks for TCP */
+	uint32_t uri_ip;	/* the URI's host and port (when IPv4) */
+	uint16_t uri_port;
 	bool tcp;		/* the INVITE went over TCP: so does the whole dialog */
 	bool tp_failed;		/* its TCP connection failed: report 503, not 408 */
 	bool size_tcp;		/* the INVITE is on TCP for its size only */
@@ -54,7 +57,10 @@ struct sip_call {
 	struct sip_media media;
 	/* the session as the box describes it (sip_reinvite.c) */
 	uint32_t sdp_ver;	/* o= version of the last SDP sent */
-	char sdp_sent[400];	/* that SDP: a new one differing from it gets sdp_ver + 1 */
+	/* what else makes that SDP (address, port, id are the call's): one differing in them
+	 * gets sdp_ver + 1 */
+	uint8_t sdp_pcma, sdp_dir;
+	int16_t sdp_te;
 	/* a re-INVITE from the far end answered 200, waiting for its ACK */
 	bool reinv_pending;
 	bool reinv_answer_in_ack; /* it had no SDP: our 200 offered, the ACK answers */
@@ -105,6 +111,8 @@ void sip_uas_invite(int type, osip_transaction_t *tr, osip_message_t *req);
 void sip_reinvite_rx(struct sip_call *c, osip_transaction_t *tr, osip_message_t *req);
 /* The call goes: stop its retransmissions. */
 void sip_reinvite_stop(struct sip_call *c);
+/* The SDP the box last sent into buf (a refresh carries it again). Length or -errno. */
+int sip_reinvite_sdp_last(const struct sip_call *c, char *buf, size_t size);
 
 /* ---- sip_session.c (RFC 4028) ---- */
 /* Session-Expires and Min-SE for a new call from the settings. */

@@ -14,6 +14,10 @@
 
 #include "sip_int.h"
 
+/* How much longer oSIP's text of a request may come out than the text it parsed (an
+ * Authorization header was seen ~50 octets longer) */
+#define SIP_REWRITE_SLACK 200
+
 void sip_random_token(char *buf, size_t size)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -70,9 +74,12 @@ again:
 		osip_message_free(msg);
 		return -EINVAL;
 	}
-	/* RFC 3261 18.1.1: too close to the MTU for UDP, measured as oSIP will send it; an
-	 * ACK or CANCEL follows its INVITE's transport, which the caller set */
-	if (!tcp && !r->udp_only && strcmp(r->method, "ACK") && strcmp(r->method, "CANCEL")) {
+	/* RFC 3261 18.1.1: too close to the MTU for UDP, measured as oSIP will send it (its
+	 * text can be longer than ours: measured only near the limit, a serialisation costs
+	 * ~10,000 instructions); an ACK or CANCEL follows its INVITE's transport, which the
+	 * caller set */
+	if (!tcp && !r->udp_only && n > SIP_UDP_MAX_REQ - SIP_REWRITE_SLACK &&
+	    strcmp(r->method, "ACK") && strcmp(r->method, "CANCEL")) {
 		char *text = NULL;
 		size_t len = 0;
 
@@ -87,21 +94,6 @@ again:
 	}
 	*out = msg;
 	return 0;
-}
-
-bool sip_uri_tcp(const char *uri)
-{
-	osip_uri_t *u;
-	osip_uri_param_t *t = NULL;
-	bool tcp = false;
-
-	if (!uri || osip_uri_init(&u) != 0)
-		return false;
-	if (osip_uri_parse(u, uri) == 0 && osip_uri_uparam_get_byname(u, "transport", &t) == 0 &&
-	    t && t->gvalue)
-		tcp = !strcasecmp(t->gvalue, "tcp");
-	osip_uri_free(u);
-	return tcp;
 }
 
 bool sip_request_tcp(const char *uri)
@@ -130,13 +122,14 @@ int sip_uri_dest(uint32_t *ip, uint16_t *port, const char *uri)
 	return rc;
 }
 
-/* A URI the box may put on a request line: sip:, parseable, no blanks or controls. */
-int sip_uri_check(const char *uri)
+int sip_uri_info(struct sip_uri_info *ui, const char *uri)
 {
+	osip_uri_param_t *t = NULL;
 	osip_uri_t *u;
 	const char *p;
 	int rc = -EINVAL;
 
+	memset(ui, 0, sizeof(*ui));
 	if (!uri || strlen(uri) >= SIP_URI_MAX || strncasecmp(uri, "sip:", 4))
 		return -EINVAL;
 	for (p = uri; *p; p++)
@@ -144,10 +137,35 @@ int sip_uri_check(const char *uri)
 			return -EINVAL;
 	if (osip_uri_init(&u) != 0)
 		return -ENOMEM;
-	if (osip_uri_parse(u, uri) == 0 && u->host && *u->host)
+	if (osip_uri_parse(u, uri) == 0 && u->host && *u->host) {
+		int port = u->port ? atoi(u->port) : SIP_DEFAULT_PORT;
+
 		rc = 0;
+		if (osip_uri_uparam_get_byname(u, "transport", &t) == 0 && t && t->gvalue)
+			ui->tcp = !strcasecmp(t->gvalue, "tcp");
+		if (u->scheme && !strcasecmp(u->scheme, "sip") &&
+		    sip_parse_ipv4(&ui->ip, u->host) == 0 && port > 0 && port < 65536) {
+			ui->ipv4 = true;
+			ui->port = (uint16_t)port;
+		}
+	}
 	osip_uri_free(u);
 	return rc;
+}
+
+/* A URI the box may put on a request line: sip:, parseable, no blanks or controls. */
+int sip_uri_check(const char *uri)
+{
+	struct sip_uri_info ui;
+
+	return sip_uri_info(&ui, uri);
+}
+
+bool sip_uri_tcp(const char *uri)
+{
+	struct sip_uri_info ui;
+
+	return sip_uri_info(&ui, uri) == 0 && ui.tcp;
 }
 
 /* Where an out-of-dialog request for uri goes: the outbound proxy when set, else the URI. */

@@ -122,18 +122,20 @@ static int sip_reinvite_sdp(struct sip_call *c, char *buf, size_t size, const st
 {
 	int pcma = m ? m->pcma_pt : 8, te = m ? m->te_pt : 101;
 	enum sip_dir dir = m ? sip_sdp_answer_dir((enum sip_dir)m->dir) : SIP_DIR_SENDRECV;
-	int n;
 
-	n = sip_sdp_build(buf, size, sip_local_addr(), c->rtp_port, c->sdp_id, c->sdp_ver, pcma,
-			  te, dir);
-	if (n < 0 || !strcmp(buf, c->sdp_sent))
-		return n;
-	c->sdp_ver++;
-	n = sip_sdp_build(buf, size, sip_local_addr(), c->rtp_port, c->sdp_id, c->sdp_ver, pcma,
-			  te, dir);
-	if (n > 0)
-		osmo_strlcpy(c->sdp_sent, buf, sizeof(c->sdp_sent));
-	return n;
+	if (pcma != c->sdp_pcma || te != c->sdp_te || dir != c->sdp_dir) {
+		c->sdp_ver++;
+		c->sdp_pcma = (uint8_t)pcma;
+		c->sdp_te = (int16_t)te;
+		c->sdp_dir = (uint8_t)dir;
+	}
+	return sip_reinvite_sdp_last(c, buf, size);
+}
+
+int sip_reinvite_sdp_last(const struct sip_call *c, char *buf, size_t size)
+{
+	return sip_sdp_build(buf, size, sip_local_addr(), c->rtp_port, c->sdp_id, c->sdp_ver,
+			     c->sdp_pcma, c->sdp_te, (enum sip_dir)c->sdp_dir);
 }
 
 static void sip_reinvite_media(struct sip_call *c, const struct sip_media *m)

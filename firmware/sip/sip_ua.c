@@ -152,7 +152,7 @@ void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
 static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 {
 	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1600], ip[16], se[160];
-	bool tcp = sip_request_tcp(c->uri);
+	bool tcp = c->want_tcp;
 	osip_message_t *msg;
 	int rc;
 
@@ -161,13 +161,22 @@ static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 			   false);
 	if (rc < 0)
 		return rc;
-	osmo_strlcpy(c->sdp_sent, sdp, sizeof(c->sdp_sent));
+	c->sdp_pcma = 8;
+	c->sdp_te = 101;
+	c->sdp_dir = SIP_DIR_SENDRECV;
 	rc = sip_session_invite_hdrs(c, se, sizeof(se), false);
 	if (rc < 0)
 		return rc;
-	rc = sip_request_route(&c->dst_ip, &c->dst_port, routes, sizeof(routes), c->uri);
-	if (rc < 0)
-		return rc;
+	if (sip_g.cfg.proxy_addr) {
+		rc = sip_request_route(&c->dst_ip, &c->dst_port, routes, sizeof(routes), c->uri);
+		if (rc < 0)
+			return rc;
+	} else {
+		/* the URI was read once in sip_call_invite */
+		routes[0] = 0;
+		c->dst_ip = c->uri_ip;
+		c->dst_port = c->uri_port;
+	}
 	c->cseq++;
 	c->invite_cseq = c->cseq;
 	if (auth_line != c->invite_auth) { /* the same credentials again: keep them */
@@ -196,6 +205,7 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 {
 	struct sip_call *c;
 	const char *domain;
+	struct sip_uri_info ui;
 	char ip[16];
 	int rc;
 
@@ -204,15 +214,10 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 	if (!*p->from_user || strlen(p->from_user) > 32 ||
 	    strspn(p->from_user, sip_hval_ok_chars) != strlen(p->from_user))
 		return -EINVAL;
-	if (sip_uri_check(p->uri) < 0)
+	if (sip_uri_info(&ui, p->uri) < 0)
 		return -EINVAL;
-	if (!sip_g.cfg.proxy_addr) {
-		uint32_t a;
-		uint16_t port;
-
-		if (sip_uri_dest(&a, &port, p->uri) < 0)
-			return -EINVAL; /* no DNS: direct calls need an IPv4 host */
-	}
+	if (!sip_g.cfg.proxy_addr && !ui.ipv4)
+		return -EINVAL; /* no DNS: direct calls need an IPv4 host */
 	if (!sip_local_addr() || !sip_transport_bound() || !sip_g.osip)
 		return -ENETDOWN;
 	c = talloc_zero(hlgw_ctx, struct sip_call);
@@ -222,6 +227,9 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 	c->cb = cb;
 	c->arg = arg;
 	c->rtp_port = p->rtp_port;
+	c->want_tcp = sip_g.cfg.proxy_addr ? sip_g.cfg.proxy_tcp : ui.tcp;
+	c->uri_ip = ui.ip;
+	c->uri_port = ui.port;
 	c->sdp_id = osip_build_random_number() & 0x7fffffff;
 	osmo_strlcpy(c->uri, p->uri, sizeof(c->uri));
 	sip_random_token(c->local_tag, sizeof(c->local_tag));
