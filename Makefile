@@ -138,6 +138,7 @@ include tools/bench/net_rx.mk
 include tools/bench/setup.mk
 include tools/bench/capacity.mk
 include tools/bench/dtmf.mk
+include tools/bench/route.mk
 BENCH_BINS += $(O)/bench/bench_jbuf
 $(O)/bench/bench_jbuf: $(call obj,tools/bench/bench_jbuf.c tools/bench/cg_run.c firmware/media/jbuf.c \
 		firmware/dsp/g711.c firmware/media/rtp_rx.c firmware/media/rtcp.c $(LWIP_SRCS))

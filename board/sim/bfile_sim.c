@@ -11,11 +11,13 @@
 
 #include "sim_poll.h"
 
-int board_file_open_append(uint32_t *size, const char *path)
+/* Open path (relative: under --pcap-dir) with flags; *size gets its length. A file to read
+ * must be a regular file. Returns the fd or -errno. */
+static int bfile_open(uint32_t *size, const char *path, int flags)
 {
 	char full[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd, rc;
 
 	if (!size || !path || !*path)
 		return -EINVAL;
@@ -25,17 +27,45 @@ int board_file_open_append(uint32_t *size, const char *path)
 			return -ENAMETOOLONG;
 		path = full;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = open(path, flags | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
+		rc = -errno;
+		goto err_close;
 	}
-	*size = (uint32_t)st.st_size;
+	if ((flags & O_ACCMODE) == O_RDONLY && !S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		goto err_close;
+	}
+	*size = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
 	return fd;
+
+err_close:
+	close(fd);
+	return rc;
+}
+
+int board_file_open_append(uint32_t *size, const char *path)
+{
+	return bfile_open(size, path, O_WRONLY | O_CREAT | O_APPEND);
+}
+
+int board_file_open_read(uint32_t *size, const char *path)
+{
+	return bfile_open(size, path, O_RDONLY);
+}
+
+int board_file_read(int fh, void *buf, unsigned int len)
+{
+	for (;;) {
+		ssize_t rc = read(fh, buf, len);
+
+		if (rc >= 0)
+			return (int)rc;
+		if (errno != EINTR)
+			return -errno;
+	}
 }
 
 int board_file_write(int fh, const void *buf, unsigned int len)

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  -f, --flash FILE     flash image (created, erased, when missing)\n"
 		"  -F, --factory FILE   configuration used when the flash holds none\n"
 		"  -p, --pcap-dir DIR   where `debug isdn pcap` writes D-channel captures\n"
+		"  -r, --route-table FILE  routing table loaded (and saved) at start\n"
 		"      --flash-cut N    fault injection: power cut during the Nth flash program\n",
 		CONFIG_E1_SPANS);
 }
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 		{ "flash", required_argument, NULL, 'f' },
 		{ "factory", required_argument, NULL, 'F' },
 		{ "pcap-dir", required_argument, NULL, 'p' },
+		{ "route-table", required_argument, NULL, 'r' },
 		{ "flash-cut", required_argument, NULL, 1 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -56,7 +58,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "e:t:c:f:F:p:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:t:c:f:F:p:r:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (sim_opts.n_e1 == CONFIG_E1_SPANS) {
@@ -79,6 +81,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			sim_opts.pcap_dir = optarg;
+			break;
+		case 'r':
+			sim_opts.route_table = optarg;
 			break;
 		case 1:
 			sim_opts.flash_cut_at = atoi(optarg);
@@ -121,6 +126,7 @@ int main(int argc, char **argv)
 	}
 	sim_board.flash = &sim_flash;
 	sim_board.pcap_dir = sim_opts.pcap_dir ? sim_opts.pcap_dir : ".";
+	sim_board.route_table = sim_opts.route_table;
 
 	sim_board_signals();
 	rc = hlgw_main(&sim_board);

@@ -20,6 +20,7 @@ struct sim_opts {
 	const char *flash;	/* flash image file */
 	const char *pcap_dir;
 	const char *factory_config; /* config text used when the flash holds none */
+	const char *route_table;    /* routing table file loaded at start */
 	int flash_cut_at;	    /* fault injection: cut the Nth program call, -1 none */
 };
 extern struct sim_opts sim_opts;

@@ -5,7 +5,10 @@
 
 #include <drv/flash.h>
 
-#define FLASH_SIM_SIZE (1024 * 1024)
+#include "autoconf.h"
+
+/* config store at 0, routing tables after it (Kconfig ROUTE_FLASH_*) */
+#define FLASH_SIM_SIZE CONFIG_FLASH_SIM_SIZE
 #define FLASH_SIM_SECTOR 4096
 
 /* A NOR flash: erase sets whole sectors to 0xff, program only clears bits (new = old & data).

@@ -9,6 +9,9 @@
  *   ACTIVE    200: CONNECT to the caller; media both ways.
  * Leaving CALLING/ALERTING without an answer (486/480/408/any failure, unreachable, T1) moves
  * to the next advisor; none left -> DISCONNECT with the most telling cause (call_final_cause).
+ * Advisors come from the routing table (firmware/route: the best free advisor, each outcome
+ * reported back: answered, busy, no answer, unreachable, failed, ended -> wrap-up) when it has
+ * the hotline, else from the console's static `hotline` list in order.
  * Clearing from either side, from the console or on any failure terminates the instance;
  * .cleanup releases whatever leg is still up and the media channel.
  *
@@ -30,12 +33,17 @@
 #include <hlgw/call.h>
 #include <hlgw/cdr.h>
 #include <hlgw/log.h>
+#include <hlgw/route.h>
 #include <hlgw/subsys.h>
+
+#include "call_rating.h"
+#include "media/prompt.h"
 
 enum call_fsm_state {
 	CALL_ST_CALLING,
 	CALL_ST_ALERTING,
 	CALL_ST_ACTIVE,
+	CALL_ST_RATING,	/* the advisor hung up; the caller rates (call_rating.c) */
 };
 
 enum call_fsm_event {
@@ -47,9 +55,11 @@ enum call_fsm_event {
 	CALL_EV_SIP_MEDIA,	/* the advisor's re-INVITE: hold, resume, new address */
 	CALL_EV_ISDN_HANGUP,	/* data: int * Q.850 cause from the caller's side */
 	CALL_EV_CLEAR,		/* console: clear call */
+	CALL_EV_CALLER_DIGIT,	/* data: const char *: a DTMF digit from the caller, ended */
 };
 
 #define CALL_T_RING 1
+#define CALL_T_RATE 2
 
 struct call;
 
@@ -79,6 +89,11 @@ struct call {
 	unsigned int next_adv, attempt;
 	char advisor[SIP_URI_MAX];
 	char last_advisor[SIP_URI_MAX]; /* tried last, once none is left */
+	bool routed;		  /* advisors from the routing table */
+	bool picked;		  /* pick is offered, its outcome not yet (fully) reported */
+	bool talking;		  /* pick answered: ENDED comes at the end */
+	struct route_pick pick;
+	struct route_tried tried; /* advisors this call tried */
 	bool early_remote; /* media towards an advisor's early media */
 	/* outcome of the tries so far, for the caller's cause */
 	bool any_busy, any_noanswer, any_noresponse;
@@ -89,6 +104,9 @@ struct call {
 	uint32_t t_setup_ms, t_connect_ms;
 	uint64_t utc_setup_ms;	/* wall clock at the SETUP (0: unknown): the CDR's times */
 	uint8_t rel_cause, rel_side; /* how it ended, for the CDR (enum cdr_side) */
+	uint32_t t_talk_end_ms;	/* the advisor hung up (0: not yet): billable time ends */
+	uint8_t adv_cause;	/* the advisor's release cause, while the caller rates */
+	struct call_rating rate;
 };
 
 static LLIST_HEAD(call_list);
@@ -105,6 +123,7 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_SIP_MEDIA, "SIP_MEDIA" },
 	{ CALL_EV_ISDN_HANGUP, "ISDN_HANGUP" },
 	{ CALL_EV_CLEAR, "CLEAR" },
+	{ CALL_EV_CALLER_DIGIT, "CALLER_DIGIT" },
 	{}
 };
 
@@ -210,15 +229,68 @@ static int call_final_cause(const struct call *c)
 	return c->last_cause ? c->last_cause : 34;
 }
 
+/* Tell the route module what became of the current table pick (once; ANSWERED, then ENDED). */
+static void call_route_report(struct call *c, enum route_outcome out)
+{
+	if (!c->picked)
+		return;
+	route_outcome(&c->pick, out, c->id);
+	if (out == ROUTE_OUT_ANSWERED)
+		c->talking = true;
+	else
+		c->picked = c->talking = false;
+}
+
+/* The failure of an unanswered try, as the route module counts it. */
+static enum route_outcome call_route_failure(int status)
+{
+	switch (status) {
+	case 486:
+	case 600:
+		return ROUTE_OUT_BUSY;
+	case 480:
+		return ROUTE_OUT_NOANSWER;
+	case 408:
+	case 503:
+		return ROUTE_OUT_UNREACHABLE;
+	default:
+		return ROUTE_OUT_FAILED;
+	}
+}
+
+/* The next advisor's URI and ring timeout: the table's best free one, or the static list's
+ * next. Returns false when none is left. */
+static bool call_next_advisor(struct call *c, const struct call_hotline *h, char *uri,
+			      unsigned int *ring_s)
+{
+	if (c->routed) {
+		/* at most ROUTE_TRIED_MAX advisors per call: each is tried once */
+		if (c->tried.n >= ROUTE_TRIED_MAX ||
+		    route_select(&c->pick, c->hotline, &c->tried, c->id) < 0)
+			return false;
+		c->picked = true;
+		c->tried.id[c->tried.n++] = c->pick.id;
+		osmo_strlcpy(uri, c->pick.uri, SIP_URI_MAX);
+		*ring_s = c->pick.ring_timeout_s;
+		return true;
+	}
+	if (!h || c->next_adv >= h->n_advisors)
+		return false;
+	osmo_strlcpy(uri, h->advisor[c->next_adv++], SIP_URI_MAX);
+	*ring_s = h->ring_timeout_s;
+	return true;
+}
+
 static void call_try_next(struct call *c)
 {
-	const struct call_hotline *h = call_hotline_find(c->hotline);
-	char display[SIP_NAME_MAX];
+	const struct call_hotline *h = c->routed ? NULL : call_hotline_find(c->hotline);
+	char display[SIP_NAME_MAX], uri[SIP_URI_MAX];
+	unsigned int ring_s;
 
-	while (h && c->next_adv < h->n_advisors) {
+	while (call_next_advisor(c, h, uri, &ring_s)) {
 		struct call_leg *leg = talloc_zero(hlgw_ctx, struct call_leg);
 		struct sip_call_params p = {
-			.uri = h->advisor[c->next_adv],
+			.uri = uri,
 			.from_user = c->anonymous ? "anonymous" : c->caller,
 			.rtp_port = c->rtp_port,
 			.display = display,
@@ -231,12 +303,12 @@ static void call_try_next(struct call *c)
 		snprintf(display, sizeof(display), "Hotline %.24s / %.24s", c->hotline,
 			 c->restricted || c->anonymous ? "anonymous" : c->caller);
 		osmo_strlcpy(c->advisor, p.uri, sizeof(c->advisor));
-		c->next_adv++;
 		c->attempt++;
 		if (c->attempt > 1)
 			call_ctr.next_advisor++;
 		if (!leg) {
 			c->last_cause = 47;
+			call_route_report(c, ROUTE_OUT_FAILED);
 			continue;
 		}
 		leg->call = c;
@@ -246,12 +318,13 @@ static void call_try_next(struct call *c)
 				 c->advisor, rc);
 			talloc_free(leg);
 			c->last_cause = call_cause_from_sip(503);
+			call_route_report(c, ROUTE_OUT_UNREACHABLE);
 			continue;
 		}
 		call_ctr.attempts++;
 		c->leg = leg;
 		LOGPFSML(c->fi, LOGL_INFO, "advisor %u: %s\n", c->attempt, c->advisor);
-		osmo_fsm_inst_state_chg(c->fi, CALL_ST_CALLING, h->ring_timeout_s, CALL_T_RING);
+		osmo_fsm_inst_state_chg(c->fi, CALL_ST_CALLING, ring_s, CALL_T_RING);
 		return;
 	}
 	osmo_strlcpy(c->last_advisor, c->advisor, sizeof(c->last_advisor)); /* for the CDR */
@@ -328,6 +401,7 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_CONNECT, false);
 		c->t_connect_ms = board_time_ms();
 		call_ctr.answered++;
+		call_route_report(c, ROUTE_OUT_ANSWERED);
 		LOGPFSML(fi, LOGL_NOTICE, "advisor %s answered\n", c->advisor);
 		osmo_fsm_inst_state_chg(fi, CALL_ST_ACTIVE, 0, 0);
 		break;
@@ -339,10 +413,12 @@ static void call_fsm_ringing(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		if (info->status == 486 || info->status == 600)
 			c->any_busy = true;
 		c->last_cause = info->q850 ? info->q850 : call_cause_from_sip(info->status);
+		call_route_report(c, call_route_failure(info->status));
 		call_try_next(c);
 		break;
 	case CALL_EV_SIP_ENDED: /* not answered, so not expected: take it as a failure */
 		c->last_cause = 41;
+		call_route_report(c, ROUTE_OUT_FAILED);
 		call_try_next(c);
 		break;
 	}
@@ -357,8 +433,18 @@ static void call_fsm_active(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case CALL_EV_SIP_ENDED:
 	case CALL_EV_SIP_FAILED:
 		LOGPFSML(fi, LOGL_INFO, "advisor cleared%s\n", info->q850 ? " (Reason Q.850)" : "");
-		call_end_by(c, info->q850 ? info->q850 : 16, 0, CDR_SIDE_ADVISOR,
-			    info->q850 ? info->q850 : 16);
+		c->adv_cause = (uint8_t)(info->q850 ? info->q850 : 16);
+		c->t_talk_end_ms = board_time_ms();
+		if (call_rating_get() != CALL_RATING_OFF && c->mc && c->pcall) {
+			/* the talk is over (wrap-up starts), the caller stays to rate it */
+			call_leg_drop(c, 0);
+			call_route_report(c, ROUTE_OUT_ENDED);
+			media_chan_set_remote(c->mc, &(struct media_remote){ .te_pt = -1 });
+			osmo_fsm_inst_state_chg_ms(fi, CALL_ST_RATING,
+						   call_rating_start(&c->rate, c->mc), CALL_T_RATE);
+			break;
+		}
+		call_end_by(c, c->adv_cause, 0, CDR_SIDE_ADVISOR, c->adv_cause);
 		break;
 	case CALL_EV_SIP_EARLY_MEDIA:
 	case CALL_EV_SIP_ANSWERED:
@@ -376,6 +462,28 @@ static void call_fsm_active(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	}
 }
 
+static void call_fsm_rating(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct call *c = fi->priv;
+	uint32_t wait_ms;
+
+	if (event != CALL_EV_CALLER_DIGIT || c->rate.q == PROMPT_THANKS)
+		return; /* SIP: the leg is gone; digits after the last answer: ignored */
+	if (call_rating_digit(&c->rate, c->mc, *(const char *)data, &wait_ms)) {
+		LOGPFSML(fi, LOGL_INFO, "caller's answer: %c\n", *(const char *)data);
+		osmo_fsm_inst_state_chg_ms(fi, CALL_ST_RATING, wait_ms, CALL_T_RATE);
+	}
+}
+
+/* The caller's DTMF digits (media channel): only the rating takes them. */
+static void call_caller_dtmf(struct media_chan *mc, char digit, bool end, void *arg)
+{
+	struct call *c = arg;
+
+	if (end && c->fi && c->fi->state == CALL_ST_RATING)
+		osmo_fsm_inst_dispatch(c->fi, CALL_EV_CALLER_DIGIT, &digit);
+}
+
 static void call_fsm_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct call *c = fi->priv;
@@ -387,7 +495,10 @@ static void call_fsm_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *da
 		/* libpri finishes the caller's side itself (isdn.c calls pri_hangup) */
 		c->pcall = NULL;
 		LOGPFSML(fi, LOGL_INFO, "caller cleared, cause %d\n", cause);
-		call_end_by(c, 16, cause ? cause : 16, CDR_SIDE_CALLER, cause ? cause : 16);
+		if (fi->state == CALL_ST_RATING) /* the talk had ended by the advisor */
+			call_end_by(c, 16, 0, CDR_SIDE_ADVISOR, c->adv_cause);
+		else
+			call_end_by(c, 16, cause ? cause : 16, CDR_SIDE_CALLER, cause ? cause : 16);
 		break;
 	}
 	case CALL_EV_CLEAR:
@@ -401,6 +512,12 @@ static int call_fsm_timer(struct osmo_fsm_inst *fi)
 {
 	struct call *c = fi->priv;
 
+	if (fi->T == CALL_T_RATE) { /* thanked, or no answer in time: release */
+		LOGPFSML(fi, LOGL_INFO, "rating %u, solved %u: released\n", c->rate.rating,
+			 c->rate.solved);
+		call_end_by(c, 16, 0, CDR_SIDE_ADVISOR, c->adv_cause);
+		return 0;
+	}
 	if (fi->T != CALL_T_RING)
 		return 0;
 	LOGPFSML(fi, LOGL_INFO, "advisor %u %s: no answer within the ring timeout\n", c->attempt,
@@ -411,6 +528,8 @@ static int call_fsm_timer(struct osmo_fsm_inst *fi)
 		c->any_noresponse = true;
 	/* RFC 3398 7.2.4.1 would say 480 for 19: the CANCEL carries the cause instead */
 	call_leg_drop(c, fi->state == CALL_ST_ALERTING ? 19 : 18);
+	call_route_report(c, fi->state == CALL_ST_ALERTING ? ROUTE_OUT_NOANSWER :
+							      ROUTE_OUT_UNREACHABLE);
 	call_try_next(c);
 	return 0;
 }
@@ -427,8 +546,10 @@ static void call_cdr(struct call *c)
 	r.end_ms = c->utc_setup_ms + (now - c->t_setup_ms);
 	if (c->t_connect_ms) {
 		r.answer_ms = c->utc_setup_ms + (c->t_connect_ms - c->t_setup_ms);
-		r.billable_ms = now - c->t_connect_ms;
+		r.billable_ms = (c->t_talk_end_ms ? c->t_talk_end_ms : now) - c->t_connect_ms;
 	}
+	r.rating = c->rate.rating;
+	r.solved = c->rate.solved;
 	r.span = (uint8_t)c->span;
 	r.ts = (uint8_t)c->ts;
 	r.cause = c->rel_cause ? c->rel_cause : 41;
@@ -450,6 +571,8 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 
 	call_leg_drop(c, 16);
 	call_isdn_release(c, 41); /* only when something failed on the way */
+	/* the caller gave up while it rang (no fault of the advisor's), or the talk ended */
+	call_route_report(c, c->talking ? ROUTE_OUT_ENDED : ROUTE_OUT_FAILED);
 	if (c->mc)
 		media_chan_close(c->mc);
 	c->mc = NULL;
@@ -480,7 +603,14 @@ static const struct osmo_fsm_state call_fsm_states[] = {
 	[CALL_ST_ACTIVE] = {
 		.name = "ACTIVE",
 		.in_event_mask = CALL_SIP_EVENTS,
+		.out_state_mask = S(CALL_ST_RATING),
 		.action = call_fsm_active,
+	},
+	[CALL_ST_RATING] = {
+		.name = "RATING",
+		.in_event_mask = CALL_SIP_EVENTS | S(CALL_EV_CALLER_DIGIT),
+		.out_state_mask = S(CALL_ST_RATING),
+		.action = call_fsm_rating,
 	},
 };
 
@@ -514,7 +644,9 @@ static int call_pick_channel(struct call *c)
 			continue;
 		rc = media_chan_open(&c->mc, &c->rtp_port,
 				     &(struct media_params){ .span = c->span, .ts = ts,
-							     .ptime_ms = 20 });
+							     .ptime_ms = 20,
+							     .caller_dtmf_cb = call_caller_dtmf,
+							     .cb_arg = c });
 		if (rc == 0) {
 			LOGPFSML(c->fi, LOGL_INFO, "S%u TS%u busy (preferred): TS%u instead\n",
 				 c->span, c->ts, ts);
@@ -542,10 +674,10 @@ int call_isdn_setup(const struct call_setup *s)
 		return 34;
 	call_ctr.setups++;
 	h = call_hotline_find(s->called);
-	if (!h || !h->n_advisors) {
+	if (!route_has_hotline(s->called) && (!h || !h->n_advisors)) {
 		call_ctr.refused++;
 		/* no routing configured at all: as before call control (another box may) */
-		if (!call_hotline_get(0))
+		if (!call_hotline_get(0) && route_hotline_get(0, &(struct route_hotline_info){}) < 0)
 			return 34;
 		return h ? 34 : 1;
 	}
@@ -574,10 +706,12 @@ int call_isdn_setup(const struct call_setup *s)
 	    call_number_e164(c->caller, sizeof(c->caller), s->ton, s->npi, s->calling) < 0)
 		c->anonymous = true;
 	osmo_strlcpy(c->hotline, s->called, sizeof(c->hotline));
+	c->routed = route_has_hotline(s->called);
 	c->t_setup_ms = board_time_ms();
 	c->utc_setup_ms = board_utc_ms();
 	rc = media_chan_open(&c->mc, &c->rtp_port,
-			     &(struct media_params){ .span = s->span, .ts = c->ts, .ptime_ms = 20 });
+			     &(struct media_params){ .span = s->span, .ts = c->ts, .ptime_ms = 20,
+						     .caller_dtmf_cb = call_caller_dtmf, .cb_arg = c });
 	if (rc == -EBUSY && s->preferred)
 		rc = call_pick_channel(c);
 	if (rc < 0) {

@@ -299,6 +299,8 @@ static int cli_init(struct board *b)
 	cli_call_init();
 	cli_tone_init();
 	cli_cdr_init();
+	cli_prompt_init();
+	cli_route_init();
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <osmocom/vty/vty.h>
 
 #include <hlgw/call.h>
+#include <hlgw/route.h>
 
 #include "cli_int.h"
 
@@ -205,6 +206,7 @@ DEFUN(show_hotlines, show_hotlines_cmd, "show hotlines",
 	const struct call_hotline *h;
 	unsigned int i, j;
 
+	cli_route_show_hotlines(vty);
 	for (i = 0; (h = call_hotline_get(i)); i++) {
 		vty_out(vty, "Hotline %s: ring-timeout %u s, %u advisor%s%s", h->number,
 			h->ring_timeout_s, h->n_advisors, h->n_advisors == 1 ? "" : "s",
@@ -212,7 +214,7 @@ DEFUN(show_hotlines, show_hotlines_cmd, "show hotlines",
 		for (j = 0; j < h->n_advisors; j++)
 			vty_out(vty, "  %u %s%s", j + 1, h->advisor[j], VTY_NEWLINE);
 	}
-	if (!i)
+	if (!i && route_hotline_get(0, &(struct route_hotline_info){}) < 0)
 		vty_out(vty, "No hotlines: every SETUP is refused%s", VTY_NEWLINE);
 	return CMD_SUCCESS;
 }

@@ -29,8 +29,14 @@ void cli_media_init(void);
 void cli_call_init(void);
 void cli_tone_init(void);
 void cli_cdr_init(void);
+void cli_prompt_init(void);
+/* caller-rating and prompt lines of the running config (the misc node writes them) */
+void cli_prompt_write(struct vty *vty);
 /* tone-zone and ringback lines of the running config (the misc node writes them) */
 void cli_tone_write(struct vty *vty);
+void cli_route_init(void);
+struct vty;
+void cli_route_show_hotlines(struct vty *vty);
 
 /* A DAHDI system.conf line (span=, bchan=, dchan=, hardhdlc=, echocanceller=) applied to the
  * spans; span >= 0 when given inside `span N` (the line must then be about that span), -1 at

@@ -227,6 +227,7 @@ static int cli_misc_write(struct vty *vty)
 	osmo_tdef_vty_groups_write(vty, "");
 	cli_write_log_main(vty);
 	cli_tone_write(vty);
+	cli_prompt_write(vty);
 	return 0;
 }
 

@@ -108,6 +108,8 @@ struct media_chan {
 	struct media_ev ev;
 	struct dtmf_gen tone;  /* the advisor's events as tones to the caller */
 	struct cptone_player cpt; /* a call-progress tone to the caller, instead of the advisor */
+	const uint8_t *prompt;	  /* a voice prompt to the caller (A-law), instead of both */
+	size_t prompt_left;
 	struct dtmf_det det;   /* the caller's in-band DTMF */
 	uint32_t det_pos;      /* receiver's sample position of the packet being inspected */
 	uint32_t det_ts;       /* and its RTP timestamp */
@@ -355,6 +357,17 @@ static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32
 /* The end of the timeslot's TX buffer (1 ms chunk context): arm the next 8 samples. */
 _Static_assert(E1_CHUNK_FRAMES == JBUF_RATE, "the line pulls 1 ms chunks: jbuf_read_ms()");
 
+/* The next 1 ms of the prompt playing (silence after its end). */
+static void media_prompt_fill(struct media_chan *mc, uint8_t *b)
+{
+	size_t n = mc->prompt_left < E1_CHUNK_FRAMES ? mc->prompt_left : E1_CHUNK_FRAMES;
+
+	memcpy(b, mc->prompt, n);
+	memset(b + n, G711_ALAW_SILENCE, E1_CHUNK_FRAMES - n);
+	mc->prompt += n;
+	mc->prompt_left -= n;
+}
+
 static void media_line_tx(void *arg, unsigned int ts)
 {
 	struct media_chan *mc = arg;
@@ -365,6 +378,8 @@ static void media_line_tx(void *arg, unsigned int ts)
 	mc->clock++;
 	jbuf_read_ms(&mc->jb, b); /* always: the buffer's clock is the line's */
 	cptone_fill_alaw(&mc->cpt, b, E1_CHUNK_FRAMES);
+	if (mc->prompt_left)
+		media_prompt_fill(mc, b);
 	if (dtmf_gen_alaw(&mc->tone, b, E1_CHUNK_FRAMES))
 		mc->tone_guard = MEDIA_ECHO_GUARD_MS;
 	else if (mc->tone_guard)
@@ -639,7 +654,24 @@ int media_chan_play_tone(struct media_chan *mc, int tone)
 
 bool media_chan_tone_playing(const struct media_chan *mc)
 {
-	return mc && mc->used && cptone_active(&mc->cpt);
+	return mc && mc->used && (cptone_active(&mc->cpt) || mc->prompt_left);
+}
+
+int media_chan_play_seq(struct media_chan *mc, const struct cptone_seq *seq)
+{
+	if (!mc || !mc->used || !seq)
+		return -EINVAL;
+	return cptone_start(&mc->cpt, seq, MEDIA_CPTONE_DBM0);
+}
+
+int media_chan_play_prompt(struct media_chan *mc, const uint8_t *alaw, size_t n)
+{
+	if (!mc || !mc->used || (!alaw && n))
+		return -EINVAL;
+	cptone_stop(&mc->cpt);
+	mc->prompt = alaw;
+	mc->prompt_left = n;
+	return 0;
 }
 
 int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duration_ms)

@@ -40,11 +40,11 @@ start_psim() {
 	done
 	[ -S "$T/e1.sock" ] || fail "pstn-sim did not start"
 }
-# The box in namespace $ns on tap $tap with $T/factory.cfg, console at $T/console; sets box and
-# returns once the tap exists.
+# The box in namespace $ns on tap $tap with $T/factory.cfg, console at $T/console, more hlgw
+# options from the arguments; sets box and returns once the tap exists.
 start_box() {
 	ip netns exec "$ns" "$build/hlgw" -e "$T/e1.sock" --tap "$tap" --factory "$T/factory.cfg" \
-		--flash "$T/flash" --console "$T/console" 2>"$T/box.log" &
+		--flash "$T/flash" --console "$T/console" "$@" 2>"$T/box.log" &
 	box=$!
 	for _ in $(seq 50); do
 		ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break

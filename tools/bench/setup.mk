@@ -6,7 +6,8 @@
 SETUP_BENCH_SRCS := tools/bench/bench_setup.c tools/bench/cg_run.c tools/bench/box_doubles.c \
 	tests/unit/common/eth_fake.c \
 	$(wildcard firmware/span/*.c firmware/isdn/*.c firmware/call/*.c firmware/sip/*.c \
-		firmware/media/*.c firmware/net/*.c firmware/dsp/*.c firmware/cdr/*.c) \
+		firmware/media/*.c firmware/net/*.c firmware/dsp/*.c firmware/cdr/*.c \
+		firmware/route/*.c) \
 	$(TONEZONE_C) firmware/config/crc32.c \
 	firmware/log.c drivers/e1/e1_sim.c drivers/e1/g704.c board/sim/bfile_sim.c $(LWIP_SRCS)
 BENCH_BINS += $(O)/bench/bench_setup

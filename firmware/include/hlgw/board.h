@@ -25,6 +25,8 @@ struct board {
 	struct flash_dev *flash;
 	/* Where the D-channel pcap goes ("" when the board has no file system) */
 	const char *pcap_dir;
+	/* A routing table file loaded at start (the sim: --route-table FILE), NULL none */
+	const char *route_table;
 };
 
 /* Monotonic time since boot. */

@@ -94,6 +94,17 @@ const char *call_ton_name(enum call_ton ton);
 void call_ringback_inband_set(bool on);
 bool call_ringback_inband(void);
 
+/* After the advisor hangs up, the caller is asked to rate the advisor 1-5 by DTMF, and with
+ * CALL_RATING_SOLVED whether the problem was solved (1 yes, 2 no), then thanked and released;
+ * the answers go into the CDR. Off (default): the advisor's hangup releases the caller. */
+enum call_rating_mode {
+	CALL_RATING_OFF,
+	CALL_RATING_ON,
+	CALL_RATING_SOLVED,
+};
+void call_rating_set(enum call_rating_mode m);
+enum call_rating_mode call_rating_get(void);
+
 /* ---- causes (cause.c): RFC 3398 ---- */
 /* Q.850 cause the caller gets for a SIP final status (RFC 3398 8.2.6.1). */
 int call_cause_from_sip(int status);

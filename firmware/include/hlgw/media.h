@@ -86,6 +86,13 @@ int media_chan_send_dtmf(struct media_chan *mc, char digit, unsigned int duratio
  * -EINVAL or -ENOENT (the country has no such tone). A tone that plays once stops by itself. */
 #define MEDIA_CPTONE_DBM0 -10.0f /* per frequency, as DAHDI plays them */
 int media_chan_play_tone(struct media_chan *mc, int tone);
+/* Play a tone sequence of one's own (kept by reference while it plays); 0 or -EINVAL. */
+struct cptone_seq;
+int media_chan_play_seq(struct media_chan *mc, const struct cptone_seq *seq);
+/* Play n A-law samples (kept by reference while they play) to the caller, instead of the
+ * advisor and any tone; n 0 stops. 0 or -EINVAL. */
+int media_chan_play_prompt(struct media_chan *mc, const uint8_t *alaw, size_t n);
+/* A tone or prompt is still playing. */
 bool media_chan_tone_playing(const struct media_chan *mc);
 int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st);
 /* Release the timeslot and the ports (sends RTCP BYE). */

@@ -29,6 +29,7 @@ extern const struct hlgw_subsys span_subsys;  /* firmware/span: E1 spans, alarms
 extern const struct hlgw_subsys isdn_subsys;  /* firmware/isdn: D-channels, libpri */
 extern const struct hlgw_subsys net_subsys;   /* firmware/net: lwIP, netif */
 extern const struct hlgw_subsys sip_subsys;   /* firmware/sip: SIP user agent (oSIP) */
+extern const struct hlgw_subsys route_subsys;  /* firmware/route: tables, best free advisor */
 extern const struct hlgw_subsys call_subsys;  /* firmware/call: call control, hotlines */
 extern const struct hlgw_subsys cli_subsys;   /* firmware/cli: VTY tree, config replay */
 

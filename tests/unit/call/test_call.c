@@ -23,7 +23,10 @@
 #include <hlgw/call.h>
 #include <hlgw/cdr.h>
 #include <hlgw/log.h>
+#include <hlgw/route.h>
 #include <hlgw/subsys.h>
+
+#include "media/prompt.h"
 
 /* ---- board ---- */
 uint64_t board_time_us(void)
@@ -62,6 +65,36 @@ static void clock_advance_s(unsigned int s)
 	osmo_timers_update();
 }
 
+/* ---- what the route module needs besides the clock ---- */
+void sip_ka_set_cb(sip_ka_cb cb, void *arg)
+{
+}
+
+int sip_ka_add(const char *uri)
+{
+	return -ENOSPC;
+}
+
+int sip_ka_remove(const char *uri)
+{
+	return -ENOENT;
+}
+
+int board_file_open_read(uint32_t *size, const char *path)
+{
+	return -ENOENT;
+}
+
+int board_file_read(int fh, void *buf, unsigned int len)
+{
+	return -EIO;
+}
+
+int board_file_close(int fh)
+{
+	return 0;
+}
+
 /* ---- SIP double: one record per sip_call_invite ---- */
 struct sip_call {
 	sip_call_cb cb;
@@ -72,7 +105,7 @@ struct sip_call {
 	uint16_t rtp_port;
 };
 
-#define MAX_LEGS 16
+#define MAX_LEGS 32
 static struct sip_call legs[MAX_LEGS];
 static unsigned int n_legs;
 static int invite_rc; /* what the next sip_call_invite returns */
@@ -136,6 +169,8 @@ struct media_chan {
 	bool open;
 	struct media_remote remote;
 	int tone; /* the call-progress tone playing, -1 none */
+	media_dtmf_cb caller_dtmf; /* call control's: the caller's digits */
+	void *cb_arg;
 };
 static struct media_chan chans[4];
 static unsigned int n_open, n_set_remote;
@@ -153,7 +188,9 @@ int media_chan_open(struct media_chan **mc, uint16_t *local_port, const struct m
 	last_open_ts = p->ts;
 	for (i = 0; i < 4; i++)
 		if (!chans[i].open) {
-			chans[i] = (struct media_chan){ .open = true, .tone = -1 };
+			chans[i] = (struct media_chan){ .open = true, .tone = -1,
+							.caller_dtmf = p->caller_dtmf_cb,
+							.cb_arg = p->cb_arg };
 			*mc = &chans[i];
 			*local_port = (uint16_t)(16384 + 2 * i);
 			n_open++;
@@ -166,6 +203,36 @@ int media_chan_set_remote(struct media_chan *mc, const struct media_remote *r)
 {
 	mc->remote = *r;
 	n_set_remote++;
+	return 0;
+}
+
+/* the caller's rating: what it hears (a prompt, or the cue's tone sequence) */
+static unsigned int n_prompts;
+static const uint8_t prompt_rating[800] = { 0xd5 };
+
+const uint8_t *prompt_get(enum prompt_id id, size_t *len, const char **path)
+{
+	if (id == PROMPT_RATING) { /* a 100 ms prompt loaded; the others play their cue */
+		*len = sizeof(prompt_rating);
+		return prompt_rating;
+	}
+	*len = 0;
+	return NULL;
+}
+
+int media_chan_play_prompt(struct media_chan *mc, const uint8_t *alaw, size_t n)
+{
+	assert_true(mc->open);
+	assert_ptr_equal(alaw, prompt_rating);
+	n_prompts++;
+	return 0;
+}
+
+int media_chan_play_seq(struct media_chan *mc, const struct cptone_seq *seq)
+{
+	assert_true(mc->open);
+	assert_true(seq->n > 0);
+	n_prompts++;
 	return 0;
 }
 
@@ -405,6 +472,92 @@ static void test_ringback_inband(void **state)
 	assert_all_clear();
 }
 
+/* the caller keys a digit (the media channel's DTMF receiver, at its end) */
+static void caller_key(char d)
+{
+	assert_non_null(chans[0].caller_dtmf);
+	chans[0].caller_dtmf(&chans[0], d, false, chans[0].cb_arg);
+	chans[0].caller_dtmf(&chans[0], d, true, chans[0].cb_arg);
+}
+
+static void clock_advance_ms(unsigned int ms)
+{
+	osmo_gettimeofday_override_add(ms / 1000, (ms % 1000) * 1000);
+	osmo_timers_prepare();
+	osmo_timers_update();
+}
+
+/* `caller-rating with-solved`: the advisor hangs up, the caller stays, hears the questions and
+ * answers them; its answers and the talk time (not the rating's) go into the CDR */
+static void test_caller_rating(void **state)
+{
+	struct call_info ci;
+
+	call_rating_set(CALL_RATING_SOLVED);
+	n_prompts = 0;
+	assert_int_equal(setup("0800123", "30123456", CALL_TON_NATIONAL, false), 0);
+	caller_key('5'); /* while talking: not a rating */
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	clock_advance_s(10);
+	caller_key('5');
+	sip_ev(0, SIP_CALL_ENDED, 0, 0); /* the advisor's BYE */
+	assert_int_equal(call_get(0, &ci), 0);
+	assert_string_equal(ci.state, "RATING");
+	assert_int_equal(released_cause, 0); /* the caller stays */
+	assert_int_equal(chans[0].remote.addr, 0); /* nothing to the advisor any more */
+	assert_int_equal(n_prompts, 1);		   /* the rating prompt (loaded) */
+	clock_advance_s(3);
+	caller_key('7'); /* not 1-5: ignored */
+	caller_key('0');
+	assert_int_equal(n_prompts, 1);
+	caller_key('4');
+	assert_int_equal(n_prompts, 2); /* "solved?" (its cue) */
+	caller_key('6');		/* neither 1 nor 2 */
+	assert_int_equal(n_prompts, 2);
+	caller_key('1');
+	assert_int_equal(n_prompts, 3); /* the thanks */
+	assert_int_equal(call_get(0, &ci), 0);
+	caller_key('3'); /* after the last answer: nothing */
+	clock_advance_ms(700);	   /* the thanks (300 ms) and the tail (300 ms) */
+	assert_int_equal(released_cause, 16);
+	assert_all_clear();
+	assert_int_equal(last_cdr.rating, 4);
+	assert_int_equal(last_cdr.solved, 1);
+	assert_int_equal(last_cdr.side, CDR_SIDE_ADVISOR);
+	assert_int_equal(last_cdr.cause, 16);
+	assert_int_equal(last_cdr.billable_ms, 10000);
+	assert_int_equal(last_cdr.end_ms - last_cdr.answer_ms, 13700);
+
+	/* no answer within 8 s of the question: released without a rating */
+	test_setup(NULL);
+	call_rating_set(CALL_RATING_ON);
+	assert_int_equal(setup("0800123", "30123456", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	sip_ev(0, SIP_CALL_ENDED, 0, 31);
+	assert_int_equal(call_get(0, &ci), 0);
+	assert_string_equal(ci.state, "RATING");
+	assert_int_equal(released_cause, 0);
+	clock_advance_ms(7950);
+	assert_int_equal(released_cause, 0);
+	clock_advance_ms(200); /* the 100 ms prompt + 8 s */
+	assert_int_equal(released_cause, 16);
+	assert_int_equal(last_cdr.rating, 0);
+	assert_int_equal(last_cdr.cause, 31); /* the advisor's */
+
+	/* the caller hangs up while rating: the talk still ended by the advisor */
+	test_setup(NULL);
+	assert_int_equal(setup("0800123", "30123456", CALL_TON_NATIONAL, false), 0);
+	sip_ev(0, SIP_CALL_ANSWERED, 200, 0);
+	sip_ev(0, SIP_CALL_ENDED, 0, 0);
+	caller_key('2');
+	call_isdn_hangup(0, &pcall_token, 16);
+	assert_all_clear();
+	assert_int_equal(last_cdr.rating, 2);
+	assert_int_equal(last_cdr.solved, 0);
+	assert_int_equal(last_cdr.side, CDR_SIDE_ADVISOR);
+	call_rating_set(CALL_RATING_OFF);
+}
+
 static void test_busy_then_timeout_cause(void **state)
 {
 	/* 486 from the first, the second rings past the ring timeout: busy tells most */
@@ -617,6 +770,90 @@ static void test_cause_tables(void **state)
 	assert_string_equal(call_cause_name(19), "No answer from user");
 }
 
+/* A hotline of the routing table: advisors come from the route module, best free first, and
+ * every outcome goes back to it (busy, no answer -> auto-pause, answered, ended -> wrap-up). */
+static void test_table_routing(void **state)
+{
+	static struct board b = { .name = "test" };
+	static int pcall2;
+	const char *t = "hotline 0800777 ring=10 missed=1 wrapup=30\n"
+			"advisor 1 uri=sip:a@198.18.0.1:5071 serves=0800777:1 rating=1\n"
+			"advisor 2 uri=sip:b@198.18.0.1:5072 serves=0800777:1 rating=5\n"
+			"advisor 3 uri=sip:c@198.18.0.1:5073 serves=0800777:1 rating=3\n";
+	struct route_advisor_info a;
+	struct route_decision d;
+
+	assert_int_equal(route_subsys.init(&b), 0);
+	assert_int_equal(route_load_text(t, strlen(t), false), 0);
+	assert_int_equal(route_load_finish(), 0);
+	/* all passes 0: the lowest id first; 486 -> the next best */
+	assert_int_equal(setup("0800777", "30123456", CALL_TON_NATIONAL, false), 0);
+	assert_int_equal(n_legs, 1);
+	assert_string_equal(legs[0].uri, "sip:a@198.18.0.1:5071");
+	sip_ev(0, SIP_CALL_FAILED, 486, 0);
+	assert_int_equal(n_legs, 2);
+	assert_string_equal(legs[1].uri, "sip:b@198.18.0.1:5072");
+	/* rings out (the table's ring=10): missed 1 of 1 -> auto-paused, next */
+	sip_ev(1, SIP_CALL_RINGING, 180, 0);
+	clock_advance_s(11);
+	assert_true(legs[1].hung_up);
+	assert_int_equal(legs[1].hangup_cause, 19);
+	assert_int_equal(route_advisor_find(2, &a), 0);
+	assert_int_equal(a.state, ROUTE_ADV_AUTOPAUSED);
+	assert_int_equal(n_legs, 3);
+	assert_string_equal(legs[2].uri, "sip:c@198.18.0.1:5073");
+	sip_ev(2, SIP_CALL_ANSWERED, 200, 0);
+	assert_int_equal(route_advisor_find(3, &a), 0);
+	assert_int_equal(a.active, 1);
+	assert_int_equal(a.answered, 1);
+	/* while 3 talks, a second call gets 1 (2 paused, 3 busy) */
+	assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 6 | 1 << 16,
+								.pcall = &pcall2, .called = "0800777",
+								.calling = "30123457" }), 0);
+	assert_int_equal(n_legs, 4);
+	assert_string_equal(legs[3].uri, "sip:a@198.18.0.1:5071");
+	/* the caller gives up while it rings: no fault of 1's */
+	call_isdn_hangup(0, &pcall2, 16);
+	assert_int_equal(route_advisor_find(1, &a), 0);
+	assert_int_equal(a.active, 0);
+	assert_int_equal(a.missed, 0);
+	/* 3's call ends: wrap-up */
+	sip_ev(2, SIP_CALL_ENDED, 200, 0);
+	assert_int_equal(route_advisor_find(3, &a), 0);
+	assert_int_equal(a.active, 0);
+	assert_true(a.wrapup);
+	assert_int_equal(route_decision_get(0, &d), 0);
+	assert_string_equal(d.text, "call ended: wrap-up 30 s");
+	assert_int_equal(d.adv_id, 3);
+	/* a hotline with more advisors than a call may try: 16 busy ones, then the caller gets
+	 * cause 17, no advisor twice */
+	{
+		static char big[4096];
+		size_t n = (size_t)snprintf(big, sizeof(big), "hotline 0800888 ring=10\n");
+		unsigned int i, first = n_legs;
+
+		for (i = 1; i <= 20; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n,
+					      "advisor %u uri=sip:x%u@198.18.0.1:5071 "
+					      "serves=0800888:1\n", i, i);
+		assert_int_equal(route_load_text(big, n, false), 0);
+		assert_int_equal(route_load_finish(), 0);
+		released_cause = 0;
+		assert_int_equal(call_isdn_setup(&(struct call_setup){ .channel = 7 | 1 << 16,
+									.pcall = &pcall2,
+									.called = "0800888",
+									.calling = "30123458" }), 0);
+		for (i = 0; i < ROUTE_TRIED_MAX; i++) {
+			assert_int_equal(n_legs, first + i + 1);
+			sip_ev(first + i, SIP_CALL_FAILED, 486, 0);
+		}
+		assert_int_equal(n_legs, first + ROUTE_TRIED_MAX);
+		assert_int_equal(released_cause, 17);
+	}
+	/* a number the table does not know is still refused with cause 1 */
+	assert_int_equal(setup("0800778", "30123456", CALL_TON_NATIONAL, false), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,9 +866,11 @@ int main(void)
 		cmocka_unit_test_setup(test_restricted, test_setup),
 		cmocka_unit_test_setup(test_channel_selection, test_setup),
 		cmocka_unit_test_setup(test_ringback_inband, test_setup),
+		cmocka_unit_test_setup(test_caller_rating, test_setup),
 		cmocka_unit_test_setup(test_refusals, test_setup),
 		cmocka_unit_test_setup(test_route_and_numbers, test_setup),
 		cmocka_unit_test_setup(test_cause_tables, test_setup),
+		cmocka_unit_test_setup(test_table_routing, test_setup),
 	};
 
 	osmo_gettimeofday_override = true;

@@ -283,6 +283,36 @@ int sip_tcp_get(unsigned int idx, struct sip_tcp_info *info)
 	return -ENOENT;
 }
 
+void sip_ka_set_cb(sip_ka_cb cb, void *arg)
+{
+}
+
+int sip_ka_add(const char *uri)
+{
+	return -ENOSPC;
+}
+
+int sip_ka_remove(const char *uri)
+{
+	return -ENOENT;
+}
+
+/* routing tables from board files: none in these tests */
+int board_file_open_read(uint32_t *size, const char *path)
+{
+	return -ENOENT;
+}
+
+int board_file_read(int fh, void *buf, unsigned int len)
+{
+	return -EIO;
+}
+
+int board_file_close(int fh)
+{
+	return 0;
+}
+
 const char *sip_ka_state_name(enum sip_ka_state st)
 {
 	return st == SIP_KA_UP ? "up" : st == SIP_KA_DOWN ? "down" : "unknown";
@@ -523,4 +553,16 @@ void call_ringback_inband_set(bool on)
 bool call_ringback_inband(void)
 {
 	return double_ringback;
+}
+
+static enum call_rating_mode double_rating;
+
+void call_rating_set(enum call_rating_mode m)
+{
+	double_rating = m;
+}
+
+enum call_rating_mode call_rating_get(void)
+{
+	return double_rating;
 }
