@@ -55,6 +55,7 @@ enum call_fsm_event {
 	CALL_EV_SIP_ANSWERED,
 	CALL_EV_SIP_FAILED,
 	CALL_EV_SIP_ENDED,
+	CALL_EV_SIP_MEDIA,	/* the advisor's re-INVITE: hold, resume, new address */
 	CALL_EV_ISDN_HANGUP,	/* data: int * Q.850 cause from the caller's side */
 	CALL_EV_CLEAR,		/* console: clear call */
 	CALL_EV_CALLER_DIGIT,	/* data: const char *: a DTMF digit from the caller, ended */
@@ -137,6 +138,7 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_SIP_ANSWERED, "SIP_ANSWERED" },
 	{ CALL_EV_SIP_FAILED, "SIP_FAILED" },
 	{ CALL_EV_SIP_ENDED, "SIP_ENDED" },
+	{ CALL_EV_SIP_MEDIA, "SIP_MEDIA" },
 	{ CALL_EV_ISDN_HANGUP, "ISDN_HANGUP" },
 	{ CALL_EV_CLEAR, "CLEAR" },
 	{ CALL_EV_CALLER_DIGIT, "CALLER_DIGIT" },
@@ -153,6 +155,7 @@ static void call_sip_cb(struct sip_call *sc, const struct sip_call_info *info, v
 		[SIP_CALL_ANSWERED] = CALL_EV_SIP_ANSWERED,
 		[SIP_CALL_FAILED] = CALL_EV_SIP_FAILED,
 		[SIP_CALL_ENDED] = CALL_EV_SIP_ENDED,
+		[SIP_CALL_MEDIA] = CALL_EV_SIP_MEDIA,
 	};
 	struct call_leg *leg = arg;
 	bool final = info->ev == SIP_CALL_FAILED || info->ev == SIP_CALL_ENDED;
@@ -650,6 +653,13 @@ static void call_fsm_active(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case CALL_EV_SIP_ANSWERED:
 		call_set_media(c, info->media);
 		break;
+	case CALL_EV_SIP_MEDIA:
+		/* held: nothing goes to the advisor, the caller hears silence; the ISDN call
+		 * stays as it is */
+		LOGPFSML(fi, LOGL_INFO, "advisor %s\n",
+			 info->media->sendonly ? "holds the call" : "resumes or moves the stream");
+		call_set_media(c, info->media);
+		break;
 	default:
 		break;
 	}
@@ -789,7 +799,7 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 #define S(x) (1 << (x))
 #define CALL_SIP_EVENTS                                                                       \
 	(S(CALL_EV_SIP_RINGING) | S(CALL_EV_SIP_EARLY_MEDIA) | S(CALL_EV_SIP_ANSWERED) |       \
-	 S(CALL_EV_SIP_FAILED) | S(CALL_EV_SIP_ENDED))
+	 S(CALL_EV_SIP_FAILED) | S(CALL_EV_SIP_ENDED) | S(CALL_EV_SIP_MEDIA))
 
 static const struct osmo_fsm_state call_fsm_states[] = {
 	[CALL_ST_CALLING] = {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * SIP commands: the `sip` node (listen port, domain, outbound proxy, credentials, OPTIONS
- * interval), `show sip`, and the diagnostics `test sip invite URI` / `test sip bye` that place
- * a call without ISDN (like `ping` on other gateways: for commissioning and tests).
+ * interval, TCP idle time, session timer), `show sip` (transports, TCP connections, counters, keep-alive),
+ * and the diagnostics `test sip invite URI` / `test sip bye` that place a call without ISDN (like `ping` on other gateways: for commissioning and tests).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -86,9 +86,10 @@ DEFUN(cfg_sip_no_domain, cfg_sip_no_domain_cmd, "no domain",
 	return cli_sip_str(vty, offsetof(struct sip_cfg, domain), SIP_NAME_MAX, "", "Domain");
 }
 
-DEFUN(cfg_sip_proxy, cfg_sip_proxy_cmd, "outbound-proxy ADDR",
+DEFUN(cfg_sip_proxy, cfg_sip_proxy_cmd, "outbound-proxy ADDR [tcp]",
       "Send every request through this proxy (kamailio) and probe it with OPTIONS\n"
-      "A.B.C.D or A.B.C.D:PORT (default port 5060)\n")
+      "A.B.C.D or A.B.C.D:PORT (default port 5060)\n"
+      "Reach it over TCP (default UDP)\n")
 {
 	char ip[16], *colon;
 	struct sip_cfg cfg;
@@ -117,6 +118,7 @@ DEFUN(cfg_sip_proxy, cfg_sip_proxy_cmd, "outbound-proxy ADDR",
 	}
 	cfg.proxy_addr = addr;
 	cfg.proxy_port = (uint16_t)port;
+	cfg.proxy_tcp = argc > 1;
 	return cli_sip_apply(vty, &cfg);
 }
 
@@ -128,6 +130,7 @@ DEFUN(cfg_sip_no_proxy, cfg_sip_no_proxy_cmd, "no outbound-proxy",
 	sip_get_cfg(&cfg);
 	cfg.proxy_addr = 0;
 	cfg.proxy_port = 0;
+	cfg.proxy_tcp = false;
 	return cli_sip_apply(vty, &cfg);
 }
 
@@ -167,9 +170,62 @@ DEFUN(cfg_sip_opt, cfg_sip_opt_cmd, "options-interval <5-3600>",
 	return cli_sip_apply(vty, &cfg);
 }
 
+DEFUN(cfg_sip_tcp_idle, cfg_sip_tcp_idle_cmd, "tcp-idle <5-3600>",
+      "Close a SIP TCP connection without traffic for this long (none while a transaction or "
+      "a call uses it)\n"
+      "Seconds (default 120)\n")
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.tcp_idle_s = (uint16_t)atoi(argv[0]);
+	return cli_sip_apply(vty, &cfg);
+}
+
+DEFUN(cfg_sip_se, cfg_sip_se_cmd, "session-expires <90-86400>",
+      "Session timer (RFC 4028): the interval the INVITE asks for; refreshed at half of it\n"
+      "Seconds (default 1800)\n")
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.session_expires_s = (uint32_t)atoi(argv[0]);
+	if (cfg.session_expires_s < cfg.min_se_s) {
+		vty_out(vty, "%% Below min-se %u%s", cfg.min_se_s, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return cli_sip_apply(vty, &cfg);
+}
+
+DEFUN(cfg_sip_no_se, cfg_sip_no_se_cmd, "no session-expires",
+      NO_STR "No session timer: INVITEs do not ask for one, 2xx do not start one\n")
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.session_expires_s = 0;
+	return cli_sip_apply(vty, &cfg);
+}
+
+DEFUN(cfg_sip_min_se, cfg_sip_min_se_cmd, "min-se <90-86400>",
+      "Shortest session interval accepted (RFC 4028 Min-SE; shorter gets 422)\n"
+      "Seconds (default 90, the RFC's floor)\n")
+{
+	struct sip_cfg cfg;
+
+	sip_get_cfg(&cfg);
+	cfg.min_se_s = (uint32_t)atoi(argv[0]);
+	if (cfg.session_expires_s && cfg.session_expires_s < cfg.min_se_s) {
+		vty_out(vty, "%% Above session-expires %u%s", cfg.session_expires_s, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return cli_sip_apply(vty, &cfg);
+}
+
 DEFUN(show_sip, show_sip_cmd, "show sip",
       SHOW_STR "SIP user agent: transport, proxy, counters, keep-alive targets\n")
 {
+	struct sip_tcp_info ti;
 	struct sip_ka_info ka;
 	struct sip_status st;
 	struct sip_cfg cfg;
@@ -178,19 +234,30 @@ DEFUN(show_sip, show_sip_cmd, "show sip",
 
 	sip_get_cfg(&cfg);
 	sip_get_status(&st);
-	vty_out(vty, "SIP user agent: transport UDP, %s%s",
-		st.bound ? "listening" : "not listening", VTY_NEWLINE);
+	vty_out(vty, "SIP user agent: transports UDP %s, TCP %s%s",
+		st.bound ? "listening" : "not listening",
+		st.tcp_listening ? "listening" : "not listening", VTY_NEWLINE);
 	vty_out(vty, "  Listen address %s port %u%s",
 		st.addr ? cli_ip_str(a, sizeof(a), st.addr) : "(no address)", st.port,
 		VTY_NEWLINE);
 	if (cfg.proxy_addr)
-		vty_out(vty, "  Outbound proxy %s:%u%s", cli_ip_str(a, sizeof(a), cfg.proxy_addr),
-			cfg.proxy_port ? cfg.proxy_port : SIP_DEFAULT_PORT, VTY_NEWLINE);
+		vty_out(vty, "  Outbound proxy %s:%u over %s%s",
+			cli_ip_str(a, sizeof(a), cfg.proxy_addr),
+			cfg.proxy_port ? cfg.proxy_port : SIP_DEFAULT_PORT,
+			cfg.proxy_tcp ? "TCP" : "UDP", VTY_NEWLINE);
 	else
 		vty_out(vty, "  Outbound proxy none (direct to advisors)%s", VTY_NEWLINE);
 	vty_out(vty, "  Domain %s, credentials %s, OPTIONS every %u s%s",
 		*cfg.domain ? cfg.domain : "(box address)", *cfg.username ? cfg.username : "none",
 		cfg.options_interval_s, VTY_NEWLINE);
+	if (cfg.session_expires_s)
+		vty_out(vty, "  Session timer %u s (Min-SE %u s): %u refreshes sent, %u sessions "
+			"expired%s", cfg.session_expires_s, cfg.min_se_s, st.ctr.session_refreshes,
+			st.ctr.session_expiries, VTY_NEWLINE);
+	else
+		vty_out(vty, "  Session timer off (Min-SE %u s)%s", cfg.min_se_s, VTY_NEWLINE);
+	vty_out(vty, "  %u re-INVITEs accepted, %u refused%s", st.ctr.reinvites,
+		st.ctr.reinvite_rejects, VTY_NEWLINE);
 	vty_out(vty, "  %u calls, %u transactions%s", st.calls, st.transactions, VTY_NEWLINE);
 	vty_out(vty, "  %u requests received, %u responses received%s", st.ctr.req_rx,
 		st.ctr.resp_rx, VTY_NEWLINE);
@@ -200,6 +267,17 @@ DEFUN(show_sip, show_sip_cmd, "show sip",
 		st.ctr.parse_errors, st.ctr.dropped, st.ctr.bad_requests, VTY_NEWLINE);
 	vty_out(vty, "  %u stray responses, %u ACKs re-sent, %u authentication retries%s",
 		st.ctr.stray_responses, st.ctr.reacks, st.ctr.auth_retries, VTY_NEWLINE);
+	vty_out(vty, "  TCP: %u connections open, %u accepted, %u opened, %u failed, %u idle closes "
+		"(after %u s), %u rejects, %u requests over 1300 octets sent by TCP%s",
+		st.tcp_conns, st.ctr.tcp_accepted, st.ctr.tcp_opened, st.ctr.tcp_failures,
+		st.ctr.tcp_idle_closed, cfg.tcp_idle_s, st.ctr.tcp_rejects, st.ctr.tcp_size_switch,
+		VTY_NEWLINE);
+	for (i = 0; sip_tcp_get(i, &ti) == 0; i++)
+		vty_out(vty, "  TCP connection %d %s %s:%u, %s, %u messages in, %u out, %u octets "
+			"queued%s", ti.id, ti.incoming ? "from" : "to",
+			cli_ip_str(a, sizeof(a), ti.ip), ti.port,
+			ti.connected ? "connected" : "connecting", ti.msgs_rx, ti.msgs_tx, ti.queued,
+			VTY_NEWLINE);
 	for (i = 0; sip_ka_get(i, &ka) == 0; i++)
 		vty_out(vty, "  Keep-alive %s%s: %s, %u sent, %u answered, %u timeouts, last %d%s",
 			ka.target, ka.is_proxy ? " (proxy)" : "", sip_ka_state_name(ka.state),
@@ -254,14 +332,23 @@ static int cli_sip_write(struct vty *vty)
 	if (*cfg.domain)
 		vty_out(vty, " domain %s%s", cfg.domain, VTY_NEWLINE);
 	if (cfg.proxy_addr)
-		vty_out(vty, " outbound-proxy %s:%u%s", cli_ip_str(a, sizeof(a), cfg.proxy_addr),
-			cfg.proxy_port ? cfg.proxy_port : SIP_DEFAULT_PORT, VTY_NEWLINE);
+		vty_out(vty, " outbound-proxy %s:%u%s%s", cli_ip_str(a, sizeof(a), cfg.proxy_addr),
+			cfg.proxy_port ? cfg.proxy_port : SIP_DEFAULT_PORT,
+			cfg.proxy_tcp ? " tcp" : "", VTY_NEWLINE);
 	if (*cfg.username)
 		vty_out(vty, " username %s%s", cfg.username, VTY_NEWLINE);
 	if (*cfg.password)
 		vty_out(vty, " password %s%s", cfg.password, VTY_NEWLINE);
 	if (cfg.options_interval_s != SIP_DEFAULT_OPTIONS_INTERVAL)
 		vty_out(vty, " options-interval %u%s", cfg.options_interval_s, VTY_NEWLINE);
+	if (cfg.tcp_idle_s != SIP_DEFAULT_TCP_IDLE)
+		vty_out(vty, " tcp-idle %u%s", cfg.tcp_idle_s, VTY_NEWLINE);
+	if (cfg.min_se_s != SIP_MIN_SE)
+		vty_out(vty, " min-se %u%s", cfg.min_se_s, VTY_NEWLINE);
+	if (!cfg.session_expires_s)
+		vty_out(vty, " no session-expires%s", VTY_NEWLINE);
+	else if (cfg.session_expires_s != SIP_DEFAULT_SESSION_EXPIRES)
+		vty_out(vty, " session-expires %u%s", cfg.session_expires_s, VTY_NEWLINE);
 	return 1;
 }
 
@@ -282,4 +369,8 @@ void cli_sip_init(void)
 	install_element(CLI_SIP_NODE, &cfg_sip_pass_cmd);
 	install_element(CLI_SIP_NODE, &cfg_sip_no_pass_cmd);
 	install_element(CLI_SIP_NODE, &cfg_sip_opt_cmd);
+	install_element(CLI_SIP_NODE, &cfg_sip_tcp_idle_cmd);
+	install_element(CLI_SIP_NODE, &cfg_sip_se_cmd);
+	install_element(CLI_SIP_NODE, &cfg_sip_no_se_cmd);
+	install_element(CLI_SIP_NODE, &cfg_sip_min_se_cmd);
 }

@@ -15,11 +15,23 @@
 
 #include <hlgw/sip.h>
 
+#include "autoconf.h"
+#ifndef CONFIG_SIP_TCP_CONNS
+#define CONFIG_SIP_TCP_CONNS 32 /* builds whose .config predates the option */
+#endif
+
 /* Largest datagram taken: oSIP copies and re-copies messages, and nothing the box talks to
  * sends more than a few kilobytes; anything bigger is dropped and counted. */
 #define SIP_MAX_MSG 8192
 #define SIP_USER_AGENT "hlgw/0.1"
 #define SIP_ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS"
+/* RFC 3261 18.1.1: a request within 200 octets of the path MTU (1500) goes over TCP */
+#define SIP_UDP_MAX_REQ 1300
+
+/* How a message leaves: UDP, TCP to the destination (a connection to it reused or opened), or
+ * a positive connection id (sip_tcp.c; a server transaction's out_socket). */
+#define SIP_TP_UDP 0
+#define SIP_TP_TCP (-1)
 
 struct sip_glob {
 	osip_t *osip;
@@ -55,15 +67,24 @@ void sip_transport_close(void);
 bool sip_transport_bound(void);
 /* One received datagram (addresses host order): check, parse, hand to oSIP or answer. */
 void sip_transport_rx(const char *buf, size_t len, uint32_t src, uint16_t sport);
-/* Send text to dst:port; returns 0 or a negative errno. */
-int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port);
-/* Test backdoor: when set, every datagram goes here instead of lwIP. */
-extern int (*sip_transport_tx_hook)(const char *buf, size_t len, uint32_t dst, uint16_t port);
+/* The same for one message from TCP connection conn (or SIP_TP_UDP). */
+void sip_transport_rx_tp(const char *buf, size_t len, uint32_t src, uint16_t sport, int conn);
+/* Answer the request whose headers buf holds with code (413 for a message too large), or
+ * count it dropped when it cannot be answered. */
+void sip_transport_reject(const char *buf, size_t len, uint32_t src, uint16_t sport, int conn,
+			  int code);
+/* Send text to dst:port over conn (SIP_TP_*); returns 0 or a negative errno. */
+int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port, int conn);
+/* Test backdoor: when set, every message goes here instead of lwIP. */
+extern int (*sip_transport_tx_hook)(const char *buf, size_t len, uint32_t dst, uint16_t port,
+				    int conn);
+/* The top Via says TCP. */
+bool sip_msg_tcp(const osip_message_t *msg);
 /* oSIP's send callback. */
 int sip_transport_cb_send(osip_transaction_t *tr, osip_message_t *msg, char *host, int port,
 			  int sock);
 /* Serialise and send a message outside any transaction; counts it. 0 or negative errno. */
-int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port);
+int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port, int conn);
 
 /* Framing (RFC 3261 section 18.3 for datagrams): skips leading CRLFs, finds the header end,
  * checks Content-Length. *off and *msg_len: where the message starts and how long it is with the
@@ -71,6 +92,25 @@ int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port);
  * end, binary junk), -EINVAL (Content-Length not a number or given twice differently),
  * -EPROTO (the datagram ends before Content-Length octets of body). */
 int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len);
+/* The same on a TCP byte stream (section 18.3: Content-Length cuts the stream; missing means
+ * 0): -EAGAIN when the message is not all there yet, -EMSGSIZE when it will not fit
+ * SIP_MAX_MSG (headers complete from *off), -ENODATA with *msg_len CRLF octets to skip. */
+int sip_frame_stream(const char *buf, size_t len, size_t *off, size_t *msg_len);
+
+/* ---- sip_tcp.c ---- */
+#define SIP_TCP_MAX CONFIG_SIP_TCP_CONNS /* connections at once, both directions */
+#define SIP_TCP_MAX_IN (SIP_TCP_MAX / 2) /* of them accepted: the rest stays for advisors */
+int sip_tcp_listen(uint16_t port);
+/* Close every connection and the listener. */
+void sip_tcp_shutdown(void);
+bool sip_tcp_listening(void);
+/* Queue text on connection conn (> 0), else on one to ip:port, opened when there is none.
+ * Returns 0, -ENOTCONN (not listening), -ENOBUFS (no connection or queue full). */
+int sip_tcp_send(int conn, const char *buf, size_t len, uint32_t ip, uint16_t port);
+/* The TCP connection to ip:port failed: the client transactions sent there fail now. */
+void sip_tcp_fail_transactions(uint32_t ip, uint16_t port);
+/* A transaction or a call still uses connection conn (or, client side, TCP to ip:port). */
+bool sip_tcp_in_use(uint32_t ip, uint16_t port, int conn);
 /* Mandatory headers after parsing: 0, or the status to answer a request with (400) and
  * *why a reason phrase; responses get -1 (drop). */
 int sip_msg_check(const osip_message_t *msg, const char **why);
@@ -92,6 +132,8 @@ struct sip_owner {
 
 /* An out-of-dialog or in-dialog request as text fields (sip_request_build). */
 struct sip_req {
+	bool tcp; /* Via TCP; a request over SIP_UDP_MAX_REQ octets is made TCP anyway */
+	bool udp_only; /* never made TCP for its size (RFC 3261 18.1.1's fallback) */
 	const char *method, *ruri, *branch;
 	const char *from, *to; /* header values, tags included */
 	const char *call_id;
@@ -102,13 +144,27 @@ struct sip_req {
 };
 /* Build a request (Via from the box's address and port). 0, -ENOSPC, -EINVAL, -ENOMEM. */
 int sip_request_build(osip_message_t **msg, const struct sip_req *r);
+/* The URI asks for TCP (;transport=tcp). */
+bool sip_uri_tcp(const char *uri);
 /* Host/port of a sip: URI with an IPv4 host: 0 or -EINVAL. */
 int sip_uri_dest(uint32_t *ip, uint16_t *port, const char *uri);
 /* A URI fit for a request line: 0 or -EINVAL. */
 int sip_uri_check(const char *uri);
+/* What a URI says, from one parse (call set-up counts them: ~3,000 instructions each). */
+struct sip_uri_info {
+	bool ipv4;	/* the host is an IPv4 address: ip and port are set */
+	bool tcp;	/* ;transport=tcp */
+	uint32_t ip;
+	uint16_t port;
+};
+/* The checks of sip_uri_check and what the URI says. 0, -EINVAL, -ENOMEM. */
+int sip_uri_info(struct sip_uri_info *ui, const char *uri);
 /* Next hop for an out-of-dialog request: the outbound proxy (routes gets its Route line) or
  * the URI's host. 0 or -EINVAL. */
 int sip_request_route(uint32_t *ip, uint16_t *port, char *routes, size_t size, const char *uri);
+/* Whether an out-of-dialog request for uri goes over TCP (the proxy's or the URI's
+ * transport). */
+bool sip_request_tcp(const char *uri);
 /* Start a client transaction for msg (taken over, also on error) towards ip:port, owned by
  * owner. 0 or -ENOMEM. */
 int sip_request_send(osip_transaction_t **tr, osip_message_t *msg, struct sip_owner *owner,
@@ -121,6 +177,8 @@ int sip_identity_build(char *from, size_t from_size, char *hdrs, size_t hdrs_siz
 /* The cause of a "Reason: Q.850;cause=N" header (RFC 3326) in msg: 1..127, or 0. */
 int sip_reason_q850(osip_message_t *msg);
 
+/* An ACK outside any transaction: for a 2xx the box sent to a re-INVITE (sip_reinvite.c). */
+void sip_reinvite_ack(osip_message_t *ack);
 int sip_ua_init(void);
 void sip_ua_shutdown(void);
 /* Install oSIP callbacks. */
@@ -131,6 +189,7 @@ void sip_ua_stray_response(osip_message_t *resp);
 void sip_ua_reap(void);
 unsigned int sip_ua_call_count(void);
 unsigned int sip_ua_transaction_count(void);
+
 /* ---- sip_ka.c ---- */
 /* An OPTIONS transaction of target o ended with status (timeout: no answer at all). */
 void sip_ka_answer(struct sip_owner *o, osip_transaction_t *tr, int status, bool timeout);
@@ -149,7 +208,13 @@ void sip_random_token(char *buf, size_t size);
 /* The offer (or a hold offer, a=sendonly) into buf. Returns its length or -ENOSPC. */
 int sip_sdp_offer(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
 		  uint32_t sess_version, bool hold);
-/* Parse an answer. Returns 0, -EINVAL (not SDP), -ENOENT (no usable audio stream, no
+/* Any SDP of the box: PCMA as pcma_pt, telephone-event as te_pt (-1: none), direction dir.
+ * Returns its length, -EINVAL or -ENOSPC. */
+int sip_sdp_build(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
+		  uint32_t sess_version, int pcma_pt, int te_pt, enum sip_dir dir);
+/* The direction that answers an offered one (sendonly -> recvonly, ...). */
+enum sip_dir sip_sdp_answer_dir(enum sip_dir offered);
+/* Parse an answer (or an offer: the same fields). Returns 0, -EINVAL (not SDP), -ENOENT (no usable audio stream, no
  * address), -EPROTO (no PCMA: the call fails with 488 semantics). */
 int sip_sdp_answer_parse(struct sip_media *m, const char *body, size_t len);
 

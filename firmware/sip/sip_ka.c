@@ -96,6 +96,7 @@ static void sip_ka_probe(void *data)
 		 *sip_g.cfg.domain ? sip_g.cfg.domain : ip, tag);
 	snprintf(to, sizeof(to), "<%s>", ka->uri);
 	if (sip_request_build(&msg, &(struct sip_req){
+		    .tcp = ka->is_proxy ? sip_g.cfg.proxy_tcp : sip_request_tcp(ka->uri),
 		    .method = "OPTIONS", .ruri = ka->uri, .branch = branch, .from = from, .to = to,
 		    .call_id = call_id, .cseq = 1, .routes = routes,
 		    .extra = "Accept: application/sdp\r\n" }) < 0)

@@ -2,7 +2,8 @@
 /*
  * Request text for the UA and the keep-alive: random tokens (tags, branches, Call-IDs),
  * requests built as text and parsed by oSIP, URI checks (no DNS on the box: hosts must be
- * IPv4 addresses unless an outbound proxy routes), and the next hop of a request.
+ * IPv4 addresses unless an outbound proxy routes), and the next hop of a request and its
+ * transport (TCP when the URI or the proxy asks for it, or past 1300 octets: RFC 3261 18.1.1).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -12,6 +13,10 @@
 #include <strings.h>
 
 #include "sip_int.h"
+
+/* How much longer oSIP's text of a request may come out than the text it parsed (an
+ * Authorization header was seen ~50 octets longer) */
+#define SIP_REWRITE_SLACK 200
 
 void sip_random_token(char *buf, size_t size)
 {
@@ -38,11 +43,13 @@ int sip_request_build(osip_message_t **out, const struct sip_req *r)
 	char ip[16];
 	osip_message_t *msg;
 	size_t body_len = r->body ? strlen(r->body) : 0;
+	bool tcp = r->tcp;
 	int n;
 
+again:
 	n = snprintf(buf, sizeof(buf),
 		     "%s %s SIP/2.0\r\n"
-		     "Via: SIP/2.0/UDP %s:%u;rport;branch=%s\r\n"
+		     "Via: SIP/2.0/%s %s:%u;rport;branch=%s\r\n"
 		     "Max-Forwards: 70\r\n"
 		     "%s"
 		     "From: %s\r\n"
@@ -53,7 +60,8 @@ int sip_request_build(osip_message_t **out, const struct sip_req *r)
 		     "User-Agent: " SIP_USER_AGENT "\r\n"
 		     "%s%s%s"
 		     "Content-Length: %zu\r\n\r\n%s",
-		     r->method, r->ruri, sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port,
+		     r->method, r->ruri, tcp ? "TCP" : "UDP", sip_ip_str(ip, sip_local_addr()),
+		     sip_g.cfg.listen_port,
 		     r->branch, r->routes ? r->routes : "", r->from, r->to, r->call_id, r->cseq,
 		     r->method, r->extra ? r->extra : "",
 		     r->body ? "Content-Type: " : "", r->body ? r->ctype : "", r->body ? "\r\n" : "",
@@ -66,8 +74,31 @@ int sip_request_build(osip_message_t **out, const struct sip_req *r)
 		osip_message_free(msg);
 		return -EINVAL;
 	}
+	/* RFC 3261 18.1.1: too close to the MTU for UDP, measured as oSIP will send it (its
+	 * text can be longer than ours: measured only near the limit, a serialisation costs
+	 * ~10,000 instructions); an ACK or CANCEL follows its INVITE's transport, which the
+	 * caller set */
+	if (!tcp && !r->udp_only && n > SIP_UDP_MAX_REQ - SIP_REWRITE_SLACK &&
+	    strcmp(r->method, "ACK") && strcmp(r->method, "CANCEL")) {
+		char *text = NULL;
+		size_t len = 0;
+
+		if (osip_message_to_str(msg, &text, &len) == 0 && len > SIP_UDP_MAX_REQ) {
+			osip_free(text);
+			osip_message_free(msg);
+			tcp = true;
+			sip_g.ctr.tcp_size_switch++;
+			goto again;
+		}
+		osip_free(text);
+	}
 	*out = msg;
 	return 0;
+}
+
+bool sip_request_tcp(const char *uri)
+{
+	return sip_g.cfg.proxy_addr ? sip_g.cfg.proxy_tcp : sip_uri_tcp(uri);
 }
 
 /* host and port of a sip: URI with an IPv4 host */
@@ -91,13 +122,14 @@ int sip_uri_dest(uint32_t *ip, uint16_t *port, const char *uri)
 	return rc;
 }
 
-/* A URI the box may put on a request line: sip:, parseable, no blanks or controls. */
-int sip_uri_check(const char *uri)
+int sip_uri_info(struct sip_uri_info *ui, const char *uri)
 {
+	osip_uri_param_t *t = NULL;
 	osip_uri_t *u;
 	const char *p;
 	int rc = -EINVAL;
 
+	memset(ui, 0, sizeof(*ui));
 	if (!uri || strlen(uri) >= SIP_URI_MAX || strncasecmp(uri, "sip:", 4))
 		return -EINVAL;
 	for (p = uri; *p; p++)
@@ -105,10 +137,35 @@ int sip_uri_check(const char *uri)
 			return -EINVAL;
 	if (osip_uri_init(&u) != 0)
 		return -ENOMEM;
-	if (osip_uri_parse(u, uri) == 0 && u->host && *u->host)
+	if (osip_uri_parse(u, uri) == 0 && u->host && *u->host) {
+		int port = u->port ? atoi(u->port) : SIP_DEFAULT_PORT;
+
 		rc = 0;
+		if (osip_uri_uparam_get_byname(u, "transport", &t) == 0 && t && t->gvalue)
+			ui->tcp = !strcasecmp(t->gvalue, "tcp");
+		if (u->scheme && !strcasecmp(u->scheme, "sip") &&
+		    sip_parse_ipv4(&ui->ip, u->host) == 0 && port > 0 && port < 65536) {
+			ui->ipv4 = true;
+			ui->port = (uint16_t)port;
+		}
+	}
 	osip_uri_free(u);
 	return rc;
+}
+
+/* A URI the box may put on a request line: sip:, parseable, no blanks or controls. */
+int sip_uri_check(const char *uri)
+{
+	struct sip_uri_info ui;
+
+	return sip_uri_info(&ui, uri);
+}
+
+bool sip_uri_tcp(const char *uri)
+{
+	struct sip_uri_info ui;
+
+	return sip_uri_info(&ui, uri) == 0 && ui.tcp;
 }
 
 /* Where an out-of-dialog request for uri goes: the outbound proxy when set, else the URI. */
@@ -122,7 +179,8 @@ int sip_request_route(uint32_t *ip, uint16_t *port, char *routes, size_t size, c
 		*ip = sip_g.cfg.proxy_addr;
 		*port = sip_g.cfg.proxy_port ? sip_g.cfg.proxy_port : SIP_DEFAULT_PORT;
 		if (routes)
-			snprintf(routes, size, "Route: <sip:%s:%u;lr>\r\n", sip_ip_str(a, *ip), *port);
+			snprintf(routes, size, "Route: <sip:%s:%u;lr%s>\r\n", sip_ip_str(a, *ip),
+				 *port, sip_g.cfg.proxy_tcp ? ";transport=tcp" : "");
 		return 0;
 	}
 	return sip_uri_dest(ip, port, uri);

@@ -2,7 +2,9 @@
 /*
  * SDP offer/answer (RFC 3264, RFC 4566) for the one media the box carries: the E1 timeslot's
  * A-law octets as PCMA/8000 (PT 8), DTMF as telephone-event/8000 (PT 101, events 0-15), 20 ms
- * packets. The offer is built as text; answers go through oSIP's sdp_message parser.
+ * packets. Offers and answers (to a re-INVITE's offer: its payload types, the direction
+ * answering its own, RFC 3264 6.1) are built as text; SDP received goes through oSIP's
+ * sdp_message parser.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,32 +19,74 @@
 #define SIP_SDP_PT_PCMA 8
 #define SIP_SDP_PT_TE 101
 
-int sip_sdp_offer(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
-		  uint32_t sess_version, bool hold)
+static const char *const sip_dir_names[] = {
+	[SIP_DIR_SENDRECV] = "sendrecv",
+	[SIP_DIR_SENDONLY] = "sendonly",
+	[SIP_DIR_RECVONLY] = "recvonly",
+	[SIP_DIR_INACTIVE] = "inactive",
+};
+
+int sip_sdp_build(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
+		  uint32_t sess_version, int pcma_pt, int te_pt, enum sip_dir dir)
 {
 	char ip[16];
 	int n;
 
-	if (!buf || !addr || !rtp_port)
+	if (!buf || !addr || !rtp_port || pcma_pt < 0 || pcma_pt > 127 || te_pt > 127 ||
+	    (unsigned int)dir > SIP_DIR_INACTIVE)
 		return -EINVAL;
 	sip_ip_str(ip, addr);
-	n = snprintf(buf, size,
-		     "v=0\r\n"
-		     "o=hlgw %u %u IN IP4 %s\r\n"
-		     "s=hlgw\r\n"
-		     "c=IN IP4 %s\r\n"
-		     "t=0 0\r\n"
-		     "m=audio %u RTP/AVP %d %d\r\n"
-		     "a=rtpmap:%d PCMA/8000\r\n"
-		     "a=rtpmap:%d telephone-event/8000\r\n"
-		     "a=fmtp:%d 0-15\r\n"
-		     "a=ptime:20\r\n"
-		     "a=%s\r\n",
-		     sess_id, sess_version, ip, ip, rtp_port, SIP_SDP_PT_PCMA, SIP_SDP_PT_TE,
-		     SIP_SDP_PT_PCMA, SIP_SDP_PT_TE, SIP_SDP_PT_TE, hold ? "sendonly" : "sendrecv");
+	/* one snprintf each way: call set-up counts them (~1,000 instructions apiece) */
+	if (te_pt >= 0)
+		n = snprintf(buf, size,
+			     "v=0\r\no=hlgw %u %u IN IP4 %s\r\ns=hlgw\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+			     "m=audio %u RTP/AVP %d %d\r\na=rtpmap:%d PCMA/8000\r\n"
+			     "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-15\r\n"
+			     "a=ptime:20\r\na=%s\r\n",
+			     sess_id, sess_version, ip, ip, rtp_port, pcma_pt, te_pt, pcma_pt, te_pt,
+			     te_pt, sip_dir_names[dir]);
+	else
+		n = snprintf(buf, size,
+			     "v=0\r\no=hlgw %u %u IN IP4 %s\r\ns=hlgw\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+			     "m=audio %u RTP/AVP %d\r\na=rtpmap:%d PCMA/8000\r\n"
+			     "a=ptime:20\r\na=%s\r\n",
+			     sess_id, sess_version, ip, ip, rtp_port, pcma_pt, pcma_pt,
+			     sip_dir_names[dir]);
 	if (n < 0 || (size_t)n >= size)
 		return -ENOSPC;
 	return n;
+}
+
+int sip_sdp_offer(char *buf, size_t size, uint32_t addr, uint16_t rtp_port, uint32_t sess_id,
+		  uint32_t sess_version, bool hold)
+{
+	return sip_sdp_build(buf, size, addr, rtp_port, sess_id, sess_version, SIP_SDP_PT_PCMA,
+			     SIP_SDP_PT_TE, hold ? SIP_DIR_SENDONLY : SIP_DIR_SENDRECV);
+}
+
+enum sip_dir sip_sdp_answer_dir(enum sip_dir offered)
+{
+	switch (offered) {
+	case SIP_DIR_SENDONLY:
+		return SIP_DIR_RECVONLY;
+	case SIP_DIR_RECVONLY:
+		return SIP_DIR_SENDONLY;
+	case SIP_DIR_INACTIVE:
+		return SIP_DIR_INACTIVE;
+	default:
+		return SIP_DIR_SENDRECV;
+	}
+}
+
+/* A direction attribute name, or -1 */
+static int sip_sdp_dir_of(const char *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sip_dir_names) / sizeof(sip_dir_names[0]); i++)
+		if (!strcasecmp(f, sip_dir_names[i]))
+			return (int)i;
+	return -1;
 }
 
 /* "a=rtpmap:PT ENC/RATE[/CH]" value part: PT and encoding name/rate */
@@ -96,8 +140,8 @@ static int sip_sdp_codecs(struct sip_media *m, sdp_message_t *sdp, int mi)
 
 			if (pt_ms >= 10 && pt_ms <= 60 && pt_ms % 10 == 0)
 				m->ptime = (uint8_t)pt_ms;
-		} else if ((!strcasecmp(f, "sendonly") || !strcasecmp(f, "inactive"))) {
-			m->sendonly = true;
+		} else if (sip_sdp_dir_of(f) >= 0) {
+			m->dir = (uint8_t)sip_sdp_dir_of(f); /* the media level wins */
 		} else if (!strcasecmp(f, "rtpmap") && v &&
 			   sip_sdp_rtpmap(v, &pt, enc, sizeof(enc)) == 0 &&
 			   sip_sdp_has_pt(sdp, mi, pt)) {
@@ -124,7 +168,8 @@ int sip_sdp_answer_parse(struct sip_media *m, const char *body, size_t len)
 {
 	sdp_message_t *sdp = NULL;
 	char *text, *media, *port, *addr, *proto;
-	int rc = -ENOENT, mi;
+	int rc = -ENOENT, mi, i, sess_dir = SIP_DIR_SENDRECV;
+	char *f;
 
 	if (!m || !body)
 		return -EINVAL;
@@ -142,6 +187,9 @@ int sip_sdp_answer_parse(struct sip_media *m, const char *body, size_t len)
 		rc = -EINVAL;
 		goto out;
 	}
+	for (i = 0; (f = sdp_message_a_att_field_get(sdp, -1, i)); i++)
+		if (sip_sdp_dir_of(f) >= 0)
+			sess_dir = sip_sdp_dir_of(f);
 	for (mi = 0; (media = sdp_message_m_media_get(sdp, mi)); mi++) {
 		long p;
 		char *end;
@@ -162,8 +210,12 @@ int sip_sdp_answer_parse(struct sip_media *m, const char *body, size_t len)
 			continue;
 		m->port = (uint16_t)p;
 		m->ptime = 20;
-		m->sendonly = false;
+		/* RFC 3264 8.4: c=0.0.0.0 is the old way to hold: like sendonly */
+		m->dir = (uint8_t)(m->addr ? sess_dir : sess_dir == SIP_DIR_INACTIVE ?
+						      SIP_DIR_INACTIVE : SIP_DIR_SENDONLY);
 		rc = sip_sdp_codecs(m, sdp, mi);
+		m->sendonly = m->dir == SIP_DIR_SENDONLY || m->dir == SIP_DIR_INACTIVE ||
+			      !m->addr;
 		if (rc == 0)
 			break;
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * SIP transport: one lwIP raw UDP pcb on the listen port. A datagram is checked before oSIP
- * sees it (size, framing and Content-Length per RFC 3261 section 18.3, mandatory headers per
+ * SIP transport: one lwIP raw UDP pcb on the listen port (TCP: sip_tcp.c). A message is
+ * checked before oSIP sees it (size, framing and Content-Length per RFC 3261 section 18.3, mandatory headers per
  * section 8.1.1), then matched to a transaction or starts a new one; what cannot be parsed is
  * counted and dropped, a request that can be answered but is malformed gets a stateless 400.
  * oSIP's send callback and the UA's own sends (ACK for 2xx, stateless answers) leave through
@@ -24,7 +24,7 @@
 
 static struct udp_pcb *sip_pcb;
 static uint16_t sip_bound_port;
-int (*sip_transport_tx_hook)(const char *buf, size_t len, uint32_t dst, uint16_t port);
+int (*sip_transport_tx_hook)(const char *buf, size_t len, uint32_t dst, uint16_t port, int conn);
 
 /* ---- framing ---- */
 
@@ -62,7 +62,8 @@ static long sip_cl_value(const char *p, const char *end)
 	return digits && p == end ? v : -EINVAL;
 }
 
-int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len)
+/* Datagram (stream false) or stream framing; see sip_frame_check and sip_frame_stream. */
+static int sip_frame(const char *buf, size_t len, size_t *off, size_t *msg_len, bool stream)
 {
 	const char *start, *hend, *line, *end;
 	size_t i = 0, body;
@@ -78,6 +79,13 @@ int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len)
 	start = buf + i;
 	end = buf + len;
 	hend = sip_hdr_end(start, (size_t)(end - start));
+	if (!hend && stream) {
+		for (line = start; line < end; line++)
+			if ((unsigned char)*line < 0x20 && *line != '\r' && *line != '\n' &&
+			    *line != '\t')
+				return -EBADMSG;
+		return -EAGAIN; /* the headers go on in the next segment */
+	}
 	if (!hend)
 		return -EBADMSG;
 	hend += 4;
@@ -110,11 +118,27 @@ int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len)
 		return -EINVAL;
 	body = (size_t)(end - hend);
 	if (cl < 0)
-		cl = (long)body; /* optional on UDP: the rest of the datagram */
-	if ((size_t)cl > body)
-		return -EPROTO;
+		cl = stream ? 0 : (long)body; /* optional on UDP: the rest of the datagram */
 	*msg_len = (size_t)(hend - start) + (size_t)cl; /* octets past the body are dropped */
+	if (stream && i + *msg_len > SIP_MAX_MSG)
+		return -EMSGSIZE;
+	if ((size_t)cl > body)
+		return stream ? -EAGAIN : -EPROTO;
 	return 0;
+}
+
+int sip_frame_check(const char *buf, size_t len, size_t *off, size_t *msg_len)
+{
+	return sip_frame(buf, len, off, msg_len, false);
+}
+
+int sip_frame_stream(const char *buf, size_t len, size_t *off, size_t *msg_len)
+{
+	int rc = sip_frame(buf, len, off, msg_len, true);
+
+	if (rc == -ENODATA)
+		*msg_len = *off; /* the CRLFs: a ping when there are two pairs */
+	return rc;
 }
 
 /* The header block of a message whose Content-Length is wrong, without its Content-Length
@@ -251,7 +275,7 @@ static uint16_t sip_resp_port(const osip_message_t *req, uint16_t sport)
 }
 
 static void sip_respond_stateless(const osip_message_t *req, int code, const char *why,
-				  uint32_t src, uint16_t sport)
+				  uint32_t src, uint16_t sport, int conn)
 {
 	osip_message_t *resp;
 	char tag[12];
@@ -265,14 +289,15 @@ static void sip_respond_stateless(const osip_message_t *req, int code, const cha
 		osip_free(resp->reason_phrase);
 		resp->reason_phrase = osip_strdup(why);
 	}
-	if (sip_send_msg(resp, src, sip_resp_port(req, sport)) == 0 && code == 400)
+	if (sip_send_msg(resp, src, conn ? sport : sip_resp_port(req, sport), conn) == 0 &&
+	    code == 400)
 		sip_g.ctr.bad_requests++;
 	osip_message_free(resp);
 }
 
 /* ---- receive ---- */
 
-static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport)
+static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport, int conn)
 {
 	osip_message_t *msg = evt->sip;
 	osip_transaction_t *tr;
@@ -290,7 +315,7 @@ static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport)
 		     MSG_IS_REQUEST(msg) ? "request" : "response", sip_ip_str(ip, src), sport,
 		     why ? why : "no usable Via");
 		if (st > 0)
-			sip_respond_stateless(msg, st, why, src, sport);
+			sip_respond_stateless(msg, st, why, src, sport, conn);
 		else
 			sip_g.ctr.dropped++;
 		osip_event_free(evt);
@@ -308,7 +333,8 @@ static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport)
 		return;
 	}
 	if (MSG_IS_ACK(msg)) {
-		/* ACK for a 2xx (the box answers no INVITE with 2xx yet) or a late one */
+		/* ACK for a 2xx (to a re-INVITE) or a late one */
+		sip_reinvite_ack(msg);
 		osip_event_free(evt);
 		return;
 	}
@@ -316,15 +342,44 @@ static void sip_rx_parsed(osip_event_t *evt, uint32_t src, uint16_t sport)
 	if (!tr) {
 		LOGP(DSIP, LOGL_NOTICE, "%s from %s:%u: no transaction\n", msg->sip_method,
 		     sip_ip_str(ip, src), sport);
-		sip_respond_stateless(msg, 500, NULL, src, sport);
+		sip_respond_stateless(msg, 500, NULL, src, sport, conn);
 		osip_event_free(evt);
 		return;
 	}
+	/* responses of this server transaction leave on the request's connection */
+	osip_transaction_set_out_socket(tr, conn);
 	osip_transaction_add_event(tr, evt);
 	sip_kick();
 }
 
 void sip_transport_rx(const char *buf, size_t len, uint32_t src, uint16_t sport)
+{
+	sip_transport_rx_tp(buf, len, src, sport, SIP_TP_UDP);
+}
+
+void sip_transport_reject(const char *buf, size_t len, uint32_t src, uint16_t sport, int conn,
+			  int code)
+{
+	static char msg[SIP_MAX_MSG + 1];
+	osip_event_t *evt;
+	const char *why;
+
+	if (len > SIP_MAX_MSG)
+		len = SIP_MAX_MSG;
+	memcpy(msg, buf, len);
+	msg[len] = 0;
+	evt = sip_parse_headers_only(msg, len);
+	if (evt && evt->sip && MSG_IS_REQUEST(evt->sip) && sip_msg_check(evt->sip, &why) >= 0) {
+		sip_g.ctr.req_rx++;
+		sip_respond_stateless(evt->sip, code, NULL, src, sport, conn);
+	} else {
+		sip_g.ctr.dropped++;
+	}
+	if (evt)
+		osip_event_free(evt);
+}
+
+void sip_transport_rx_tp(const char *buf, size_t len, uint32_t src, uint16_t sport, int conn)
 {
 	static char msg[SIP_MAX_MSG + 1];
 	osip_event_t *evt;
@@ -364,7 +419,7 @@ void sip_transport_rx(const char *buf, size_t len, uint32_t src, uint16_t sport)
 			sip_g.ctr.req_rx++;
 			if (sip_msg_check(evt->sip, &why) >= 0)
 				sip_respond_stateless(evt->sip, 400, "Bad Content-Length", src,
-						      sport);
+						      sport, conn);
 			else
 				sip_g.ctr.dropped++;
 		} else {
@@ -384,7 +439,7 @@ void sip_transport_rx(const char *buf, size_t len, uint32_t src, uint16_t sport)
 			osip_event_free(evt);
 		return;
 	}
-	sip_rx_parsed(evt, src, sport);
+	sip_rx_parsed(evt, src, sport, conn);
 }
 
 static void sip_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
@@ -408,14 +463,16 @@ static void sip_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
 
 /* ---- send ---- */
 
-int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port)
+int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port, int conn)
 {
 	ip_addr_t to;
 	struct pbuf *p;
 	err_t err;
 
 	if (sip_transport_tx_hook)
-		return sip_transport_tx_hook(buf, len, dst, port);
+		return sip_transport_tx_hook(buf, len, dst, port, conn);
+	if (conn != SIP_TP_UDP)
+		return sip_tcp_send(conn, buf, len, dst, port);
 	if (!sip_pcb)
 		return -ENOTCONN;
 	if (len > 0xffff - 28)
@@ -431,7 +488,14 @@ int sip_transport_send(const char *buf, size_t len, uint32_t dst, uint16_t port)
 	return err == ERR_OK ? 0 : -EIO;
 }
 
-int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port)
+bool sip_msg_tcp(const osip_message_t *msg)
+{
+	const osip_via_t *via = osip_list_get(&msg->vias, 0);
+
+	return via && via->protocol && !strcasecmp(via->protocol, "TCP");
+}
+
+int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port, int conn)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -439,7 +503,7 @@ int sip_send_msg(osip_message_t *msg, uint32_t dst, uint16_t port)
 
 	if (osip_message_to_str(msg, &text, &len) != 0 || !text)
 		return -ENOMEM;
-	rc = sip_transport_send(text, len, dst, port);
+	rc = sip_transport_send(text, len, dst, port, conn);
 	osip_free(text);
 	if (rc < 0) {
 		sip_g.ctr.tx_errors++;
@@ -456,13 +520,18 @@ int sip_transport_cb_send(osip_transaction_t *tr, osip_message_t *msg, char *hos
 			  int sock)
 {
 	uint32_t dst;
+	int conn = SIP_TP_UDP;
 
 	if (!host || sip_parse_ipv4(&dst, host) < 0 || port <= 0 || port > 65535) {
 		LOGP(DSIP, LOGL_NOTICE, "cannot send to '%s' port %d (IPv4 only)\n",
 		     host ? host : "?", port);
 		return -1;
 	}
-	return sip_send_msg(msg, dst, (uint16_t)port) == 0 ? 0 : -1;
+	/* a request goes as its Via says (the UA chose); a response on the connection its
+	 * request came on (out_socket), or a new one to the Via's address when that went */
+	if (MSG_IS_REQUEST(msg) ? sip_msg_tcp(msg) : sock > 0 || sip_msg_tcp(msg))
+		conn = MSG_IS_RESPONSE(msg) && sock > 0 ? sock : SIP_TP_TCP;
+	return sip_send_msg(msg, dst, (uint16_t)port, conn) == 0 ? 0 : -1;
 }
 
 /* ---- pcb ---- */
@@ -486,11 +555,14 @@ int sip_transport_open(uint16_t port)
 	sip_pcb = pcb;
 	sip_bound_port = port;
 	LOGP(DSIP, LOGL_NOTICE, "listening on UDP port %u\n", port);
+	/* TCP too (RFC 3261 18: a UA must); without it the box still works over UDP */
+	sip_tcp_listen(port);
 	return 0;
 }
 
 void sip_transport_close(void)
 {
+	sip_tcp_shutdown();
 	if (!sip_pcb)
 		return;
 	udp_remove(sip_pcb);

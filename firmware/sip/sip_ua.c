@@ -3,8 +3,9 @@
  * The user agent on oSIP's transactions. UAC: INVITE with the SDP offer, 1xx/2xx/3xx-6xx,
  * ACK for 2xx sent here and re-sent for retransmitted 2xx (oSIP's INVITE client transaction
  * ends on 2xx; it ACKs 3xx-6xx itself), CANCEL while ringing, BYE, digest authentication on
- * 401/407. UAS: OPTIONS 200, BYE in a dialog 200 (481 outside), CANCEL 481 (the box accepts no
- * INVITE), 405 for known methods it does not do, 501 for the rest.
+ * 401/407. The UAS side is sip_uas.c.
+ * A call whose INVITE went over TCP keeps its dialog on TCP; a failed TCP connection fails the
+ * client transactions sent on it at once (sip_tcp_fail_transactions).
  * oSIP calls back from the subsystem's work(); transactions that ended are freed afterwards
  * (sip_ua_reap), never inside oSIP's kill callback.
  */
@@ -21,50 +22,11 @@
 #include <hlgw/log.h>
 
 #include "sip_int.h"
-
-enum sip_call_state {
-	SIP_CS_CALLING,	  /* INVITE sent, nothing back */
-	SIP_CS_EARLY,	  /* 1xx seen */
-	SIP_CS_CONFIRMED, /* 2xx, ACK sent */
-	SIP_CS_ENDING,	  /* BYE sent */
-	SIP_CS_DONE,	  /* final event reported; freed when no transaction refers to it */
-};
+#include "sip_call.h"
 
 static const char *const sip_cs_names[] = { "calling", "early", "confirmed", "ending", "done" };
 
-struct sip_call {
-	struct sip_owner owner;
-	struct llist_head list;
-	enum sip_call_state state;
-	sip_call_cb cb;
-	void *arg;
-	unsigned int refs;	/* transactions whose instance this is */
-	char uri[SIP_URI_MAX];	/* Request-URI of the INVITE */
-	char from[SIP_URI_MAX + 96];
-	char ident[320];	/* P-Asserted-Identity, Privacy, X-Hotline lines */
-	int reason_tx, reason_rx; /* Q.850 causes of Reason headers sent / received */
-	char local_tag[16], remote_tag[64];
-	char call_id[48];
-	char branch[32];	/* the INVITE's (a CANCEL reuses it) */
-	uint32_t cseq, invite_cseq;
-	char remote_target[SIP_URI_MAX];
-	char route_set[512];	/* "Route: ...\r\n" lines from Record-Route, reversed */
-	uint32_t dst_ip, dlg_ip;
-	uint16_t dst_port, dlg_port;
-	char *ack;		/* the ACK for the 2xx, re-sent when the 2xx is */
-	size_t ack_len;
-	char *invite_auth;	/* credentials line of the current INVITE */
-	uint16_t rtp_port;
-	uint32_t sdp_id;
-	unsigned int auth_tries;
-	bool provisional;	/* some 1xx seen: CANCEL may go */
-	bool cancel_wanted;	/* hangup before any 1xx */
-	bool cancelled;		/* CANCEL sent */
-	bool ringing_told, early_told;
-	struct sip_media media;
-};
-
-static LLIST_HEAD(sip_calls);
+LLIST_HEAD(sip_calls);
 static osip_list_t sip_dead; /* transactions killed, to free after execution */
 
 static const char *sip_hval_ok_chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+*#._-";
@@ -169,7 +131,7 @@ out:
 
 /* ---- calls ---- */
 
-static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
+void sip_call_event(struct sip_call *c, enum sip_call_event ev, int status,
 			   bool by_remote, const struct sip_media *media)
 {
 	struct sip_call_info info = { .ev = ev, .status = status, .by_remote = by_remote,
@@ -179,6 +141,7 @@ static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int statu
 		return;
 	if (ev == SIP_CALL_FAILED || ev == SIP_CALL_ENDED) {
 		c->state = SIP_CS_DONE;
+		sip_session_stop(c);
 		sip_kick(); /* reaped once no transaction refers to it */
 	}
 	LOGP(DSIP, LOGL_INFO, "call %s: event %d status %d\n", c->call_id, ev, status);
@@ -188,32 +151,52 @@ static void sip_call_event(struct sip_call *c, enum sip_call_event ev, int statu
 
 static int sip_call_invite_send(struct sip_call *c, const char *auth_line)
 {
-	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1024], ip[16];
+	char sdp[512], to[SIP_URI_MAX + 4], routes[96], extra[1600], ip[16], se[160];
+	bool tcp = c->want_tcp;
 	osip_message_t *msg;
 	int rc;
 
-	rc = sip_sdp_offer(sdp, sizeof(sdp), sip_local_addr(), c->rtp_port, c->sdp_id, 1, false);
+	c->sdp_ver = 1;
+	rc = sip_sdp_offer(sdp, sizeof(sdp), sip_local_addr(), c->rtp_port, c->sdp_id, c->sdp_ver,
+			   false);
 	if (rc < 0)
 		return rc;
-	rc = sip_request_route(&c->dst_ip, &c->dst_port, routes, sizeof(routes), c->uri);
+	c->sdp_pcma = 8;
+	c->sdp_te = 101;
+	c->sdp_dir = SIP_DIR_SENDRECV;
+	rc = sip_session_invite_hdrs(c, se, sizeof(se), false);
 	if (rc < 0)
 		return rc;
+	if (sip_g.cfg.proxy_addr) {
+		rc = sip_request_route(&c->dst_ip, &c->dst_port, routes, sizeof(routes), c->uri);
+		if (rc < 0)
+			return rc;
+	} else {
+		/* the URI was read once in sip_call_invite */
+		routes[0] = 0;
+		c->dst_ip = c->uri_ip;
+		c->dst_port = c->uri_port;
+	}
 	c->cseq++;
 	c->invite_cseq = c->cseq;
-	osip_free(c->invite_auth);
-	c->invite_auth = auth_line ? osip_strdup(auth_line) : NULL;
+	if (auth_line != c->invite_auth) { /* the same credentials again: keep them */
+		osip_free(c->invite_auth);
+		c->invite_auth = auth_line ? osip_strdup(auth_line) : NULL;
+	}
 	sip_random_token(c->branch + 7, sizeof(c->branch) - 7);
 	snprintf(to, sizeof(to), "<%s>", c->uri);
 	snprintf(extra, sizeof(extra),
-		 "Contact: <sip:hlgw@%s:%u>\r\nAllow: " SIP_ALLOW "\r\n%s%s",
-		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port, c->ident,
-		 auth_line ? auth_line : "");
+		 "Contact: <sip:hlgw@%s:%u%s>\r\nAllow: " SIP_ALLOW "\r\n%s%s%s",
+		 sip_ip_str(ip, sip_local_addr()), sip_g.cfg.listen_port,
+		 tcp ? ";transport=tcp" : "", se, c->ident, auth_line ? auth_line : "");
 	rc = sip_request_build(&msg, &(struct sip_req){
-		.method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
+		.tcp = tcp, .udp_only = c->udp_only, .method = "INVITE", .ruri = c->uri, .branch = c->branch, .from = c->from, .to = to,
 		.call_id = c->call_id, .cseq = c->cseq, .routes = routes, .extra = extra,
 		.ctype = "application/sdp", .body = sdp });
 	if (rc < 0)
 		return rc;
+	c->tcp = sip_msg_tcp(msg);
+	c->size_tcp = c->tcp && !tcp;
 	return sip_request_send(NULL, msg, &c->owner, c->dst_ip, c->dst_port);
 }
 
@@ -222,6 +205,7 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 {
 	struct sip_call *c;
 	const char *domain;
+	struct sip_uri_info ui;
 	char ip[16];
 	int rc;
 
@@ -230,15 +214,10 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 	if (!*p->from_user || strlen(p->from_user) > 32 ||
 	    strspn(p->from_user, sip_hval_ok_chars) != strlen(p->from_user))
 		return -EINVAL;
-	if (sip_uri_check(p->uri) < 0)
+	if (sip_uri_info(&ui, p->uri) < 0)
 		return -EINVAL;
-	if (!sip_g.cfg.proxy_addr) {
-		uint32_t a;
-		uint16_t port;
-
-		if (sip_uri_dest(&a, &port, p->uri) < 0)
-			return -EINVAL; /* no DNS: direct calls need an IPv4 host */
-	}
+	if (!sip_g.cfg.proxy_addr && !ui.ipv4)
+		return -EINVAL; /* no DNS: direct calls need an IPv4 host */
 	if (!sip_local_addr() || !sip_transport_bound() || !sip_g.osip)
 		return -ENETDOWN;
 	c = talloc_zero(hlgw_ctx, struct sip_call);
@@ -248,6 +227,9 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 	c->cb = cb;
 	c->arg = arg;
 	c->rtp_port = p->rtp_port;
+	c->want_tcp = sip_g.cfg.proxy_addr ? sip_g.cfg.proxy_tcp : ui.tcp;
+	c->uri_ip = ui.ip;
+	c->uri_port = ui.port;
 	c->sdp_id = osip_build_random_number() & 0x7fffffff;
 	osmo_strlcpy(c->uri, p->uri, sizeof(c->uri));
 	sip_random_token(c->local_tag, sizeof(c->local_tag));
@@ -264,6 +246,7 @@ int sip_call_invite(struct sip_call **call, const struct sip_call_params *p, sip
 	snprintf(c->from + strlen(c->from), 24, ";tag=%s", c->local_tag);
 	strcpy(c->branch, "z9hG4bK");
 	c->cseq = osip_build_random_number() % 10000;
+	sip_session_init(c);
 	llist_add_tail(&c->list, &sip_calls);
 	rc = sip_call_invite_send(c, NULL);
 	if (rc < 0) {
@@ -294,7 +277,7 @@ static void sip_call_cancel_send(struct sip_call *c)
 	if (sip_request_route(&ip, &port, routes, sizeof(routes), c->uri) < 0)
 		return;
 	if (sip_request_build(&msg, &(struct sip_req){
-		    .method = "CANCEL", .ruri = c->uri, .branch = c->branch, .from = c->from,
+		    .tcp = c->tcp, .method = "CANCEL", .ruri = c->uri, .branch = c->branch, .from = c->from,
 		    .to = to, .call_id = c->call_id, .cseq = c->invite_cseq, .routes = routes,
 		    .extra = reason }) < 0)
 		return;
@@ -306,7 +289,7 @@ static void sip_call_to(char *to, size_t size, const struct sip_call *c)
 	snprintf(to, size, "<%s>%s%s", c->uri, *c->remote_tag ? ";tag=" : "", c->remote_tag);
 }
 
-static int sip_call_bye_send(struct sip_call *c, const char *auth_line)
+int sip_call_bye_send(struct sip_call *c, const char *auth_line)
 {
 	char to[SIP_URI_MAX + 80], branch[32] = "z9hG4bK", extra[700];
 	osip_message_t *msg;
@@ -320,7 +303,7 @@ static int sip_call_bye_send(struct sip_call *c, const char *auth_line)
 	sip_call_to(to, sizeof(to), c);
 	c->cseq++;
 	rc = sip_request_build(&msg, &(struct sip_req){
-		.method = "BYE", .ruri = *c->remote_target ? c->remote_target : c->uri,
+		.tcp = c->tcp, .method = "BYE", .ruri = *c->remote_target ? c->remote_target : c->uri,
 		.branch = branch, .from = c->from, .to = to, .call_id = c->call_id, .cseq = c->cseq,
 		.routes = c->route_set, .extra = extra });
 	if (rc < 0)
@@ -361,14 +344,14 @@ int sip_call_hangup(struct sip_call *c)
 	}
 }
 
-static struct sip_call *sip_call_of(osip_transaction_t *tr)
+struct sip_call *sip_call_of(osip_transaction_t *tr)
 {
 	struct sip_owner *o = tr ? osip_transaction_get_your_instance(tr) : NULL;
 
 	return o && o->kind == SIP_OWNER_CALL ? container_of(o, struct sip_call, owner) : NULL;
 }
 
-static const char *sip_tag_of(osip_to_t *h)
+const char *sip_tag_of(osip_to_t *h)
 {
 	osip_generic_param_t *tag = NULL;
 
@@ -427,7 +410,7 @@ static void sip_call_ack_send(struct sip_call *c)
 	sip_random_token(branch + 7, sizeof(branch) - 7);
 	sip_call_to(to, sizeof(to), c);
 	if (sip_request_build(&msg, &(struct sip_req){
-		    .method = "ACK", .ruri = *c->remote_target ? c->remote_target : c->uri,
+		    .tcp = c->tcp, .method = "ACK", .ruri = *c->remote_target ? c->remote_target : c->uri,
 		    .branch = branch, .from = c->from, .to = to, .call_id = c->call_id,
 		    .cseq = c->invite_cseq, .routes = c->route_set, .extra = c->invite_auth }) < 0)
 		return;
@@ -437,14 +420,15 @@ static void sip_call_ack_send(struct sip_call *c)
 		c->ack_len = len;
 	}
 	osip_message_free(msg);
-	if (c->ack && sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port) == 0)
+	if (c->ack && sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port,
+					 c->tcp ? SIP_TP_TCP : SIP_TP_UDP) == 0)
 		sip_g.ctr.req_tx++;
 	else
 		sip_g.ctr.tx_errors++;
 }
 
 /* First SDP body of msg, or NULL */
-static const osip_body_t *sip_sdp_body(osip_message_t *msg)
+const osip_body_t *sip_sdp_body(osip_message_t *msg)
 {
 	osip_body_t *b = NULL;
 
@@ -494,6 +478,26 @@ static void sip_ict_2xx(int type, osip_transaction_t *tr, osip_message_t *msg)
 
 	if (!c)
 		return;
+	if (c->state == SIP_CS_CONFIRMED && c->reinv_out && tr->orig_request &&
+	    strtoul(tr->orig_request->cseq->number, NULL, 10) == c->refresh_cseq) {
+		/* the 2xx of the box's refresh: the dialog's route set stays (RFC 3261 12.2.1.2) */
+		struct sip_media m;
+
+		c->invite_cseq = c->refresh_cseq;
+		osip_free(c->invite_auth);
+		c->invite_auth = NULL;
+		sip_call_ack_send(c);
+		sip_session_refresh_result(c, tr, msg, msg->status_code);
+		/* the answer to the refresh's offer may move the stream too */
+		b = sip_sdp_body(msg);
+		if (b && sip_sdp_answer_parse(&m, b->body, b->length) == 0 &&
+		    (m.addr != c->media.addr || m.port != c->media.port ||
+		     m.sendonly != c->media.sendonly || m.te_pt != c->media.te_pt)) {
+			c->media = m;
+			sip_call_event(c, SIP_CALL_MEDIA, msg->status_code, false, &c->media);
+		}
+		return;
+	}
 	sip_call_dialog(c, msg);
 	sip_call_ack_send(c);
 	if (c->state >= SIP_CS_CONFIRMED)
@@ -516,6 +520,7 @@ static void sip_ict_2xx(int type, osip_transaction_t *tr, osip_message_t *msg)
 		return;
 	}
 	c->state = SIP_CS_CONFIRMED;
+	sip_session_answered(c, msg);
 	sip_call_event(c, SIP_CALL_ANSWERED, msg->status_code, false, &c->media);
 }
 
@@ -528,9 +533,14 @@ static bool sip_auth_retry_ok(struct sip_call *c, osip_message_t *msg)
 static void sip_ict_final(int type, osip_transaction_t *tr, osip_message_t *msg)
 {
 	struct sip_call *c = sip_call_of(tr);
-	char line[600];
+	char line[900];
 
+	if (c && c->state >= SIP_CS_CONFIRMED)
+		sip_session_refresh_result(c, tr, msg, msg->status_code);
 	if (!c || c->state >= SIP_CS_CONFIRMED)
+		return;
+	if (!c->cancelled && !c->cancel_wanted && sip_session_retry_422(c, msg) &&
+	    sip_call_invite_send(c, NULL) == 0)
 		return;
 	if (!c->cancelled && !c->cancel_wanted && sip_auth_retry_ok(c, msg) &&
 	    sip_auth_line(line, sizeof(line), msg, "INVITE", c->uri) == 0) {
@@ -550,8 +560,19 @@ static void sip_ict_timeout(int type, osip_transaction_t *tr, osip_message_t *ms
 {
 	struct sip_call *c = sip_call_of(tr);
 
+	if (c && c->state < SIP_CS_CONFIRMED && c->udp_retry) {
+		/* RFC 3261 18.1.1: TCP only for the size, and refused: the same over UDP */
+		LOGP(DSIP, LOGL_INFO, "call %s: TCP refused, INVITE again over UDP\n", c->call_id);
+		c->udp_retry = false;
+		c->tp_failed = false;
+		c->udp_only = true;
+		if (sip_call_invite_send(c, c->invite_auth) == 0)
+			return;
+	}
 	if (c && c->state < SIP_CS_CONFIRMED)
-		sip_call_event(c, SIP_CALL_FAILED, 408, false, NULL);
+		sip_call_event(c, SIP_CALL_FAILED, c->tp_failed ? 503 : 408, false, NULL);
+	else if (c && c->state == SIP_CS_CONFIRMED)
+		sip_session_refresh_result(c, tr, NULL, 408);
 }
 
 /* BYE/CANCEL (calls) and OPTIONS (keep-alive) answered or timed out */
@@ -590,11 +611,12 @@ static void sip_transport_err(int type, osip_transaction_t *tr, int error)
 		sip_ka_answer(o, tr, 503, true);
 	else if (c && type == OSIP_ICT_TRANSPORT_ERROR && c->state < SIP_CS_CONFIRMED)
 		sip_call_event(c, SIP_CALL_FAILED, 503, false, NULL);
+	else if (c && type == OSIP_ICT_TRANSPORT_ERROR && c->state == SIP_CS_CONFIRMED)
+		sip_session_refresh_result(c, tr, NULL, 503);
 	else if (c && type == OSIP_NICT_TRANSPORT_ERROR && c->state == SIP_CS_ENDING)
 		sip_call_event(c, SIP_CALL_ENDED, 503, false, NULL);
 }
 
-static bool sip_callid_is(const osip_call_id_t *id, const char *ours);
 
 /* A 2xx for our INVITE after its transaction ended: the ACK got lost, send it again. */
 void sip_ua_stray_response(osip_message_t *resp)
@@ -608,7 +630,8 @@ void sip_ua_stray_response(osip_message_t *resp)
 			if (!sip_callid_is(resp->call_id, c->call_id) || strcmp(c->local_tag, ftag) ||
 			    strtoul(resp->cseq->number, NULL, 10) != c->invite_cseq || !c->ack)
 				continue;
-			if (sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port) == 0) {
+			if (sip_transport_send(c->ack, c->ack_len, c->dlg_ip, c->dlg_port,
+					       c->tcp ? SIP_TP_TCP : SIP_TP_UDP) == 0) {
 				sip_g.ctr.reacks++;
 				sip_g.ctr.req_tx++;
 			}
@@ -619,109 +642,6 @@ void sip_ua_stray_response(osip_message_t *resp)
 	sip_g.ctr.stray_responses++;
 	LOGP(DSIP, LOGL_INFO, "response %d %s matches no transaction\n", resp->status_code,
 	     resp->cseq && resp->cseq->method ? resp->cseq->method : "?");
-}
-
-/* oSIP splits Call-ID at '@': compare both parts with ours */
-static bool sip_callid_is(const osip_call_id_t *id, const char *ours)
-{
-	const char *at = strchr(ours, '@');
-	size_t n = at ? (size_t)(at - ours) : strlen(ours);
-
-	if (!id || !id->number || strlen(id->number) != n || strncmp(id->number, ours, n))
-		return false;
-	if (!at)
-		return !id->host;
-	return id->host && !strcmp(id->host, at + 1);
-}
-
-/* ---- UAS ---- */
-
-static struct sip_call *sip_dialog_find(osip_message_t *req)
-{
-	const char *ftag = sip_tag_of(req->from), *ttag = sip_tag_of(req->to);
-	struct sip_call *c;
-
-	if (!ftag || !ttag)
-		return NULL;
-	llist_for_each_entry(c, &sip_calls, list)
-		if (sip_callid_is(req->call_id, c->call_id) && !strcmp(c->local_tag, ttag) &&
-		    !strcmp(c->remote_tag, ftag))
-			return c;
-	return NULL;
-}
-
-static void sip_uas_respond(osip_transaction_t *tr, osip_message_t *req, int code)
-{
-	osip_message_t *resp;
-	osip_event_t *evt;
-	char tag[12];
-
-	sip_random_token(tag, sizeof(tag));
-	if (sip_response_new(&resp, req, code, tag) < 0)
-		return;
-	if (code == 405 || (code == 200 && MSG_IS_OPTIONS(req)))
-		osip_message_set_allow(resp, SIP_ALLOW);
-	if (code == 200 && MSG_IS_OPTIONS(req)) {
-		osip_message_set_accept(resp, "application/sdp");
-		osip_message_set_header(resp, "Accept-Language", "en");
-	}
-	evt = osip_new_outgoing_sipmessage(resp);
-	if (!evt) {
-		osip_message_free(resp);
-		return;
-	}
-	evt->transactionid = tr->transactionid;
-	osip_transaction_add_event(tr, evt);
-	sip_kick();
-}
-
-static bool sip_method_known(const char *m)
-{
-	static const char *const known[] = { "REGISTER", "SUBSCRIBE", "NOTIFY", "INFO", "PRACK",
-					     "UPDATE", "MESSAGE", "REFER", "PUBLISH" };
-	unsigned int i;
-
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(m, known[i]))
-			return true;
-	return false;
-}
-
-static void sip_nist_request(int type, osip_transaction_t *tr, osip_message_t *req)
-{
-	struct sip_call *c;
-	int code;
-
-	if (MSG_IS_OPTIONS(req)) {
-		code = 200;
-	} else if (MSG_IS_BYE(req)) {
-		c = sip_dialog_find(req);
-		code = c && c->state >= SIP_CS_EARLY ? 200 : 481;
-		sip_uas_respond(tr, req, code);
-		if (code == 200) {
-			LOGP(DSIP, LOGL_INFO, "call %s: BYE from the far end\n", c->call_id);
-			c->reason_rx = sip_reason_q850(req);
-			sip_call_event(c, SIP_CALL_ENDED, 0, true, NULL);
-		}
-		return;
-	} else if (MSG_IS_CANCEL(req)) {
-		code = 481; /* the box has no INVITE server transaction to cancel */
-	} else if (sip_method_known(req->sip_method)) {
-		code = 405;
-	} else {
-		code = 501;
-	}
-	sip_uas_respond(tr, req, code);
-}
-
-static void sip_ist_invite(int type, osip_transaction_t *tr, osip_message_t *req)
-{
-	/* re-INVITE (hold) from the far end is not done yet: refuse it, the call goes on
-	 * (RFC 3261 14.2); new calls from SIP are not part of the product */
-	if (sip_tag_of(req->to))
-		sip_uas_respond(tr, req, sip_dialog_find(req) ? 488 : 481);
-	else
-		sip_uas_respond(tr, req, 403);
 }
 
 /* ---- transaction life ---- */
@@ -742,6 +662,8 @@ static void sip_kill(int type, osip_transaction_t *tr)
 
 static void sip_call_free(struct sip_call *c)
 {
+	sip_reinvite_stop(c);
+	sip_session_stop(c);
 	llist_del(&c->list);
 	osip_free(c->ack);
 	osip_free(c->invite_auth);
@@ -801,9 +723,9 @@ void sip_ua_set_callbacks(osip_t *osip)
 	for (i = OSIP_NICT_STATUS_2XX_RECEIVED; i <= OSIP_NICT_STATUS_6XX_RECEIVED; i++)
 		osip_set_message_callback(osip, i, sip_nict_done);
 	osip_set_message_callback(osip, OSIP_NICT_STATUS_TIMEOUT, sip_nict_done);
-	osip_set_message_callback(osip, OSIP_IST_INVITE_RECEIVED, sip_ist_invite);
+	osip_set_message_callback(osip, OSIP_IST_INVITE_RECEIVED, sip_uas_invite);
 	for (i = 0; i < sizeof(nist) / sizeof(nist[0]); i++)
-		osip_set_message_callback(osip, nist[i], sip_nist_request);
+		osip_set_message_callback(osip, nist[i], sip_uas_request);
 	for (i = OSIP_ICT_KILL_TRANSACTION; i <= OSIP_NIST_KILL_TRANSACTION; i++)
 		osip_set_kill_transaction_callback(osip, i, sip_kill);
 	for (i = OSIP_ICT_TRANSPORT_ERROR; i <= OSIP_NIST_TRANSPORT_ERROR; i++)

@@ -77,3 +77,31 @@ ${6:-}
 EOF
 	echo "<sip:$3@$adv_ip:$2>;regint=0;answermode=auto;audio_codecs=pcma" >"$1/accounts"
 }
+
+# After start_box: the peer address ($1) on the tap, the link up, the D-channel up, the console
+# there, and the pause design.md 7 asks before the first SETUP.
+net_up() {
+	ip -n "$ns" addr add "$1/24" dev "$tap"
+	ip -n "$ns" link set "$tap" up
+	wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
+	for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
+	[ -L "$T/console" ] || fail "no console"
+	sleep 0.5
+}
+# tshark on the tap into $1 (more tshark arguments after it); sets cap_pid once it captures.
+start_tshark() {
+	local out=$1
+	shift
+	ip netns exec "$ns" tshark -i "$tap" -w "$out" -q "$@" >"$out.log" 2>&1 &
+	cap_pid=$!
+	for _ in $(seq 50); do
+		grep -q 'Capturing on' "$out.log" 2>/dev/null && break
+		sleep 0.1
+	done
+}
+stop_tshark() {
+	sleep 0.3
+	kill -INT "$cap_pid"
+	wait "$cap_pid" || true
+	cap_pid=
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * SIP user agent (firmware/sip): GNU oSIP parser and transactions over lwIP UDP. The box is a
- * UAC towards advisors (directly or through an outbound proxy); as a UAS it answers OPTIONS,
+ * SIP user agent (firmware/sip): GNU oSIP parser and transactions over lwIP UDP and TCP. The
+ * box is a UAC towards advisors (directly or through an outbound proxy); as a UAS it answers OPTIONS,
  * BYE and CANCEL and refuses the rest per RFC 3261. Runtime settings come from the console
  * (`sip` node). Call control drives calls through sip_call_*() and hears back through one
  * callback per call; all callbacks run from the main loop (sip_subsys work()).
@@ -14,6 +14,9 @@
 
 #define SIP_DEFAULT_PORT 5060
 #define SIP_DEFAULT_OPTIONS_INTERVAL 30 /* s */
+#define SIP_DEFAULT_TCP_IDLE 120 /* s */
+#define SIP_DEFAULT_SESSION_EXPIRES 1800 /* s, RFC 4028's recommendation */
+#define SIP_MIN_SE 90		 /* s, RFC 4028 4: the floor of Min-SE */
 #define SIP_NAME_MAX 64
 
 /* ---- configuration (console `sip` node) ---- */
@@ -25,11 +28,16 @@ struct sip_cfg {
 	char username[SIP_NAME_MAX];	/* digest credentials (401/407); "" = none */
 	char password[SIP_NAME_MAX];
 	uint16_t options_interval_s;	/* OPTIONS keep-alive period, 5..3600 s */
+	bool proxy_tcp;			/* reach the outbound proxy over TCP */
+	uint16_t tcp_idle_s;		/* close a TCP connection idle this long, 5..3600 s */
+	uint32_t session_expires_s;	/* RFC 4028 session interval asked, 90..86400 s; 0 off */
+	uint32_t min_se_s;		/* Min-SE: the shortest interval accepted, 90..86400 s */
 };
 
 void sip_get_cfg(struct sip_cfg *cfg);
 /* Apply settings (rebinds the UDP port when it changed). Returns 0, -EINVAL (port 0, interval
- * out of 5..3600, names with blanks/quotes/control characters), -EADDRINUSE (bind failed). */
+ * out of 5..3600, names with blanks/quotes/control characters, session-expires not 0 or in
+ * 90..86400 or below min-se), -EADDRINUSE (bind failed). */
 int sip_set_cfg(const struct sip_cfg *cfg);
 
 /* ---- status (`show sip`) ---- */
@@ -42,10 +50,24 @@ struct sip_counters {
 	uint32_t reacks;	  /* ACKs re-sent for retransmitted 2xx */
 	uint32_t auth_retries;	  /* requests re-sent with credentials after 401/407 */
 	uint32_t tx_errors;	  /* sends lwIP refused */
+	uint32_t tcp_accepted;	  /* TCP connections from peers */
+	uint32_t tcp_opened;	  /* TCP connections the box opened (connected) */
+	uint32_t tcp_failures;	  /* connects refused/timed out, resets with data unsent */
+	uint32_t tcp_idle_closed; /* closed after tcp-idle seconds without traffic */
+	uint32_t tcp_rejects;	  /* closed for framing: oversize (413), not SIP, bad length;
+				   * connections refused when all are in use */
+	uint32_t tcp_size_switch; /* requests made TCP for being over 1300 octets (RFC 3261
+				   * 18.1.1) */
+	uint32_t reinvites;	  /* re-INVITEs from the far end accepted (200) */
+	uint32_t reinvite_rejects; /* refused: 488 (no usable SDP), 491/500 (overlap), 422 */
+	uint32_t session_refreshes; /* refresh re-INVITEs the box sent (RFC 4028) */
+	uint32_t session_expiries;  /* sessions ended by their timer (BYE, cause 102) */
 };
 
 struct sip_status {
 	bool bound;		/* UDP pcb listening */
+	bool tcp_listening;	/* TCP listener on the same port */
+	unsigned int tcp_conns;	/* TCP connections open */
 	uint32_t addr;		/* the box's address (host order), 0 when none */
 	uint16_t port;
 	unsigned int calls;	/* call objects alive */
@@ -55,6 +77,17 @@ struct sip_status {
 
 /* Returns 0 or -EINVAL. */
 int sip_get_status(struct sip_status *st);
+
+struct sip_tcp_info {
+	int id;
+	uint32_t ip;	/* far end, host order */
+	uint16_t port;
+	bool incoming;	/* accepted (else opened by the box) */
+	bool connected;	/* else still connecting */
+	uint32_t msgs_rx, msgs_tx, queued;
+};
+/* TCP connection number idx: 0 or -ENOENT past the last one. */
+int sip_tcp_get(unsigned int idx, struct sip_tcp_info *info);
 
 /* ---- OPTIONS keep-alive towards advisors or the proxy ---- */
 enum sip_ka_state {
@@ -97,6 +130,16 @@ enum sip_call_event {
 	SIP_CALL_FAILED,      /* final: status is the SIP code (408 timeout, 488 no PCMA,
 			       * 487 after sip_call_hangup while ringing, 503 transport) */
 	SIP_CALL_ENDED,	      /* final: an answered call ended (by_remote: BYE received) */
+	SIP_CALL_MEDIA,	      /* an answered call's session changed (re-INVITE from the far
+			       * end: hold, resume, new address); media says where to send */
+};
+
+/* Direction of the far end's stream as its SDP says (RFC 3264 section 5.1), from its side. */
+enum sip_dir {
+	SIP_DIR_SENDRECV,
+	SIP_DIR_SENDONLY, /* it holds us: it sends (music), we send nothing */
+	SIP_DIR_RECVONLY,
+	SIP_DIR_INACTIVE,
 };
 
 /* What the far end's SDP answer asks for. */
@@ -106,14 +149,15 @@ struct sip_media {
 	uint8_t pcma_pt; /* payload type of PCMA/8000 (8 unless remapped) */
 	int16_t te_pt;	 /* telephone-event/8000 payload type, -1 when not offered back */
 	uint8_t ptime;	 /* ms, 20 unless the answer says otherwise */
-	bool sendonly;	 /* the far end holds us (a=sendonly/inactive) */
+	bool sendonly;	 /* the far end holds us (a=sendonly/inactive, c=0.0.0.0): send nothing */
+	uint8_t dir;	 /* enum sip_dir */
 };
 
 struct sip_call_info {
 	enum sip_call_event ev;
 	int status;			/* SIP status that caused the event (0 for local) */
 	bool by_remote;			/* SIP_CALL_ENDED: the far end sent BYE */
-	const struct sip_media *media;	/* EARLY_MEDIA/ANSWERED, else NULL */
+	const struct sip_media *media;	/* EARLY_MEDIA/ANSWERED/MEDIA, else NULL */
 	int q850;			/* FAILED/ENDED: cause of a "Reason: Q.850;cause=N"
 					 * header (RFC 3326) in the response or BYE, 0 none */
 };

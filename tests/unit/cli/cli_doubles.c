@@ -248,6 +248,9 @@ const char hlgw_version[] = "hlgw test";
 static struct sip_cfg dbl_sip_cfg = {
 	.listen_port = SIP_DEFAULT_PORT,
 	.options_interval_s = SIP_DEFAULT_OPTIONS_INTERVAL,
+	.tcp_idle_s = SIP_DEFAULT_TCP_IDLE,
+	.session_expires_s = SIP_DEFAULT_SESSION_EXPIRES,
+	.min_se_s = SIP_MIN_SE,
 };
 
 void sip_get_cfg(struct sip_cfg *cfg)
@@ -271,6 +274,11 @@ int sip_get_status(struct sip_status *st)
 }
 
 int sip_ka_get(unsigned int idx, struct sip_ka_info *info)
+{
+	return -ENOENT;
+}
+
+int sip_tcp_get(unsigned int idx, struct sip_tcp_info *info)
 {
 	return -ENOENT;
 }

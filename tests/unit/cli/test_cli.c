@@ -383,7 +383,7 @@ static void test_fuzz(void **state)
 }
 
 static const char *const transcripts[] = {
-	"basic", "span", "dahdi", "ip", "timers_debug",
+	"basic", "span", "dahdi", "ip", "timers_debug", "sip",
 };
 
 int main(void)
