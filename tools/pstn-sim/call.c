@@ -298,6 +298,20 @@ void psim_calls_media_tx(unsigned int span, uint8_t *chunk)
 	}
 }
 
+bool psim_calls_hybrid_wait(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PSIM_CALLS; i++) {
+		const struct psim_call *c = &psim.calls[i];
+
+		if (c->used && c->hyb && psim.span[c->span].cfd >= 0 && psim.span[c->span].l1_up &&
+		    psim_hybrid_waiting(c->hyb, E1_CHUNK_FRAMES))
+			return true;
+	}
+	return false;
+}
+
 void psim_calls_media_rx(unsigned int span, const uint8_t *chunk)
 {
 	int ts;

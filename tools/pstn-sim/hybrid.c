@@ -12,7 +12,6 @@
 #include "../bench/ecan/g168.h"
 #include "hybrid.h"
 
-#define PSIM_HYB_MARGIN 32 /* samples (4 ms) the box may answer later than when we started */
 
 /* |H(f)|^2 of taps h averaged over 300..3400 Hz */
 static double psim_hybrid_band_gain(const double *h, int len)
@@ -70,6 +69,13 @@ void psim_hybrid_off(struct psim_hybrid *hy)
 void psim_hybrid_rx(struct psim_hybrid *hy, int16_t pcm)
 {
 	hy->x[hy->rx_n++ % PSIM_HYB_RING] = pcm;
+}
+
+bool psim_hybrid_waiting(const struct psim_hybrid *hy, unsigned int n)
+{
+	if (!hy || !hy->on || !hy->have_lag || !n)
+		return false;
+	return (int64_t)(hy->tx_n + n - 1) - hy->lag - (int64_t)hy->delay >= (int64_t)hy->rx_n;
 }
 
 double psim_hybrid_tx(struct psim_hybrid *hy)

@@ -13,6 +13,9 @@
 #define PSIM_HYB_RING 2048 /* samples from the box kept: the longest model and delay fit */
 #define PSIM_HYB_DELAY_MAX 100 /* ms of extra delay at most */
 #define PSIM_HYB_TAPS_MAX 160
+/* samples (20 ms) by which the box may answer later than when the echo started: pstn-sim and
+ * the box are processes on a shared host, and a late block would change the echo path */
+#define PSIM_HYB_MARGIN 160
 
 struct psim_hybrid {
 	bool on;
@@ -36,5 +39,9 @@ void psim_hybrid_off(struct psim_hybrid *hy);
 void psim_hybrid_rx(struct psim_hybrid *hy, int16_t pcm);
 /* The echo to add to the next sample sent to the box (0 while off). */
 double psim_hybrid_tx(struct psim_hybrid *hy);
+/* The next n samples' echo needs samples from the box that have not come yet: pstn-sim holds
+ * its line clock a little rather than send a wrong echo (the box runs on the blocks it
+ * receives, one back for each, so it notices nothing). */
+bool psim_hybrid_waiting(const struct psim_hybrid *hy, unsigned int n);
 
 #endif

@@ -23,6 +23,7 @@
 #include "psim.h"
 
 #define PSIM_MAX_BEHIND_US 200000 /* further behind than this: skip, do not burst */
+#define PSIM_HYB_HOLD_US 100000 /* a hybrid echo waits this long at most for the box's block */
 
 struct psim psim;
 static volatile sig_atomic_t psim_sig;
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
 	char inbuf[4096];
 	size_t infill = 0;
 	uint64_t next_tick;
+	bool hold = false;
 	unsigned int i;
 	int c, rc;
 
@@ -280,7 +282,7 @@ int main(int argc, char **argv)
 		now = psim_now_us();
 		wait_us = (int64_t)(next_tick - now);
 		if (wait_us < 0)
-			wait_us = 0;
+			wait_us = hold ? 1000 : 0; /* the box's block wakes us earlier */
 		ts.tv_sec = wait_us / 1000000;
 		ts.tv_nsec = (wait_us % 1000000) * 1000;
 		rc = ppoll(pfd, n, &ts, NULL);
@@ -302,7 +304,12 @@ int main(int argc, char **argv)
 				(unsigned long long)((now - next_tick) / 1000u));
 			next_tick = now;
 		}
+		hold = false;
 		while (now >= next_tick) {
+			if (psim_calls_hybrid_wait() && now < next_tick + PSIM_HYB_HOLD_US) {
+				hold = true;
+				break;
+			}
 			for (i = 0; i < psim.nspans; i++)
 				psim_span_tick(&psim.span[i]);
 			next_tick += 1000;

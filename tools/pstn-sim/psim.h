@@ -115,6 +115,8 @@ void psim_call_free(struct psim_call *c);
 /* B-channel media for span's chunk (TS1..31 of 8 frames): tx fill, rx take */
 void psim_calls_media_tx(unsigned int span, uint8_t *chunk);
 void psim_calls_media_rx(unsigned int span, const uint8_t *chunk);
+/* a call's hybrid echo waits for the box's samples (hybrid.h): hold the line clock */
+bool psim_calls_hybrid_wait(void);
 const char *psim_cause_name(int cause);
 
 /* media.c */
