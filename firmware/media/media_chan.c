@@ -23,10 +23,13 @@
  *
  * Echo canceller (span's echocanceller on): one from the pool (media_ecan.h) per channel. The
  * samples sent to the caller go out of a ring of MEDIA_LINE_RING samples that the TDM TX reads
- * in place; each packet of the caller's samples, in the same callback and before the DTMF
- * receiver, is cancelled in place against the ring's samples sent during the same
- * milliseconds (the packet's callback runs in the chunk whose TX samples are the ring's
- * newest). The line's round trip (box TX -> hybrid -> box RX) lies inside the tail.
+ * in place, the canceller's reference. The caller's samples are cancelled in place in the
+ * zero-copy TX buffer 1 ms at a time, as the TDM RX stores them (DAHDI's order: echo-cancel,
+ * receive, transmit per chunk): each chunk's 8 in the line's TX callback, the packet's last 8
+ * in its packet callback, before the DTMF receiver. Either way they are cancelled against the
+ * ring's newest chunk, sent to the caller during the same millisecond. A packet's worth at
+ * once would put 20 ms of every channel's canceller into one ms whenever calls' packets line
+ * up. The line's round trip (box TX -> hybrid -> box RX) lies inside the tail.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -111,6 +114,8 @@ struct media_chan {
 	uint8_t line[MEDIA_LINE_RING];
 	unsigned int line_pos; /* the chunk armed last ends here */
 	struct media_ecan ecan;
+	const uint8_t *ec_buf;  /* the TX buffer being filled, as the canceller last saw it */
+	unsigned int ec_done;   /* its samples cancelled so far */
 	uint32_t clock;      /* 1 ms chunks since open */
 	/* where our RTP timestamp is, for the SR: the last packet rtp_tx sent */
 	const uint8_t *last_fill;
@@ -205,12 +210,17 @@ static int media_tx_start(struct media_chan *mc)
 		.ptime_ms = mc->p.ptime_ms, .ssrc = mc->ssrc,
 		.pkt_cb = media_det_packet, .pkt_arg = mc,
 	};
+	int rc;
 
 	if (mc->tx)
 		return 0;
 	dtmf_det_init(&mc->det, media_det_event, mc); /* a new stream: a new sample clock */
 	mc->det_echo = false;
-	return rtp_tx_open(&mc->tx, &mc->ch, &cfg);
+	rc = rtp_tx_open(&mc->tx, &mc->ch, &cfg);
+	/* armed outside the chunk context: its first chunk comes with the next one */
+	mc->ec_buf = rc == 0 ? rtp_tx_filling(mc->tx) : NULL;
+	mc->ec_done = 0;
+	return rc;
 }
 
 /* Once per chunk: when rtp_tx moved to another buffer, the one it filled before has just
@@ -354,8 +364,13 @@ static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32
 	struct media_chan *mc = arg;
 
 	/* the echo first: the receiver then hears the caller, not our tones' echo */
-	if (mc->ecan.ec)
-		media_ecan_run(&mc->ecan, samples, n, mc->line, MEDIA_LINE_RING, mc->line_pos);
+	if (mc->ecan.ec) {
+		if (samples != mc->ec_buf || mc->ec_done > n)
+			mc->ec_done = 0; /* not the buffer seen filling: all of it now */
+		media_ecan_run(&mc->ecan, samples + mc->ec_done, n - mc->ec_done, mc->line,
+			       MEDIA_LINE_RING, mc->line_pos);
+		mc->ec_done = n;
+	}
 	mc->det_pos = dtmf_det_pos(&mc->det);
 	mc->det_ts = ts;
 	mc->det_n = n;
@@ -372,12 +387,36 @@ static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32
 /* The end of the timeslot's TX buffer (1 ms chunk context): arm the next 8 samples. */
 _Static_assert(E1_CHUNK_FRAMES == JBUF_RATE, "the line pulls 1 ms chunks: jbuf_read_ms()");
 
+/* The line's TX callback, after this ms's TDM RX: the chunk the caller's side just stored
+ * into the TX buffer being filled is cancelled against the ring's newest chunk (sent in the
+ * same ms), unless the buffer was armed in this very chunk (empty yet) or it is the packet's
+ * last (its packet callback has done it). */
+static void media_ecan_chunk(struct media_chan *mc)
+{
+	uint8_t *fill = (uint8_t *)rtp_tx_filling(mc->tx);
+	unsigned int n = mc->p.ptime_ms * E1_CHUNK_FRAMES;
+
+	if (fill != mc->ec_buf) {
+		mc->ec_buf = fill;
+		mc->ec_done = 0;
+		return;
+	}
+	if (!fill || mc->ec_done + E1_CHUNK_FRAMES >= n)
+		return;
+	media_ecan_run(&mc->ecan, fill + mc->ec_done, E1_CHUNK_FRAMES, mc->line, MEDIA_LINE_RING,
+		       mc->line_pos);
+	mc->ec_done += E1_CHUNK_FRAMES;
+}
+
 static void media_line_tx(void *arg, unsigned int ts)
 {
 	struct media_chan *mc = arg;
-	uint8_t *b = mc->line + mc->line_pos;
+	uint8_t *b;
 	int rc;
 
+	if (mc->tx && mc->ecan.ec)
+		media_ecan_chunk(mc);
+	b = mc->line + mc->line_pos;
 	mc->line_pos = (mc->line_pos + E1_CHUNK_FRAMES) % MEDIA_LINE_RING;
 	mc->clock++;
 	jbuf_read_ms(&mc->jb, b); /* always: the buffer's clock is the line's */
