@@ -79,6 +79,7 @@ TONEZONE_C := $(O)/gen/tonezone_data.c
 HLGW_SRCS := $(FW_SRCS) $(TONEZONE_C) $(DRV_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 # pstn-sim: the telco side, on the same framer and D-channel code as the box
 PSTN_SRCS := $(wildcard tools/pstn-sim/*.c) drivers/e1/g704.c $(wildcard firmware/isdn/dchan*.c) \
+	tools/bench/ecan/g168_models.c \
 	firmware/dsp/dtmf.c firmware/dsp/g711.c
 
 obj = $(patsubst %.c,$(O)/obj/%.o,$(patsubst $(LWIP_DIR)/%,lwip/%,$(1)))

@@ -1006,6 +1006,8 @@ static void call_fill(const struct call *c, struct call_info *info)
 	info->age_s = (now - c->t_setup_ms) / 1000;
 	info->talk_s = c->t_connect_ms ? (now - c->t_connect_ms) / 1000 : 0;
 	info->media = c->mc && media_chan_get_stats(c->mc, &info->stats) == 0;
+	if (info->media)
+		media_chan_get_ecan(c->mc, &info->ecan);
 }
 
 int call_get(unsigned int idx, struct call_info *info)

@@ -288,6 +288,15 @@ DEFUN(show_call, show_call_cmd, "show call <1-4294967295>",
 	vty_out(vty, "  DTMF: %u digits from the caller (in-band), %u RFC 4733 packets sent, %u "
 		"echoes of the advisor's digits ignored%s", ci.stats.dtmf_rx, ci.stats.tx_events,
 		ci.stats.dtmf_echo, VTY_NEWLINE);
+	if (ci.ecan.on)
+		vty_out(vty, "  Echo canceller: %u ms tail, NLP %s, ERL %.1f dB, ERLE %.1f dB, %s, "
+			"%s (%u times by a 2100 Hz tone)%s", ci.ecan.tail_ms,
+			ci.ecan.nlp ? "on" : "off", ci.ecan.erl_db, ci.ecan.erle_db,
+			ci.ecan.converged ? "converged" : "not converged",
+			ci.ecan.disabled ? "disabled" : "enabled", ci.ecan.tone_disables,
+			VTY_NEWLINE);
+	else
+		vty_out(vty, "  Echo canceller: off%s", VTY_NEWLINE);
 	vty_out(vty, "  Dropped: %u from others than the advisor, %u failing the RTP/RTCP checks;"
 		" %llu octets copied on TX%s", ci.stats.rx_foreign, ci.stats.rx_dropped,
 		(unsigned long long)ci.stats.tx_copied, VTY_NEWLINE);

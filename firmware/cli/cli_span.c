@@ -220,6 +220,18 @@ DEFUN(cfg_span_ec, cfg_span_ec_cmd, "echocanceller [(32|64|128)]",
 	return cli_span_apply(vty, nr, &cfg);
 }
 
+DEFUN(cfg_span_ec_nlp, cfg_span_ec_nlp_cmd, "echocanceller (nlp|no-nlp)",
+      "Echo canceller on the B-channels (G.168)\n"
+      "Non-linear processor with comfort noise after the canceller (default)\n"
+      "No non-linear processor: the linear canceller's output as it is\n")
+{
+	struct span_cfg cfg;
+	unsigned int nr = cli_span_cur(vty, &cfg);
+
+	cfg.ec_no_nlp = !strcmp(argv[0], "no-nlp");
+	return cli_span_apply(vty, nr, &cfg);
+}
+
 DEFUN(cfg_span_no_ec, cfg_span_no_ec_cmd, "no echocanceller",
       NO_STR "Echo canceller on the B-channels\n")
 {
@@ -401,6 +413,8 @@ static int cli_span_write(struct vty *vty)
 			vty_out(vty, " echocanceller %u%s", cfg->ec_taps / 8, VTY_NEWLINE);
 		else
 			vty_out(vty, " no echocanceller%s", VTY_NEWLINE);
+		if (cfg->ec_no_nlp)
+			vty_out(vty, " echocanceller no-nlp%s", VTY_NEWLINE);
 		vty_out(vty, " %s%s", cfg->enabled ? "no shutdown" : "shutdown", VTY_NEWLINE);
 		vty_out(vty, "!%s", VTY_NEWLINE);
 	}
@@ -440,6 +454,7 @@ void cli_span_init(void)
 	install_element(CLI_SPAN_NODE, &cfg_span_shutdown_cmd);
 	install_element(CLI_SPAN_NODE, &cfg_span_no_shutdown_cmd);
 	install_element(CLI_SPAN_NODE, &cfg_span_ec_cmd);
+	install_element(CLI_SPAN_NODE, &cfg_span_ec_nlp_cmd);
 	install_element(CLI_SPAN_NODE, &cfg_span_no_ec_cmd);
 	install_element(CLI_SPAN_NODE, &cfg_span_bchan_cmd);
 	install_element(CLI_SPAN_NODE, &cfg_span_dchan_cmd);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "ecan_priv.h"
+#include "g711.h"
 
 #define N ECAN_N
 #define NBP ECAN_NBP
@@ -72,6 +73,10 @@
 #define TINY 1e-6f /* keeps smoothed powers out of denormals in digital silence */
 
 /* ---- state -------------------------------------------------------------------------------- */
+_Static_assert(ECAN_NBP == ECAN_BINS_PAD, "ecan.h's ECAN_SIZE() must know the spectra's size");
+_Static_assert(((sizeof(struct ecan) + 15) & ~(size_t)15) <= ECAN_HDR_MAX,
+	       "raise ECAN_HDR_MAX in ecan.h: static pools are sized by ECAN_SIZE()");
+
 static size_t ecan_hdr(void)
 {
 	return (sizeof(struct ecan) + 15) & ~(size_t)15;
@@ -394,35 +399,7 @@ void ecan_process(struct ecan *ec, int16_t *sin, const int16_t *ref, int n)
 	}
 }
 
-/* ---- G.711 A-law ---------------------------------------------------------------------------- */
-static int16_t ecan_alaw_dec(uint8_t a)
-{
-	int seg, v;
-
-	a ^= 0x55;
-	seg = (a >> 4) & 7;
-	v = ((a & 15) << 4) + 8;
-	if (seg)
-		v = (v + 256) << (seg - 1);
-	return (a & 0x80) ? v : -v;
-}
-
-static uint8_t ecan_alaw_enc(int lin)
-{
-	int mask = 0xd5, seg = 0, q;
-
-	if (lin < 0) {
-		mask = 0x55;
-		lin = -lin - 1;
-	}
-	if (lin > 32767)
-		lin = 32767;
-	for (int v = lin >> 8; v && seg < 7; v >>= 1)
-		seg++;
-	q = seg ? (lin >> (seg + 3)) & 15 : lin >> 4;
-	return (uint8_t)(((seg << 4) | q) ^ mask);
-}
-
+/* ---- A-law buffers (the media path), G.711 of dsp/g711 ------------------------------------- */
 void ecan_process_alaw(struct ecan *ec, uint8_t *sin, const uint8_t *ref, int n)
 {
 	int16_t s[ECAN_BLOCK], r[ECAN_BLOCK];
@@ -431,12 +408,12 @@ void ecan_process_alaw(struct ecan *ec, uint8_t *sin, const uint8_t *ref, int n)
 		int c = n < ECAN_BLOCK ? n : ECAN_BLOCK;
 
 		for (int i = 0; i < c; i++) {
-			s[i] = ecan_alaw_dec(sin[i]);
-			r[i] = ecan_alaw_dec(ref[i]);
+			s[i] = g711_alaw_dec(sin[i]);
+			r[i] = g711_alaw_dec(ref[i]);
 		}
 		ecan_process(ec, s, r, c);
 		for (int i = 0; i < c; i++)
-			sin[i] = ecan_alaw_enc(s[i]);
+			sin[i] = g711_alaw_enc(s[i]);
 		sin += c;
 		ref += c;
 		n -= c;

@@ -20,6 +20,16 @@
  * passes untouched; digits are counted either way. A digit that starts while the box plays the
  * advisor's events to the caller, or within MEDIA_ECHO_GUARD_MS after, is the line's echo of
  * that tone, not the caller: it is counted as such and nothing else (no event, no muting).
+ *
+ * Echo canceller (span's echocanceller on): one from the pool (media_ecan.h) per channel. The
+ * samples sent to the caller go out of a ring of MEDIA_LINE_RING samples that the TDM TX reads
+ * in place, the canceller's reference. The caller's samples are cancelled in place in the
+ * zero-copy TX buffer 1 ms at a time, as the TDM RX stores them (DAHDI's order: echo-cancel,
+ * receive, transmit per chunk): each chunk's 8 in the line's TX callback, the packet's last 8
+ * in its packet callback, before the DTMF receiver. Either way they are cancelled against the
+ * ring's newest chunk, sent to the caller during the same millisecond. A packet's worth at
+ * once would put 20 ms of every channel's canceller into one ms whenever calls' packets line
+ * up. The line's round trip (box TX -> hybrid -> box RX) lies inside the tail.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +41,7 @@
 #include <dsp/cptone.h>
 #include <dsp/dtmf.h>
 #include <dsp/dtmf_gen.h>
+#include <dsp/ecan.h>
 #include <dsp/g711.h>
 #include <hlgw/board.h>
 #include <hlgw/log.h>
@@ -44,6 +55,7 @@
 
 #include "jbuf.h"
 #include "media_buf.h"
+#include "media_ecan.h"
 #include "media_port.h"
 #include "rtcp.h"
 #include "rtp_rx.h"
@@ -64,6 +76,10 @@ _Static_assert(MEMP_NUM_UDP_PCB >= 2 * MEDIA_CHAN_MAX + 2,
 /* A digit the caller's side starts while we play a tone, or this long after, is taken for
  * the line's echo of that tone (the longest G.168 tail, 128 ms, and some) */
 #define MEDIA_ECHO_GUARD_MS 160
+/* samples sent to the caller, kept for the canceller's reference: a packet's worth (30 ms)
+ * and the chunk being sent, rounded up to a power of 2 */
+#define MEDIA_LINE_RING 256
+_Static_assert(MEDIA_LINE_RING >= MEDIA_BUF_MAX_PAYLOAD + E1_CHUNK_FRAMES, "a packet's reference");
 
 /* RFC 4733 sender, on the audio stream (rtp_tx_send_event) */
 struct media_ev {
@@ -96,9 +112,13 @@ struct media_chan {
 	struct jbuf jb;
 	struct rtcp_sess rtcp;
 	struct osmo_timer_list rtcp_timer;
-	/* the timeslot's TX samples: two buffers, one armed while the other is refilled */
-	uint8_t line[2][E1_CHUNK_FRAMES]; /* jbuf_read_ms()'s 1 ms: JBUF_RATE samples */
-	unsigned int line_k;
+	/* the timeslot's TX samples: a ring of 1 ms chunks (jbuf_read_ms()'s JBUF_RATE), each
+	 * armed in turn, kept as the echo canceller's reference */
+	uint8_t line[MEDIA_LINE_RING];
+	unsigned int line_pos; /* the chunk armed last ends here */
+	struct media_ecan ecan;
+	const uint8_t *ec_buf;  /* the TX buffer being filled, as the canceller last saw it */
+	unsigned int ec_done;   /* its samples cancelled so far */
 	uint32_t clock;      /* 1 ms chunks since open */
 	/* where our RTP timestamp is, for the SR: the last packet rtp_tx sent */
 	const uint8_t *last_fill;
@@ -123,6 +143,7 @@ struct media_chan {
 
 static struct media_chan media_chans[MEDIA_CHAN_MAX];
 static uint32_t media_busy[SPAN_MAX]; /* bit ts: the timeslot has a channel */
+static uint32_t media_ecan_short; /* calls that found no free canceller in the pool */
 
 static const char media_ev_digits[16] = "0123456789*#ABCD";
 
@@ -194,12 +215,17 @@ static int media_tx_start(struct media_chan *mc)
 		.ptime_ms = mc->p.ptime_ms, .ssrc = mc->ssrc,
 		.pkt_cb = media_det_packet, .pkt_arg = mc,
 	};
+	int rc;
 
 	if (mc->tx)
 		return 0;
 	dtmf_det_init(&mc->det, media_det_event, mc); /* a new stream: a new sample clock */
 	mc->det_echo = false;
-	return rtp_tx_open(&mc->tx, &mc->ch, &cfg);
+	rc = rtp_tx_open(&mc->tx, &mc->ch, &cfg);
+	/* armed outside the chunk context: its first chunk comes with the next one */
+	mc->ec_buf = rc == 0 ? rtp_tx_filling(mc->tx) : NULL;
+	mc->ec_done = 0;
+	return rc;
 }
 
 /* Once per chunk: when rtp_tx moved to another buffer, the one it filled before has just
@@ -341,6 +367,14 @@ static void media_det_packet(void *arg, uint8_t *samples, unsigned int n, uint32
 {
 	struct media_chan *mc = arg;
 
+	/* the echo first: the receiver then hears the caller, not our tones' echo */
+	if (mc->ecan.ec) {
+		if (samples != mc->ec_buf || mc->ec_done > n)
+			mc->ec_done = 0; /* not the buffer seen filling: all of it now */
+		media_ecan_run(&mc->ecan, samples + mc->ec_done, n - mc->ec_done, mc->line,
+			       MEDIA_LINE_RING, mc->line_pos);
+		mc->ec_done = n;
+	}
 	mc->det_pos = dtmf_det_pos(&mc->det);
 	mc->det_ts = ts;
 	mc->det_n = n;
@@ -368,13 +402,37 @@ static void media_prompt_fill(struct media_chan *mc, uint8_t *b)
 	mc->prompt_left -= n;
 }
 
+/* The line's TX callback, after this ms's TDM RX: the chunk the caller's side just stored
+ * into the TX buffer being filled is cancelled against the ring's newest chunk (sent in the
+ * same ms), unless the buffer was armed in this very chunk (empty yet) or it is the packet's
+ * last (its packet callback has done it). */
+static void media_ecan_chunk(struct media_chan *mc)
+{
+	uint8_t *fill = (uint8_t *)rtp_tx_filling(mc->tx);
+	unsigned int n = mc->p.ptime_ms * E1_CHUNK_FRAMES;
+
+	if (fill != mc->ec_buf) {
+		mc->ec_buf = fill;
+		mc->ec_done = 0;
+		return;
+	}
+	if (!fill || mc->ec_done + E1_CHUNK_FRAMES >= n)
+		return;
+	media_ecan_run(&mc->ecan, fill + mc->ec_done, E1_CHUNK_FRAMES, mc->line, MEDIA_LINE_RING,
+		       mc->line_pos);
+	mc->ec_done += E1_CHUNK_FRAMES;
+}
+
 static void media_line_tx(void *arg, unsigned int ts)
 {
 	struct media_chan *mc = arg;
-	uint8_t *b = mc->line[mc->line_k];
+	uint8_t *b;
 	int rc;
 
-	mc->line_k ^= 1;
+	if (mc->tx && mc->ecan.ec)
+		media_ecan_chunk(mc);
+	b = mc->line + mc->line_pos;
+	mc->line_pos = (mc->line_pos + E1_CHUNK_FRAMES) % MEDIA_LINE_RING;
 	mc->clock++;
 	jbuf_read_ms(&mc->jb, b); /* always: the buffer's clock is the line's */
 	cptone_fill_alaw(&mc->cpt, b, E1_CHUNK_FRAMES);
@@ -529,6 +587,22 @@ static int media_bind(struct media_chan *mc)
 	return -ENOSPC;
 }
 
+/* The span's echo canceller for this call, if it has one on and the pool one free. */
+static void media_chan_ecan_start(struct media_chan *mc)
+{
+	const struct span_cfg *cfg = span_get_cfg(mc->span);
+	int rc;
+
+	if (!cfg || !cfg->echocancel)
+		return;
+	rc = media_ecan_get(&mc->ecan, cfg->ec_taps, !cfg->ec_no_nlp);
+	if (rc == -ENOSPC)
+		media_ecan_short++;
+	if (rc < 0)
+		LOGP(DDSP, LOGL_ERROR, "S%u:T%u: no echo canceller (%d), the call goes on without\n",
+		     mc->span, mc->ch.ts, rc);
+}
+
 int media_chan_open(struct media_chan **out, uint16_t *local_port, const struct media_params *p)
 {
 	struct rtp_rx_cfg rxc = { .ev_cb = media_rtp_event };
@@ -585,10 +659,11 @@ int media_chan_open(struct media_chan **out, uint16_t *local_port, const struct 
 	udp_recv(mc->rtcp_pcb, media_rtcp_recv, mc);
 
 	memset(mc->line, JBUF_SILENCE, sizeof(mc->line));
-	rc = e1_framer_tdm_tx_arm(ch.dev, ch.ts, mc->line[0], E1_CHUNK_FRAMES, media_line_tx, mc);
+	rc = e1_framer_tdm_tx_arm(ch.dev, ch.ts, mc->line, E1_CHUNK_FRAMES, media_line_tx, mc);
 	if (rc < 0)
 		goto err_port;
-	mc->line_k = 1;
+	mc->line_pos = E1_CHUNK_FRAMES;
+	media_chan_ecan_start(mc);
 	osmo_timer_setup(&mc->rtcp_timer, media_rtcp_timer, mc);
 	media_busy[p->span] |= 1u << p->ts;
 	mc->used = true;
@@ -761,6 +836,7 @@ void media_chan_close(struct media_chan *mc)
 	jbuf_flush(&mc->jb);
 	media_port_free(mc->port);
 	media_busy[mc->span] &= ~(1u << mc->ch.ts);
+	media_ecan_put(&mc->ecan);
 	mc->used = false;
 	LOGP(DRTP, LOGL_INFO, "S%u:T%u: media closed\n", mc->span, mc->ch.ts);
 }
@@ -780,5 +856,36 @@ int media_chan_info_get(unsigned int idx, struct media_chan_info *info)
 	info->ts = mc->ch.ts;
 	info->local_port = mc->port;
 	info->remote = mc->r;
+	media_chan_get_ecan(mc, &info->ec);
 	return media_chan_get_stats(mc, &info->st);
+}
+
+int media_chan_get_ecan(const struct media_chan *mc, struct media_ecan_info *ei)
+{
+	struct ecan_stats st;
+
+	if (!mc || !mc->used || !ei)
+		return -EINVAL;
+	memset(ei, 0, sizeof(*ei));
+	if (!mc->ecan.ec || ecan_get_stats(&st, mc->ecan.ec) < 0)
+		return -ENOENT;
+	ei->on = true;
+	ei->tail_ms = (unsigned int)mc->ecan.taps / 8;
+	ei->nlp = mc->ecan.nlp;
+	ei->erl_db = st.erl_db;
+	ei->erle_db = st.erle_db;
+	ei->converged = st.converged;
+	ei->disabled = st.disabled;
+	ei->tone_disables = st.tone_disables;
+	return 0;
+}
+
+void media_ecan_pool_info(unsigned int *total, unsigned int *free_now, uint32_t *short_calls)
+{
+	if (total)
+		*total = CONFIG_ECAN_CHANNELS;
+	if (free_now)
+		*free_now = media_ecan_available();
+	if (short_calls)
+		*short_calls = media_ecan_short;
 }

@@ -53,6 +53,32 @@ start_box() {
 	done
 }
 
+# wait_console: the box's console pty is there.
+wait_console() {
+	for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
+	[ -L "$T/console" ] || fail "no console"
+}
+# wait_udp PORT PID: something (PID, a baresip) listens on UDP PORT in $ns.
+wait_udp() {
+	for _ in $(seq 50); do
+		kill -0 "$2" 2>/dev/null || fail "process $2 exited during start"
+		ip netns exec "$ns" ss -Hlun "sport = :$1" | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "nothing listening on UDP $1"
+}
+# place_call CALLED [MORE CALL ARGS]: pstn-sim calls CALLED and the advisor answers; sets call
+# (pstn-sim's call id).
+place_call() {
+	local m
+	m=$(mark)
+	cmd "call called=$*"
+	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
+	call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
+		sed 's/.*"call":\([0-9]*\).*/\1/')
+	wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "no CONNECT"
+}
+
 # bs_config DIR PORT USER SOURCE PLAYER [MORE CONFIG LINES]: a baresip config directory for an
 # advisor at $adv_ip:PORT.
 # baresip 1.0 (Debian 12): answermode=auto is carried out by menu.so; aufile is only a source

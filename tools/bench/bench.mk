@@ -3,7 +3,8 @@
 # callgrind): built twice, UDP checksum in software and left to the MAC, each variant with
 # its own lwIP objects (tools/bench/csum_*/lwipopts.h override the generated one).
 MEDIA_BENCH_SRCS := tools/bench/bench_media_tx.c firmware/media/rtp_tx.c \
-	firmware/media/media_buf.c firmware/span/span.c firmware/span/g826.c \
+	firmware/media/media_buf.c firmware/media/media_ecan.c $(wildcard firmware/dsp/ecan*.c) \
+	firmware/dsp/g711.c firmware/span/span.c firmware/span/g826.c \
 	drivers/e1/e1_sim.c drivers/e1/g704.c firmware/net/net.c firmware/net/net_eth.c \
 	firmware/net/net_port.c firmware/log.c $(LWIP_SRCS)
 MEDIA_BENCH_VARIANTS := csum_sw csum_off

@@ -20,7 +20,12 @@
  * "framer chip" figures leave the soft framer out, as a board with a
  * hardware framer would.
  *
- *   bench_capacity [SECONDS]   (default 5 s of line time per channel count)
+ *   bench_capacity [SECONDS] [--ecan TAIL_MS]   (default 5 s of line time per channel count;
+ *       --ecan: every span's echo canceller on with that tail, one per channel from the
+ *       pool, as calls take them; the advisors' audio is a steady square wave, so the
+ *       cancellers adapt all the time: their worst case. The calls start 1 ms apart, as
+ *       calls do at random times: otherwise every canceller's 8 ms block would fall in the
+ *       same turn)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -226,9 +231,12 @@ static int box_up(void)
 	return 0;
 }
 
+static bool stagger; /* calls start 1 ms apart (their packets and canceller blocks spread) */
+
 /* Channels 0..n-1 up: span k / 30, timeslots 1-15, 17-31. */
 static int chans_open(unsigned int from, unsigned int n)
 {
+	static unsigned int ms = 500;
 	unsigned int k;
 
 	for (k = from; k < n; k++) {
@@ -245,6 +253,8 @@ static int chans_open(unsigned int from, unsigned int n)
 			return -1;
 		}
 		adv_frame_init(k);
+		if (stagger)
+			turn(ms++, k + 1, true, NULL);
 	}
 	return 0;
 }
@@ -303,10 +313,29 @@ static int run(unsigned int n, unsigned int ms, bool soft_framer, struct run_res
 	return 0;
 }
 
+/* Every span's echo canceller on with tail_ms, for the channels opened after. */
+static int ecan_on(int tail_ms)
+{
+	unsigned int s;
+
+	for (s = 0; s < SPANS; s++) {
+		struct span_cfg cfg = *span_get_cfg(s);
+
+		cfg.echocancel = true;
+		cfg.ec_taps = (uint16_t)(tail_ms * 8);
+		if (span_set_cfg(s, &cfg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned int steps[] = { 0, 30, 60, 120, 180, 240 };
 	unsigned int secs = argc > 1 ? (unsigned int)atoi(argv[1]) : 5, ms, i, n_open = 0;
+	int ecan_ms = argc > 3 && !strcmp(argv[2], "--ecan") ? atoi(argv[3]) : 0;
+	unsigned int ec_total, ec_free;
+	uint32_t ec_short;
 	double slope = 0, base = 0;
 	struct run_res last = { 0 };
 	unsigned int last_n = 0;
@@ -321,10 +350,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_capacity: box did not come up\n");
 		return 1;
 	}
-	printf("channels on one core within the 1 ms deadline (target >= 240, 8 spans, echo "
-	       "cancellation off),\n%u s of line time per row, CPU ns per 1 ms turn (missed: turns "
-	       "over 1 ms of CPU; late: over 1 ms of wall time, host preemption included):\n",
-	       secs);
+	stagger = ecan_ms != 0;
+	if (ecan_ms && ecan_on(ecan_ms) < 0) {
+		fprintf(stderr, "bench_capacity: --ecan %d: no such tail (32, 64, 128)\n", ecan_ms);
+		return 1;
+	}
+	if (ecan_ms)
+		printf("channels on one core within the 1 ms deadline (8 spans, echo cancellation "
+		       "ON: %d ms tail, far end always active),\n", ecan_ms);
+	else
+		printf("channels on one core within the 1 ms deadline (target >= 240, 8 spans, "
+		       "echo cancellation off),\n");
+	printf("%u s of line time per row, CPU ns per 1 ms turn (missed: turns over 1 ms of CPU; "
+	       "late: over 1 ms of wall time, host preemption included):\n", secs);
 	printf("  %8s %8s %8s %8s %6s %5s | %8s %8s %8s %6s\n", "channels", "p50", "p99.9",
 	       "max", "missed", "late", "chip p50", "p99.9", "max", "missed");
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) && steps[i] <= CHANS_MAX; i++) {
@@ -353,6 +391,12 @@ int main(int argc, char **argv)
 			base = (double)soft.p50;
 		else
 			slope = ((double)soft.p50 - base) / n;
+	}
+	media_ecan_pool_info(&ec_total, &ec_free, &ec_short);
+	if (ecan_ms && (ec_short || ec_total - ec_free != last_n)) {
+		fprintf(stderr, "%u channels but %u cancellers in use, %u calls without one\n",
+			last_n, ec_total - ec_free, ec_short);
+		return 1;
 	}
 	if (last_n)
 		printf("  %u channels: %s; the turn takes %.1f %% of the 1 ms at p50, %.1f %% at "

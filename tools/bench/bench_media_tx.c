@@ -8,6 +8,11 @@
  *       1 ms chunk through the sim framer's TDM routing (e1_sim_tdm_rx: the de-interleave)
  *       and every full buffer through rtp_tx_done (RTP header, ring, re-arm, custom pbuf,
  *       udp_sendto, linkoutput, free callback) to a fake eth_dev that only notes the segment.
+ *   bench_media_tx ecan CHANNELS PACKETS TAIL_MS   the same with each channel's echo canceller
+ *       (media_ecan.h, as media_chan runs it in rtp_tx's packet callback, in place in the
+ *       buffer about to be sent): the line sends white-ish noise at about -15 dBm0 to the
+ *       caller (the far end always active: the canceller adapts all the time) and its echo
+ *       comes back 3 ms later, 6 dB down.
  *   bench_media_tx floor PACKETS   bench_floor(): a 12-octet RTP header + memcpy of 160.
  *   bench_media_tx copy PACKETS    bench_copy_send(): the same packet through a PBUF_RAM
  *       pbuf the payload is copied into (the non-zero-copy way), for comparison.
@@ -25,8 +30,10 @@
 #include <hlgw/span.h>
 #include <hlgw/subsys.h>
 
+#include "dsp/g711.h"
 #include "e1/e1_sim.h"
 #include "media/media_buf.h"
+#include "media/media_ecan.h"
 #include "media/rtp_tx.h"
 
 #include "lwip/pbuf.h"
@@ -119,8 +126,47 @@ static int setup(void)
 	return 0;
 }
 
+/* ---- ecan: the line's TX samples and their echo, per timeslot ------------------------------ */
+#define BENCH_RING 256
+struct bench_line {
+	struct media_ecan me;
+	uint8_t ring[BENCH_RING]; /* sent to the caller: the canceller's reference */
+	unsigned int pos;	  /* the newest chunk ends here */
+};
+static struct bench_line bench_lines[E1_TIMESLOTS];
+static bool bench_ecan;
+
+static void bench_pkt(void *arg, uint8_t *samples, unsigned int n, uint32_t ts)
+{
+	struct bench_line *l = arg;
+
+	media_ecan_run(&l->me, samples, n, l->ring, BENCH_RING, l->pos);
+}
+
+/* One ms of the line: 8 new samples to the caller per channel, and their echo in rx. */
+static void bench_line_ms(uint8_t *rx)
+{
+	static uint32_t rng = 1;
+	unsigned int ts, f;
+
+	for (ts = 1; ts < E1_TIMESLOTS; ts++) {
+		struct bench_line *l = &bench_lines[ts];
+
+		if (!l->me.ec)
+			continue;
+		for (f = 0; f < E1_CHUNK_FRAMES; f++) {
+			unsigned int k = l->pos + f, e = (k + BENCH_RING - 24) % BENCH_RING;
+
+			rng = rng * 1103515245u + 12345u;
+			l->ring[k] = g711_alaw_enc((int)(rng >> 16 & 0x7fff) - 16384);
+			rx[f * E1_TIMESLOTS + ts] = g711_alaw_enc(g711_alaw_dec(l->ring[e]) / 2);
+		}
+		l->pos = (l->pos + E1_CHUNK_FRAMES) % BENCH_RING;
+	}
+}
+
 /* ---- run: the real path --------------------------------------------------------------- */
-static int bench_run(unsigned int channels, unsigned int packets)
+static int bench_run(unsigned int channels, unsigned int packets, int tail_ms)
 {
 	static struct rtp_tx *st[E1_TIMESLOTS];
 	uint8_t rx[E1_CHUNK_OCTETS], txo[E1_CHUNK_OCTETS];
@@ -134,6 +180,13 @@ static int bench_run(unsigned int channels, unsigned int packets)
 
 		if (span_get_channel(&ch, 0, ts) < 0)
 			continue;
+		if (tail_ms) {
+			if (media_ecan_get(&bench_lines[ts].me, tail_ms * 8, false) < 0)
+				return -1;
+			cfg.pkt_cb = bench_pkt;
+			cfg.pkt_arg = &bench_lines[ts];
+			bench_ecan = true;
+		}
 		if (rtp_tx_open(&st[ts], &ch, &cfg) < 0)
 			return -1;
 		n++;
@@ -147,6 +200,8 @@ static int bench_run(unsigned int channels, unsigned int packets)
 	for (ms = 0; ms < 20ul * packets; ms++) {
 		for (i = 0; i < sizeof(rx); i++)
 			rx[i] = (uint8_t)(ms * 7 + i);
+		if (bench_ecan)
+			bench_line_ms(rx);
 		e1_sim_run_chunk(&e1dev, rx, txo);
 	}
 	for (ts = 1; ts < E1_TIMESLOTS; ts++) {
@@ -167,6 +222,14 @@ static int bench_run(unsigned int channels, unsigned int packets)
 				frames_in_media_bufs++;
 		}
 		rtp_tx_close(st[ts]);
+		if (bench_lines[ts].me.ec) {
+			struct ecan_stats es;
+
+			ecan_get_stats(&es, bench_lines[ts].me.ec);
+			if (ts == 1)
+				printf("ecan ts 1: ERL %.1f dB ERLE %.1f dB\n", es.erl_db, es.erle_db);
+			media_ecan_put(&bench_lines[ts].me);
+		}
 	}
 	printf("channels %u packets %lu frames %lu zero_copy_frames %lu copied %lu\n", n, done,
 	       frames, frames_in_media_bufs, copied);
@@ -233,7 +296,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(argv[1], "run") && argc == 4)
-		return bench_run((unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]));
+		return bench_run((unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]), 0);
+	if (!strcmp(argv[1], "ecan") && argc == 5 && atoi(argv[4]) > 0)
+		return bench_run((unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]),
+				 atoi(argv[4]));
 	packets = (unsigned int)atoi(argv[2]);
 	if (!strcmp(argv[1], "floor")) {
 		for (i = 0; i < packets; i++)
@@ -251,7 +317,7 @@ int main(int argc, char **argv)
 		return frames == packets ? 0 : 1;
 	}
 usage:
-	fprintf(stderr, "usage: %s run CHANNELS PACKETS | floor PACKETS | copy PACKETS\n",
-		argv[0]);
+	fprintf(stderr, "usage: %s run CHANNELS PACKETS | ecan CHANNELS PACKETS TAIL_MS | "
+		"floor PACKETS | copy PACKETS\n", argv[0]);
 	return 2;
 }

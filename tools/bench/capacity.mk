@@ -15,8 +15,13 @@ $(O)/bench/bench_capacity: $(call obj,$(CAP_BENCH_SRCS))
 	@echo "  LD $@"
 	$(Q)$(CC) -o $@ $^ $(LIBS) -lcmocka
 
-.PHONY: bench-capacity
+.PHONY: bench-capacity bench-capacity-ecan
 bench-capacity:
 	$(Q)$(MAKE) --no-print-directory O=$(O)/cap DEFCONFIG=tools/bench/capacity/defconfig \
 		$(O)/cap/bench/bench_capacity
 	$(Q)$(O)/cap/bench/bench_capacity $(BENCH_CAP_SECS)
+# the same with every channel's echo canceller on (64 ms tail; BENCH_CAP_ECAN=32|128)
+bench-capacity-ecan:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/cap DEFCONFIG=tools/bench/capacity/defconfig \
+		$(O)/cap/bench/bench_capacity
+	$(Q)$(O)/cap/bench/bench_capacity $(or $(BENCH_CAP_SECS),5) --ecan $(or $(BENCH_CAP_ECAN),64)

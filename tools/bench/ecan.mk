@@ -4,7 +4,7 @@
 # benchmark only, never into the firmware. Included by the top Makefile.
 ECAN_BENCH_SRCS := tools/bench/ecan/bench_ecan.c tools/bench/ecan/g168.c \
 	tools/bench/ecan/g168_models.c tools/bench/ecan/ec_speex.c tools/bench/ecan/ec_ours.c \
-	$(wildcard firmware/dsp/ecan*.c)
+	$(wildcard firmware/dsp/ecan*.c) firmware/dsp/g711.c
 BENCH_BINS += $(O)/bench/bench_ecan
 $(O)/bench/bench_ecan: $(call obj,$(ECAN_BENCH_SRCS))
 	@mkdir -p $(dir $@)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Calls on the telco side: libpri NETWORK events -> JSON, B-channel media per call. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "hybrid.h"
 #include "psim.h"
 
 const char *psim_cause_name(int cause)
@@ -90,6 +93,8 @@ void psim_call_free(struct psim_call *c)
 		return;
 	if (c->play)
 		psim_media_close(c->play);
+	free(c->hyb);
+	c->hyb = NULL;
 	if (c->rec) {
 		psim_media_close(c->rec);
 		psim_ev("record_done", "\"call\":%u", c->id);
@@ -270,21 +275,41 @@ void psim_calls_media_tx(unsigned int span, uint8_t *chunk)
 	for (i = 0; i < PSIM_CALLS; i++) {
 		struct psim_call *c = &psim.calls[i];
 
-		if (!c->used || c->span != span || !c->play || c->bchan <= 0 || c->bchan >= 32 ||
-		    c->bchan == E1_DCHAN_TS)
+		if (!c->used || c->span != span || (!c->play && !c->hyb) || c->bchan <= 0 ||
+		    c->bchan >= 32 || c->bchan == E1_DCHAN_TS)
 			continue;
 		for (f = 0; f < E1_CHUNK_FRAMES; f++) {
-			int16_t pcm;
+			int16_t pcm = 0;
+			double v;
 
-			if (!psim_media_next(c->play, &pcm)) {
+			if (c->play && !psim_media_next(c->play, &pcm)) {
 				psim_media_close(c->play);
 				c->play = NULL;
 				psim_ev("play_done", "\"call\":%u", c->id);
-				break;
+				pcm = 0;
+				if (!c->hyb)
+					break;
 			}
-			chunk[f * E1_TIMESLOTS + c->bchan] = psim_alaw_encode(pcm);
+			/* the caller's own sound and the line's echo of the box, added */
+			v = pcm + (c->hyb ? psim_hybrid_tx(c->hyb) : 0);
+			v = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+			chunk[f * E1_TIMESLOTS + c->bchan] = psim_alaw_encode((int16_t)lrint(v));
 		}
 	}
+}
+
+bool psim_calls_hybrid_wait(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PSIM_CALLS; i++) {
+		const struct psim_call *c = &psim.calls[i];
+
+		if (c->used && c->hyb && psim.span[c->span].cfd >= 0 && psim.span[c->span].l1_up &&
+		    psim_hybrid_waiting(c->hyb, E1_CHUNK_FRAMES))
+			return true;
+	}
+	return false;
 }
 
 void psim_calls_media_rx(unsigned int span, const uint8_t *chunk)
@@ -298,6 +323,10 @@ void psim_calls_media_rx(unsigned int span, const uint8_t *chunk)
 		if (ts == E1_DCHAN_TS)
 			continue;
 		c = psim_call_on(span, ts);
+		if (c && c->hyb)
+			for (f = 0; f < E1_CHUNK_FRAMES; f++)
+				psim_hybrid_rx(c->hyb,
+					       psim_alaw_decode(chunk[f * E1_TIMESLOTS + ts]));
 		if (!c || !(c->answered || c->inband))
 			continue;
 		for (f = 0; f < E1_CHUNK_FRAMES; f++) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hybrid.h"
 #include "psim.h"
 
 #define CMD_QUEUE 256
@@ -208,6 +209,8 @@ static void cmd_play(const struct cmd_args *a)
 			return;
 		}
 		m = psim_media_tone(f, lvl, ms);
+		if (m && arg_long(a, "rev", 0) > 0)
+			psim_media_tone_reversals(m, (uint32_t)arg_long(a, "rev", 0));
 	} else if (file) {
 		m = psim_media_wav_in(file, err, sizeof(err));
 		if (!m) {
@@ -222,6 +225,36 @@ static void cmd_play(const struct cmd_args *a)
 		psim_media_close(c->play);
 	c->play = m;
 	psim_ev("play", "\"call\":%u", c->id);
+}
+
+/* hybrid [call=N] model=1..8 [erl=6] [delay=MS] | off: the caller's line echoes the box */
+static void cmd_hybrid(const struct cmd_args *a)
+{
+	struct psim_call *c = cmd_call(a, "hybrid");
+	const char *w = arg_word(a, 0);
+	double erl = arg_get(a, "erl") ? strtod(arg_get(a, "erl"), NULL) : 6.0;
+	long model = arg_long(a, "model", 0), delay = arg_long(a, "delay", 0);
+
+	if (!c)
+		return;
+	if (w && !strcmp(w, "off")) {
+		psim_hybrid_off(c->hyb);
+		psim_ev("hybrid", "\"call\":%u,\"on\":false,\"late\":%llu", c->id,
+			c->hyb ? (unsigned long long)c->hyb->late : 0ULL);
+		return;
+	}
+	if (!c->hyb)
+		c->hyb = calloc(1, sizeof(*c->hyb));
+	if (!c->hyb) {
+		cmd_error("hybrid", "out of memory");
+		return;
+	}
+	if (delay < 0 || psim_hybrid_set(c->hyb, (int)model, erl, (unsigned int)delay) < 0) {
+		cmd_error("hybrid", "model=1..8 (Annex D.2..D.9) [erl=0..60] [delay=0..100]");
+		return;
+	}
+	psim_ev("hybrid", "\"call\":%u,\"on\":true,\"model\":\"D.%ld\",\"erl\":%.1f,"
+		"\"delay\":%ld", c->id, model + 1, erl, delay);
 }
 
 static void cmd_record(const struct cmd_args *a)
@@ -429,6 +462,8 @@ static void cmd_exec(char *line)
 		}
 	} else if (!strcmp(cmd, "record")) {
 		cmd_record(&a);
+	} else if (!strcmp(cmd, "hybrid")) {
+		cmd_hybrid(&a);
 	} else if (!strcmp(cmd, "dtmf")) {
 		c = cmd_call(&a, cmd);
 		if (c && arg_word(&a, 0)) {

@@ -23,6 +23,7 @@
 #include "psim.h"
 
 #define PSIM_MAX_BEHIND_US 200000 /* further behind than this: skip, do not burst */
+#define PSIM_HYB_HOLD_US 100000 /* a hybrid echo waits this long at most for the box's block */
 
 struct psim psim;
 static volatile sig_atomic_t psim_sig;
@@ -70,7 +71,8 @@ static void usage(FILE *f)
 "commands (stdin/script, one per line):\n"
 "  call [span=0] called=NUM [calling=NUM] [ton=national] [npi=e164] [pres=allowed]\n"
 "       [bchan=1]          hangup [call=N] [cause=16]     answer [call=N]\n"
-"  alerting [call=N]       play [call=N] FILE.wav|tone=HZ,LEVELdBm0[,MS]   stop [call=N]\n"
+"  alerting [call=N]       play [call=N] FILE.wav|tone=HZ,LEVELdBm0[,MS] [rev=MS]  stop [call=N]\n"
+"  hybrid [call=N] model=1..8 [erl=6] [delay=MS] | off   (the line's echo: G.168 Annex D)\n"
 "  record [call=N] OUT.wav|stop          dtmf [call=N] DIGITS [on=100] [off=100]\n"
 "  fault [span=0] los|ais|rai on|off     fault crc4 rate=N|count=N|off\n"
 "  fault lfa [count=3]|on|off            fault slip [dir=-1|1]     disconnect [span=0]\n"
@@ -153,6 +155,7 @@ int main(int argc, char **argv)
 	char inbuf[4096];
 	size_t infill = 0;
 	uint64_t next_tick;
+	bool hold = false;
 	unsigned int i;
 	int c, rc;
 
@@ -279,7 +282,7 @@ int main(int argc, char **argv)
 		now = psim_now_us();
 		wait_us = (int64_t)(next_tick - now);
 		if (wait_us < 0)
-			wait_us = 0;
+			wait_us = hold ? 1000 : 0; /* the box's block wakes us earlier */
 		ts.tv_sec = wait_us / 1000000;
 		ts.tv_nsec = (wait_us % 1000000) * 1000;
 		rc = ppoll(pfd, n, &ts, NULL);
@@ -301,7 +304,12 @@ int main(int argc, char **argv)
 				(unsigned long long)((now - next_tick) / 1000u));
 			next_tick = now;
 		}
+		hold = false;
 		while (now >= next_tick) {
+			if (psim_calls_hybrid_wait() && now < next_tick + PSIM_HYB_HOLD_US) {
+				hold = true;
+				break;
+			}
 			for (i = 0; i < psim.nspans; i++)
 				psim_span_tick(&psim.span[i]);
 			next_tick += 1000;

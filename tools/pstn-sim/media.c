@@ -60,6 +60,7 @@ struct psim_media {
 	uint32_t samples; /* written (out) or left (in) */
 	uint32_t n;	  /* samples produced so far */
 	uint32_t dur;	  /* tone length in samples, 0 = until stopped */
+	uint32_t rev;	  /* tone: phase reversal every rev samples, 0 = none */
 	double phase[2], step[2], amp[2];
 	char digits[64];
 	unsigned int digit, on, off;
@@ -168,6 +169,12 @@ struct psim_media *psim_media_tone(double freq, double dbm0, uint32_t dur_ms)
 	return m;
 }
 
+void psim_media_tone_reversals(struct psim_media *m, uint32_t every_ms)
+{
+	if (m && m->kind == PM_TONE)
+		m->rev = every_ms * 8;
+}
+
 static const char psim_dtmf_keys[] = "123A456B789C*0#D";
 static const double psim_dtmf_lo[] = { 697, 770, 852, 941 };
 static const double psim_dtmf_hi[] = { 1209, 1336, 1477, 1633 };
@@ -227,6 +234,8 @@ bool psim_media_next(struct psim_media *m, int16_t *pcm)
 	case PM_TONE:
 		if (m->dur && m->n >= m->dur)
 			return false;
+		if (m->rev && m->n && m->n % m->rev == 0)
+			m->phase[0] = fmod(m->phase[0] + M_PI, 2.0 * M_PI);
 		*pcm = (int16_t)lrint(m->amp[0] * sin(m->phase[0]));
 		m->phase[0] = fmod(m->phase[0] + m->step[0], 2.0 * M_PI);
 		m->n++;

@@ -21,6 +21,7 @@
 #define PSIM_ALAW_IDLE 0xd5
 
 struct psim_media;
+struct psim_hybrid;
 
 /* A raw Q.931 message to send in place of libpri's placeholder SETUP (raw.c). */
 struct psim_raw {
@@ -70,6 +71,7 @@ struct psim_call {
 	bool inband;   /* ALERTING/PROGRESS said in-band information: the B-channel is heard */
 	struct psim_media *play, *rec;
 	struct psim_dtmf_det dtmf;
+	struct psim_hybrid *hyb; /* the line's echo of what the box sends (hybrid.h), or NULL */
 };
 
 struct psim {
@@ -113,6 +115,8 @@ void psim_call_free(struct psim_call *c);
 /* B-channel media for span's chunk (TS1..31 of 8 frames): tx fill, rx take */
 void psim_calls_media_tx(unsigned int span, uint8_t *chunk);
 void psim_calls_media_rx(unsigned int span, const uint8_t *chunk);
+/* a call's hybrid echo waits for the box's samples (hybrid.h): hold the line clock */
+bool psim_calls_hybrid_wait(void);
 const char *psim_cause_name(int cause);
 
 /* media.c */
@@ -120,6 +124,8 @@ uint8_t psim_alaw_encode(int16_t pcm);
 int16_t psim_alaw_decode(uint8_t a);
 struct psim_media *psim_media_wav_in(const char *path, char *err, size_t errlen);
 struct psim_media *psim_media_tone(double freq, double dbm0, uint32_t dur_ms);
+/* a tone's phase turned by 180 degrees every ms (G.165's answer tone: 2100 Hz, 450 ms) */
+void psim_media_tone_reversals(struct psim_media *m, uint32_t every_ms);
 struct psim_media *psim_media_dtmf(const char *digits, uint32_t on_ms, uint32_t off_ms);
 struct psim_media *psim_media_wav_out(const char *path, char *err, size_t errlen);
 /* next sample to send; false when the source has ended */

@@ -151,6 +151,7 @@ struct call_info {
 	uint32_t talk_s;		/* since CONNECT, 0 before */
 	bool media;			/* a media channel is open */
 	struct media_stats stats;	/* valid when media */
+	struct media_ecan_info ecan;	/* valid when media */
 };
 
 /* Call number idx (0..) in arrival order; returns 0 or -ENOENT past the last one. */

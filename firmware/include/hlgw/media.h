@@ -4,7 +4,8 @@
  * Caller -> advisor: the framer's TDM routing fills RTP buffers in place (rtp_tx, zero-copy).
  * Advisor -> caller: RTP from the advisor's address -> jitter buffer -> the timeslot's TX
  * samples each 1 ms (rtp_rx, jbuf). RTCP on the next port. The caller's in-band DTMF is
- * detected in the outgoing packets and sent as RFC 4733 events (media_chan.c). Call control owns the channels;
+ * detected in the outgoing packets and sent as RFC 4733 events (media_chan.c), after the
+ * span's echo canceller took the line's echo out of them. Call control owns the channels;
  * everything runs in the main loop.
  */
 #ifndef HLGW_MEDIA_H
@@ -56,12 +57,25 @@ struct media_stats {
 	uint32_t rtcp_tx, rtcp_rx; /* RTCP compounds sent, accepted */
 };
 
+/* A channel's echo canceller (show ecan, show call). */
+struct media_ecan_info {
+	bool on;	   /* the channel has one (its span's echocanceller is on) */
+	unsigned int tail_ms;
+	bool nlp;	   /* non-linear processor with comfort noise */
+	float erl_db;	   /* echo return loss of the line */
+	float erle_db;	   /* what the canceller takes off on top */
+	bool converged;
+	bool disabled;	   /* bypassed: a 2100 Hz answer tone with phase reversals */
+	unsigned int tone_disables;
+};
+
 /* A channel as the console lists it (media_chan_info_get). */
 struct media_chan_info {
 	unsigned int span, ts;
 	uint16_t local_port;
 	struct media_remote remote;
 	struct media_stats st;
+	struct media_ecan_info ec;
 };
 
 #define MEDIA_PORT_DEFAULT_MIN 16384 /* RTP port range (RTP even, RTCP +1): 256 pairs */
@@ -95,6 +109,10 @@ int media_chan_play_prompt(struct media_chan *mc, const uint8_t *alaw, size_t n)
 /* A tone or prompt is still playing. */
 bool media_chan_tone_playing(const struct media_chan *mc);
 int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st);
+/* The channel's echo canceller. Returns 0, -ENOENT (none: ei->on false) or -EINVAL. */
+int media_chan_get_ecan(const struct media_chan *mc, struct media_ecan_info *ei);
+/* The canceller pool: size, free now, calls that found it empty (and went on without). */
+void media_ecan_pool_info(unsigned int *total, unsigned int *free_now, uint32_t *short_calls);
 /* Release the timeslot and the ports (sends RTCP BYE). */
 void media_chan_close(struct media_chan *mc);
 

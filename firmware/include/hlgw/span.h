@@ -29,6 +29,7 @@ struct span_cfg {
 	uint8_t dchan_ts;    /* 16 */
 	bool echocancel;     /* echo canceller on the B-channels */
 	uint16_t ec_taps;    /* tail in samples (128 = 16 ms ... 1024 = 128 ms) */
+	bool ec_no_nlp;      /* the canceller's non-linear processor off (on by default) */
 };
 
 /* What a D-channel user plugs into its span. Callbacks run in the 1 ms chunk context. */

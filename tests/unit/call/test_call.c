@@ -258,6 +258,12 @@ int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st)
 	return 0;
 }
 
+int media_chan_get_ecan(const struct media_chan *mc, struct media_ecan_info *ei)
+{
+	memset(ei, 0, sizeof(*ei));
+	return -ENOENT;
+}
+
 void media_chan_close(struct media_chan *mc)
 {
 	assert_true(mc->open);

@@ -346,8 +346,17 @@ int media_chan_info_get(unsigned int idx, struct media_chan_info *info)
 		.remote = { .addr = 0xc6120001u, .port = 20000, .pt_pcma = 8, .te_pt = 101 },
 		.st = { .tx_packets = 1500, .rx_packets = 1497, .rx_lost = 3, .rx_late = 1,
 			.jitter_ms = 2, .jbuf_delay_ms = 24, .rtt_ms = 12 },
+		.ec = { .on = true, .tail_ms = 64, .nlp = true, .erl_db = 6.2f, .erle_db = 41.5f,
+			.converged = true, .tone_disables = 1 },
 	};
 	return 0;
+}
+
+void media_ecan_pool_info(unsigned int *total, unsigned int *free_now, uint32_t *short_calls)
+{
+	*total = 120;
+	*free_now = 119;
+	*short_calls = 0;
 }
 
 void media_port_get_range(uint16_t *min, uint16_t *max)
@@ -523,6 +532,8 @@ int call_get_by_id(uint32_t id, struct call_info *info)
 		.advisor = "sip:adv1@198.18.0.1:5071", .attempt = 1, .state = "ACTIVE",
 		.age_s = 75, .talk_s = 70, .media = true,
 		.stats = { .tx_packets = 3500, .rx_packets = 3490, .rx_lost = 10, .jitter_ms = 3 },
+		.ecan = { .on = true, .tail_ms = 128, .nlp = false, .erl_db = 9.0f,
+			  .erle_db = 12.25f, .disabled = true, .tone_disables = 2 },
 	};
 	return 0;
 }

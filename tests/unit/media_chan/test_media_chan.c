@@ -5,6 +5,7 @@
  * that records every frame linkoutput hands it. The clock is fake: each chunk is 1 ms of
  * board_time_us and of libosmocore's timer clock (osmo_gettimeofday_override: RTCP).
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1092,6 +1093,103 @@ static void test_exhaust(void **state)
 	assert_int_equal(log_errors, 0);
 }
 
+/* The span's echo canceller: the advisor talks (noise at -20 dBm0), the caller is silent and
+ * the line echoes what the box sends (-10 dB, 1 ms late). What reaches the advisor from 1 s
+ * on is the echo (-30 dBm0) with the span's canceller off, >= 28 dB less with it on (NLP
+ * off: the linear canceller; A-law's quantisation of the echo limits it; 31.2 measured) and
+ * >= 33 dB less, under -63 dBm0, with the NLP (35.9, -66.0); still zero-copy; show ecan's
+ * figures. */
+static double ecan_run(unsigned int ts, bool on, bool nlp, struct media_ecan_info *ei)
+{
+	static unsigned int idx[512];
+	struct span_cfg cfg = *span_get_cfg(0);
+	struct media_stats st;
+	struct media_chan *mc;
+	uint8_t pl[160];
+	uint32_t rng = 12345;
+	uint16_t port;
+	unsigned int i, k, n;
+	double e = 0;
+
+	cfg.echocancel = on;
+	cfg.ec_taps = 512;
+	cfg.ec_no_nlp = !nlp;
+	assert_int_equal(span_set_cfg(0, &cfg), 0);
+	memset(echo_prev, G711_ALAW_SILENCE, sizeof(echo_prev));
+	memset(src, G711_ALAW_SILENCE, sizeof(src));
+	mc = open_chan(ts, &port, NULL, NULL);
+	remote(mc, PEER_PORT, -1, false);
+	src_ts = echo_ts = ts;
+	src_pos = 0;
+	src_len = sizeof(src);
+	eth_fake_reset();
+	for (i = 0; i < 100; i++) { /* 2 s of the advisor */
+		for (k = 0; k < 160; k++) {
+			int v = 0;
+
+			for (unsigned int j = 0; j < 4; j++) {
+				rng = rng * 1103515245u + 12345u;
+				v += (int)(rng >> 16 & 0x7fff) - 16384;
+			}
+			pl[k] = g711_alaw_enc(v * 1604 / 18918); /* 4 uniforms: rms 18,918 */
+		}
+		feed_rtp(PEER_IP, PEER_PORT, port, 8, !i, (uint16_t)(300 + i), 160 * i, 0x99, pl,
+			 160);
+		run_chunks(20);
+		if (eth_fake_ntx > ETH_FAKE_MAX_TX - 16)
+			eth_fake_reset(); /* only the last second counts */
+	}
+	src_len = 0;
+	echo_ts = 0;
+	n = frames_to(PEER_PORT, idx, 512);
+	assert_true(n >= 50);
+	for (i = n - 50; i < n; i++) {
+		const uint8_t *r = eth_fake_tx[idx[i]].data + HDRS;
+
+		assert_true(media_buf_held[idx[i]]); /* the canceller wrote in the buffer sent */
+		for (k = 0; k < 160; k++)
+			e += (double)g711_alaw_dec(r[k]) * g711_alaw_dec(r[k]);
+	}
+	assert_int_equal(media_chan_get_stats(mc, &st), 0);
+	assert_int_equal(st.tx_copied, 0);
+	assert_int_equal(media_chan_get_ecan(mc, ei), on ? 0 : -ENOENT);
+	media_chan_close(mc);
+	check_pools_idle();
+	return e / (50 * 160) + 1e-3;
+}
+
+static void test_ecan(void **state)
+{
+	struct media_ecan_info ei;
+	double off, lin, nlp;
+	unsigned int total, avail;
+	uint32_t short_calls;
+
+	off = ecan_run(14, false, false, &ei);
+	assert_false(ei.on);
+	lin = ecan_run(14, true, false, &ei);
+	assert_true(ei.on);
+	assert_int_equal(ei.tail_ms, 64);
+	assert_false(ei.nlp);
+	assert_true(ei.converged);
+	assert_false(ei.disabled);
+	assert_true(ei.erl_db > 9 && ei.erl_db < 11);
+	assert_true(ei.erle_db > 28);
+	nlp = ecan_run(15, true, true, &ei);
+	assert_true(ei.nlp);
+	fprintf(stderr, "echo %.1f dBm0; canceller on: -%.1f dB, with the NLP -%.1f dB\n",
+		10 * log10(off / (16037.0 * 16037.0)), 10 * log10(off / lin),
+		10 * log10(off / nlp));
+	/* -20 dBm0 less 10 dB of echo loss */
+	assert_true(10 * log10(off / (16037.0 * 16037.0)) > -31);
+	assert_true(10 * log10(off / lin) >= 28);
+	assert_true(10 * log10(off / nlp) >= 33);
+	assert_true(10 * log10(nlp / (16037.0 * 16037.0)) < -63);
+	media_ecan_pool_info(&total, &avail, &short_calls);
+	assert_int_equal(avail, total);
+	assert_int_equal(short_calls, 0);
+}
+
 static int group_setup(void **state)
 {
 	struct net_cfg cfg = { .addr = BOX_IP, .mask = MASK24 };
@@ -1139,6 +1237,7 @@ int main(void)
 		cmocka_unit_test(test_dtmf_long),
 		cmocka_unit_test(test_rtcp),
 		cmocka_unit_test(test_exhaust),
+		cmocka_unit_test(test_ecan),
 	};
 
 	return cmocka_run_group_tests_name("media_chan", tests, group_setup, NULL);

@@ -4,6 +4,7 @@
  * DTMF generation and detection. Every expected figure comes from this file's own reference
  * math (G.711 tables, a plain DFT, zero crossings, Q.23 frequencies), never from media.c.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "../../../tools/bench/ecan/g168.h"
+#include "../../../tools/pstn-sim/hybrid.h"
 #include "../../../tools/pstn-sim/psim.h"
 
 #define RATE 8000.0
@@ -364,6 +367,83 @@ static void test_tone_duration(void **state)
 	m = psim_media_tone(440, -10, 0); /* 0: until stopped */
 	assert_int_equal(take(m, x, 2000), 2000);
 	psim_media_close(m);
+}
+
+/* G.165's answer tone: 2100 Hz whose phase turns by 180 degrees every 450 ms, sample-exact */
+static void test_tone_reversals(void **state)
+{
+	static int16_t x[8000];
+	struct psim_media *m = psim_media_tone(2100, -12, 1000);
+	double amp = 32767.0 * pow(10.0, (-12 - 3.14) / 20.0);
+
+	psim_media_tone_reversals(m, 450);
+	for (int n = 0; n < 8000; n++) { /* linear: before A-law */
+		double want = amp * sin(2 * M_PI * 2100 * n / RATE + M_PI * (n / 3600));
+
+		assert_true(psim_media_next(m, &x[n]));
+		assert_true(fabs(x[n] - want) <= 1.0);
+	}
+	assert_false(psim_media_next(m, &x[0]));
+	psim_media_close(m);
+}
+
+/* ---- hybrid echo (tools/pstn-sim/hybrid.c) ------------------------------------------------- */
+/* The line as pstn-sim runs it: per 1 ms, 8 samples to the box (with the echo), then the box's
+ * 8. An impulse from the box comes back as Annex D's model, scaled, after the bulk delay
+ * (the 20 ms margin, the samples in flight, the extra delay); a band-flat signal (sines every
+ * 100 Hz from 300 to 3400 Hz) comes back at the ERL. */
+static void test_hybrid(void **state)
+{
+	static double out[16000];
+	static struct psim_hybrid hy;
+	const struct g168_model *md = &g168_models[4]; /* D.6 */
+	double pin = 0, pout = 0, ratio = 0;
+	int first = -1;
+
+	assert_int_equal(psim_hybrid_set(&hy, 0, 6, 0), -EINVAL);
+	assert_int_equal(psim_hybrid_set(&hy, 9, 6, 0), -EINVAL);
+	assert_int_equal(psim_hybrid_set(&hy, 5, 6, 101), -EINVAL);
+	assert_int_equal(psim_hybrid_set(&hy, 5, 6, 10), 0);
+	for (int ms = 0; ms < 200; ms++) {
+		for (int f = 0; f < 8; f++)
+			out[ms * 8 + f] = psim_hybrid_tx(&hy);
+		for (int f = 0; f < 8; f++)
+			psim_hybrid_rx(&hy, ms * 8 + f == 80 ? 10000 : 0);
+	}
+	for (int n = 0; n < 1600; n++)
+		if (first < 0 && out[n] != 0)
+			first = n;
+	/* the first box sample (0) echoes after the margin and the 80-sample delay, the impulse 80
+	 * samples after that */
+	assert_int_equal(first, 80 + PSIM_HYB_MARGIN + 80 + (md->h[0] == 0));
+	for (int k = 1; k < md->len; k++)
+		if (md->h[k] != 0 && md->h[0] != 0)
+			ratio = out[first + k] / out[first] * md->h[0] / md->h[k];
+	assert_true(fabs(ratio - 1) < 1e-9);
+	assert_int_equal(hy.late, 0);
+
+	memset(&hy, 0, sizeof(hy));
+	assert_int_equal(psim_hybrid_set(&hy, 5, 6, 0), 0);
+	for (int ms = 0; ms < 2000; ms++) {
+		for (int f = 0; f < 8; f++)
+			out[(ms * 8 + f) % 16000] = psim_hybrid_tx(&hy);
+		for (int f = 0; f < 8; f++) {
+			int n = ms * 8 + f;
+			double v = 0;
+
+			for (int fr = 300; fr <= 3400; fr += 100)
+				v += 300 * sin(2 * M_PI * fr * n / RATE + fr * 0.37);
+			psim_hybrid_rx(&hy, (int16_t)lrint(v));
+			if (ms >= 500)
+				pin += v * v;
+		}
+		if (ms >= 500)
+			for (int f = 0; f < 8; f++)
+				pout += out[(ms * 8 + f) % 16000] * out[(ms * 8 + f) % 16000];
+	}
+	assert_true(fabs(10 * log10(pin / pout) - 6) < 0.5);
+	psim_hybrid_off(&hy);
+	assert_true(psim_hybrid_tx(&hy) == 0);
 }
 
 /* ---- WAV ------------------------------------------------------------------------------------ */
@@ -913,6 +993,8 @@ int main(void)
 		cmocka_unit_test(test_dtmf_levels),
 		cmocka_unit_test(test_dtmf_no_false_digits),
 		cmocka_unit_test(test_dtmf_generator_input),
+		cmocka_unit_test(test_tone_reversals),
+		cmocka_unit_test(test_hybrid),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
