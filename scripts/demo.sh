@@ -4,7 +4,8 @@
 # on a tap in a private network namespace. Waits for the D-channel, pings the box, shows the
 # span and ISDN status from the box's console, places hotline calls to two baresip advisors
 # (one after another advisor rang out) and one to an unknown number, prints per call the
-# hotline, advisor, answer time, talk seconds and the audio checked both ways, cuts the line
+# hotline, advisor, answer time, talk seconds and the audio checked both ways, routes six calls
+# by a routing table's ratings, has a caller rate an advisor into the CDR, cuts the line
 # for 2 s, and exits 0 when all went well.
 # Needs root (network namespace, tap). Addresses: 198.18.0.0/24, inside the namespace only.
 set -euo pipefail
@@ -13,7 +14,7 @@ O=${1:-build/sim}
 case $O in /*) build=$O ;; *) build=$top/$O ;; esac
 ns=hlgw-demo-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-demo.XXXXXX")
-psim_pid= box_pid= anna_pid= ben_pid=
+psim_pid= box_pid= anna_pid= ben_pid= carl_pid=
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() {
@@ -33,6 +34,7 @@ stop_pid() { # SIGTERM, up to 3 s to finish, then SIGKILL
 cleanup() {
 	stop_pid "$anna_pid"
 	stop_pid "$ben_pid"
+	stop_pid "$carl_pid"
 	stop_pid "$box_pid"
 	stop_pid "$psim_pid"
 	# whatever still runs in the namespace (nothing should) goes with it
@@ -110,10 +112,11 @@ say "hotline calls: the box routes them to SIP advisors (baresip) with RTP media
 # 1500 Hz, both at -10 dBm0; advisor max is not logged in (nothing listens there), so calls to
 # him ring out after the ring-timeout
 mkdir -p "$work/rec"
-advisor() { # NAME PORT HZ: start a baresip advisor; sets ${NAME}_pid
+advisor() { # NAME PORT HZ [SECONDS]: start a baresip advisor (it hangs up when its SECONDS,
+	# default 30, of tone end); sets ${NAME}_pid
 	local d="$work/$1"
 	mkdir -p "$d" "$work/rec/$1"
-	"$top/tools/tone" gen "$d/says.wav" "$3" -10 30
+	"$top/tools/tone" gen "$d/says.wav" "$3" -10 "${4:-30}"
 	cat >"$d/config" <<BS
 poll_method		epoll
 sip_listen		198.18.0.1:$2
@@ -219,8 +222,56 @@ printf '  %-12s %-7s %-8s %7s  %-4s %-5s %s\n' HOTLINE ADVISOR ANSWERED "AFTER s
 	AUDIO "CHECK"
 for r in "${rows[@]}"; do printf '  %s\n' "$r"; done
 con "show media" | head -n 3
+
+say "routing by rating: a routing table (issue 4)"
+# anna rated 4.00, ben 1.00 on hotline 0800777: stride scheduling gives anna four calls for each
+# of ben's (README "Routing tables"): anna ben anna anna anna ben; carl serves 0800888 and hangs up after 2 s, so that the
+# caller stays to rate him
+cat >"$work/table.txt" <<TBL
+hotline 0800777 name=Demo ring=10
+hotline 0800888 name=Rated ring=10
+advisor 1 name=anna uri=sip:anna@198.18.0.1:5080 serves=0800777:1 rating=4
+advisor 2 name=ben uri=sip:ben@198.18.0.1:5090 serves=0800777:1 rating=1
+advisor 3 name=carl uri=sip:carl@198.18.0.1:5100 serves=0800888:1 rating=3
+TBL
+cat "$work/table.txt" | sed 's/^/  /'
+con enable "route table load $work/table.txt" >/dev/null
+for _ in $(seq 50); do
+	con "show route table" | grep -q 'Active table: generation [0-9]*, 2 hotlines' && break
+	sleep 0.1
+done
+con "show route table" | head -n 2
+order=()
+for i in 1 2 3 4 5 6; do
+	place 0800777 3011100$i 1
+	wait_call_ev connect 10 || die "table call $i was not answered"
+	sleep 0.4
+	who=$(con "show calls" | grep -oE 'sip:[a-z]+@' | head -n 1 | sed 's/sip://; s/@//')
+	order+=("$who")
+	echo "hangup call=$call cause=16" >&3
+	wait_call_ev release 5 || die "table call $i did not clear"
+done
+echo "  six calls to 0800777 went to: ${order[*]}"
+con "show route decisions" | tail -n 6 | sed 's/^/  /'
+# the rule: both start at pass 0 (anna by id), ben at 0 next, then anna's passes 1..4 strides of
+# hers while ben's one stride equals four of hers; at the tie ben has been idle longer
+[ "${order[*]}" = "anna ben anna anna anna ben" ] ||
+	die "routing by rating: ${order[*]}, want anna ben anna anna anna ben"
+
+say "the caller rates the advisor after the call: the rating lands in the CDR"
+advisor carl 5100 800 2
+con enable "configure terminal" "caller-rating on" "end" >/dev/null
+place 0800888 301234567 2
+wait_call_ev connect 10 || die "the rated call was not answered"
+echo "  carl answers, talks 2 s and hangs up; the caller hears the rating beeps and keys 4"
+sleep 3.5
+echo "dtmf call=$call 4" >&3
+wait_call_ev disconnect 12 || die "the box did not release the caller after the rating"
+con "show cdr 1" | sed 's/^/  /'
+con "show cdr 1" | grep -qE '0800888 .* advisor +4 ' || die "the rating is not in the CDR"
 stop_pid "$anna_pid"; anna_pid=
 stop_pid "$ben_pid"; ben_pid=
+stop_pid "$carl_pid"; carl_pid=
 
 say "a line fault: the telco side cuts the signal (LOS) for 2 s"
 echo "fault los on" >&3
