@@ -398,6 +398,7 @@ int route_select(struct route_pick *pick, const char *hotline, const struct rout
 void route_outcome(const struct route_pick *pick, enum route_outcome out, uint32_t call_id)
 {
 	struct route_table *t = route_active;
+	struct route_hotline_info gone;
 	const struct route_hotline_info *h;
 	struct route_adv *a;
 	int ai, hi;
@@ -406,13 +407,20 @@ void route_outcome(const struct route_pick *pick, enum route_outcome out, uint32
 		return;
 	ai = pick->gen == t->gen ? (int)pick->adv : route_adv_index(t, pick->id);
 	hi = pick->gen == t->gen ? pick->hotline : route_hl_index(t, pick->number);
-	if (ai < 0 || hi < 0) {
+	if (ai < 0) {
 		route_decision_log(call_id, pick->number, pick->id,
 				   "outcome %d: no longer in the table", out);
 		return;
 	}
+	if (hi < 0) {
+		/* the hotline left the table, the advisor stayed: no wrap-up, no auto-pause */
+		memset(&gone, 0, sizeof(gone));
+		memcpy(gone.number, pick->number, sizeof(gone.number));
+		h = &gone;
+	} else {
+		h = &t->hl[hi].info;
+	}
 	a = &t->adv[ai];
-	h = &t->hl[hi].info;
 	if (out != ROUTE_OUT_ANSWERED && a->active)
 		a->active--;
 	switch (out) {

@@ -763,6 +763,17 @@ static void test_swap_during_calls(void **state)
 	assert_int_equal(q.gen, st.gen);
 	for (i = 3; i < 10; i++)
 		route_outcome(&p[i], ROUTE_OUT_ENDED, 1);
+	/* a hotline leaves the table while its call is up: the advisor, kept, is freed at the end */
+	route_outcome(&q, ROUTE_OUT_ANSWERED, 1);
+	n2 = (size_t)snprintf(t2, sizeof(t2), "hotline 0800100\n"
+			      "advisor 1 uri=sip:a1@198.18.0.30 serves=0800100:1\n");
+	assert_int_equal(load(t2, false), 0);
+	assert_int_equal(route_advisor_find(1, &a), 0);
+	assert_int_equal(a.active, 1);
+	route_outcome(&q, ROUTE_OUT_ENDED, 1);
+	assert_int_equal(route_advisor_find(1, &a), 0);
+	assert_int_equal(a.active, 0);
+	assert_int_equal(pick_id("0800100", NULL, NULL), 1);
 }
 
 /* State changes between every slice of a load (some after the carry copied the advisor):
