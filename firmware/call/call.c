@@ -386,8 +386,9 @@ static uint32_t call_announce(struct call *c, const char *name, const char *desc
 }
 
 /* What a waiting caller hears, in turns of CALL_QUEUE_CYCLE_S: the hotline's queue
- * announcement, its position in beeps (announce_position: one 1400 Hz beep per call ahead
- * and its own), then music (prompt "music") or the country's ringback. */
+ * announcement, its position (announce_position: the prompt "position-N" when loaded, else one
+ * 1400 Hz beep per call ahead and its own), then music (prompt "music") or the country's
+ * ringback. */
 static void call_queue_media(void *arg)
 {
 	struct call *c = arg;
@@ -407,6 +408,13 @@ static void call_queue_media(void *arg)
 		c->qstep = 2;
 		pos = call_queue_position(&c->q);
 		if (hi.announce_position && pos) {
+			char pname[16];
+
+			/* the admin's spoken position ("position-3": you are third), else beeps */
+			snprintf(pname, sizeof(pname), "position-%u", pos);
+			ms = call_announce(c, pname, NULL);
+			if (ms)
+				break;
 			memset(&c->qseq, 0, sizeof(c->qseq));
 			for (i = 0; i < pos && i < CPTONE_PARTS_MAX / 2; i++) {
 				c->qseq.part[2 * i] = (struct cptone_part){ .f1 = 1400, .ms = 150 };

@@ -288,6 +288,21 @@ static int cdr_write(uint8_t *b, uint32_t id)
 	return slot;
 }
 
+/* Log the alarm once when the free room drops under CDR_ALARM_FREE_PCT, and its end. */
+static void cdr_alarm_check(void)
+{
+	static bool raised;
+	struct cdr_status st;
+
+	cdr_get_status(&st);
+	if (st.nearly_full != raised)
+		LOGP(DSTORE, st.nearly_full ? LOGL_ERROR : LOGL_NOTICE,
+		     "CDR store %s: %u %% free, %u pending\n",
+		     st.nearly_full ? "ALARM: nearly full" : "alarm cleared", st.free_pct,
+		     st.pending);
+	raised = st.nearly_full;
+}
+
 static int cdr_store_one(struct cdr_rec *r)
 {
 	uint8_t b[CDR_REC];
@@ -301,6 +316,7 @@ static int cdr_store_one(struct cdr_rec *r)
 	cs.sec[slot_sector((uint32_t)slot)].max_cdr = r->id;
 	cs.pending++;
 	cs.ctr.written++;
+	cdr_alarm_check();
 	return 0;
 }
 
@@ -376,6 +392,7 @@ int cdr_ack(uint32_t upto)
 	}
 	if (cs.ram_n)
 		cdr_flush_ram();
+	cdr_alarm_check();
 	return slot == -EIO ? -EIO : 0;
 }
 
