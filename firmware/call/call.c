@@ -408,7 +408,7 @@ static void call_queue_media(void *arg)
 		c->qstep = 2;
 		pos = call_queue_position(&c->q);
 		if (hi.announce_position && pos) {
-			char pname[16];
+			char pname[24];
 
 			/* the admin's spoken position ("position-3": you are third), else beeps */
 			snprintf(pname, sizeof(pname), "position-%u", pos);
