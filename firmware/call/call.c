@@ -491,8 +491,11 @@ static bool call_queue_try(struct call_queue_item *it)
 {
 	struct call *c = container_of(it, struct call, q);
 	struct route_tried none = { 0 };
+	struct route_hotline_info hi;
 
-	if (route_select(&c->pick, c->rhotline, &none, c->id) < 0)
+	/* nobody eligible: not asked (each ask would log "nobody free" 4 times a second) */
+	if (route_hotline_find(c->rhotline, &hi) < 0 || !hi.n_eligible ||
+	    route_select(&c->pick, c->rhotline, &none, c->id) < 0)
 		return false;
 	c->picked = true;
 	c->have_pick = true;
