@@ -15,6 +15,9 @@
  * Clearing from either side, from the console or on any failure terminates the instance;
  * .cleanup releases whatever leg is still up and the media channel.
  *
+ * QUEUED and CLOSED (call_wait.c): nobody free, or outside the hours; RATING (call_rating.c):
+ * the caller rates the advisor who hung up. The CDR is written at the end (call_cdr.c).
+ *
  * A SIP leg is a struct call_leg, the sip_call's callback argument. A leg given up while its
  * INVITE is pending (CANCEL sent) is detached from the call and lives on until the SIP module
  * reports its end: a 200 that crosses the CANCEL gets a BYE, so that no leg is left behind.
@@ -36,96 +39,7 @@
 #include <hlgw/route.h>
 #include <hlgw/subsys.h>
 
-#include "call_queue.h"
-#include "call_rating.h"
-#include "media/prompt.h"
-
-enum call_fsm_state {
-	CALL_ST_CALLING,
-	CALL_ST_ALERTING,
-	CALL_ST_ACTIVE,
-	CALL_ST_RATING,	/* the advisor hung up; the caller rates (call_rating.c) */
-	CALL_ST_QUEUED,	/* nobody free: waiting in the hotline's queue (call_queue.c) */
-	CALL_ST_CLOSED,	/* outside opening hours: the closed announcement, then release */
-};
-
-enum call_fsm_event {
-	CALL_EV_SIP_RINGING,	/* data: const struct sip_call_info * */
-	CALL_EV_SIP_EARLY_MEDIA,
-	CALL_EV_SIP_ANSWERED,
-	CALL_EV_SIP_FAILED,
-	CALL_EV_SIP_ENDED,
-	CALL_EV_SIP_MEDIA,	/* the advisor's re-INVITE: hold, resume, new address */
-	CALL_EV_ISDN_HANGUP,	/* data: int * Q.850 cause from the caller's side */
-	CALL_EV_CLEAR,		/* console: clear call */
-	CALL_EV_CALLER_DIGIT,	/* data: const char *: a DTMF digit from the caller, ended */
-};
-
-#define CALL_T_RING 1
-#define CALL_T_RATE 2
-#define CALL_T_QUEUE 3	/* the hotline's maximum wait */
-#define CALL_T_CLOSED 4
-#define CALL_QUEUE_CYCLE_S 20	/* the queue's announcement and position again */
-
-struct call;
-
-struct call_leg {
-	struct call *call; /* NULL once given up: the leg ends by itself */
-	struct sip_call *sc;
-};
-
-struct call {
-	struct llist_head list;
-	struct osmo_fsm_inst *fi;
-	uint32_t id;
-	/* ISDN leg */
-	unsigned int span, ts;
-	int channel;
-	void *pcall; /* NULL once released */
-	bool alerted, progressed;
-	bool ringback;		/* the box plays the country's ringback to the caller */
-	/* who and what */
-	char caller[CALL_NUM_MAX + CALL_PREFIX_MAX + 1];
-	bool restricted, anonymous;
-	enum call_ton ton;	/* of the calling number in the SETUP */
-	enum call_npi npi;
-	char hotline[CALL_NUM_MAX + 1];
-	/* SIP leg */
-	struct call_leg *leg;
-	unsigned int next_adv, attempt;
-	char advisor[SIP_URI_MAX];
-	char last_advisor[SIP_URI_MAX]; /* tried last, once none is left */
-	bool routed;		  /* advisors from the routing table */
-	bool picked;		  /* pick is offered, its outcome not yet (fully) reported */
-	bool talking;		  /* pick answered: ENDED comes at the end */
-	struct route_pick pick;
-	struct route_tried tried; /* advisors this call tried */
-	bool early_remote; /* media towards an advisor's early media */
-	/* outcome of the tries so far, for the caller's cause */
-	bool any_busy, any_noanswer, any_noresponse;
-	int last_cause;
-	/* media */
-	struct media_chan *mc;
-	uint16_t rtp_port;
-	uint32_t t_setup_ms, t_connect_ms;
-	uint64_t utc_setup_ms;	/* wall clock at the SETUP (0: unknown): the CDR's times */
-	uint8_t rel_cause, rel_side; /* how it ended, for the CDR (enum cdr_side) */
-	uint32_t t_talk_end_ms;	/* the advisor hung up (0: not yet): billable time ends */
-	uint8_t adv_cause;	/* the advisor's release cause, while the caller rates */
-	struct call_rating rate;
-	/* queue (issue 4 point 3) */
-	struct call_queue_item q;
-	char rhotline[CALL_NUM_MAX + 1]; /* the hotline routed to (the overflow's after one) */
-	bool none_free;		/* the last selection found nobody free */
-	bool have_pick;		/* the queue got an advisor: the next try takes it */
-	bool box_answered;	/* the box answered it (queue mode answer) */
-	bool overflowed;
-	bool from_queue;	/* the queue gave it its advisor: nobody free again -> back in */
-	uint32_t queue_ms;	/* waited in queues so far */
-	struct osmo_timer_list qmedia;	/* the queue's announcement steps */
-	uint8_t qstep;
-	struct cptone_seq qseq;	/* position beeps */
-};
+#include "call_int.h"
 
 static LLIST_HEAD(call_list);
 static uint32_t call_next_id = 1;
@@ -223,7 +137,7 @@ static void call_set_media(struct call *c, const struct sip_media *m)
 
 /* Both sides down: the instance ends (cleanup closes the media channel and writes the CDR:
  * side is who ended it, cause the release cause it records). */
-static void call_end_by(struct call *c, int isdn_cause, int sip_cause, enum cdr_side side,
+void call_end_by(struct call *c, int isdn_cause, int sip_cause, enum cdr_side side,
 			int cause)
 {
 	c->rel_side = (uint8_t)side;
@@ -248,7 +162,7 @@ static int call_final_cause(const struct call *c)
 }
 
 /* Tell the route module what became of the current table pick (once; ANSWERED, then ENDED). */
-static void call_route_report(struct call *c, enum route_outcome out)
+void call_route_report(struct call *c, enum route_outcome out)
 {
 	if (!c->picked)
 		return;
@@ -310,9 +224,7 @@ static bool call_next_advisor(struct call *c, const struct call_hotline *h, char
 	return true;
 }
 
-static bool call_queue_enter(struct call *c);
-
-static void call_try_next(struct call *c)
+void call_try_next(struct call *c)
 {
 	const struct call_hotline *h = c->routed ? NULL : call_hotline_find(c->hotline);
 	char display[SIP_NAME_MAX], uri[SIP_URI_MAX];
@@ -364,187 +276,6 @@ static void call_try_next(struct call *c)
 		return;
 	LOGPFSML(c->fi, LOGL_NOTICE, "no advisor left after %u tries\n", c->attempt);
 	call_end_by(c, call_final_cause(c), 0, CDR_SIDE_BOX, call_final_cause(c));
-}
-
-/* ---- queue and closed hours (issue 4 point 3) ------------------------------------------ */
-
-/* An announcement by name (prompt NAME FILE), else tones; returns its length in ms (0: the
- * tones of desc play, for ever when they repeat). */
-static uint32_t call_announce(struct call *c, const char *name, const char *desc)
-{
-	const uint8_t *p;
-	size_t n;
-
-	p = *name ? prompt_get_name(name, &n, NULL) : NULL;
-	if (p) {
-		media_chan_play_prompt(c->mc, p, n);
-		return (uint32_t)(n / 8);
-	}
-	if (desc && cptone_parse(&c->qseq, desc) == 0)
-		media_chan_play_seq(c->mc, &c->qseq);
-	return 0;
-}
-
-/* What a waiting caller hears, in turns of CALL_QUEUE_CYCLE_S: the hotline's queue
- * announcement, its position (announce_position: the prompt "position-N" when loaded, else one
- * 1400 Hz beep per call ahead and its own), then music (prompt "music") or the country's
- * ringback. */
-static void call_queue_media(void *arg)
-{
-	struct call *c = arg;
-	struct route_hotline_info hi;
-	uint32_t ms = 0;
-	unsigned int pos, i;
-
-	if (!c->mc || route_hotline_find(c->rhotline, &hi) < 0)
-		return;
-	switch (c->qstep++) {
-	case 0:
-		ms = call_announce(c, hi.ann_queue, NULL);
-		if (ms)
-			break;
-		/* fall through - no announcement */
-	case 1:
-		c->qstep = 2;
-		pos = call_queue_position(&c->q);
-		if (hi.announce_position && pos) {
-			char pname[24];
-
-			/* the admin's spoken position ("position-3": you are third), else beeps */
-			snprintf(pname, sizeof(pname), "position-%u", pos);
-			ms = call_announce(c, pname, NULL);
-			if (ms)
-				break;
-			memset(&c->qseq, 0, sizeof(c->qseq));
-			for (i = 0; i < pos && i < CPTONE_PARTS_MAX / 2; i++) {
-				c->qseq.part[2 * i] = (struct cptone_part){ .f1 = 1400, .ms = 150 };
-				c->qseq.part[2 * i + 1] = (struct cptone_part){ .ms = 250 };
-			}
-			c->qseq.n = c->qseq.loop = (uint8_t)(2 * i);
-			media_chan_play_seq(c->mc, &c->qseq);
-			ms = 400 * i + 500;
-			break;
-		}
-		/* fall through */
-	default: {
-		const uint8_t *m;
-		size_t n;
-
-		m = prompt_get_name("music", &n, NULL);
-		if (m)
-			media_chan_play_prompt(c->mc, m, n);
-		else
-			media_chan_play_tone(c->mc, CPTONE_RINGBACK);
-		c->qstep = 0;
-		osmo_timer_schedule(&c->qmedia, CALL_QUEUE_CYCLE_S, 0);
-		return;
-	}
-	}
-	osmo_timer_schedule(&c->qmedia, ms / 1000, ms % 1000 * 1000);
-}
-
-/* Nobody free for a routed call when it came (or when the queue's advisor failed it): wait in
- * the hotline's queue (max_wait_s > 0), in the mode the table says. A call whose offers all
- * failed (busy elsewhere, no answer) is not queued. false: the caller is released. */
-static bool call_queue_enter(struct call *c)
-{
-	struct route_hotline_info hi;
-
-	if (!c->routed || !c->none_free || !c->pcall || !c->mc ||
-	    (c->attempt && !c->from_queue && !c->overflowed) ||
-	    route_hotline_find(c->rhotline, &hi) < 0 || !hi.max_wait_s)
-		return false;
-	/* one that got an advisor from the queue and lost it keeps its place: at the head */
-	call_queue_add(&c->q, c->rhotline, c->from_queue);
-	c->tried.n = 0;
-	if (hi.queue == ROUTE_QUEUE_ANSWER) {
-		if (!c->box_answered)
-			isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_CONNECT, false);
-		c->box_answered = true;
-	} else if (!c->alerted) {
-		isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_ALERTING, true);
-		c->alerted = true;
-	}
-	LOGPFSML(c->fi, LOGL_NOTICE, "nobody free on %s: queued (position %u, %s, at most %u s)\n",
-		 c->rhotline, call_queue_position(&c->q),
-		 hi.queue == ROUTE_QUEUE_ANSWER ? "answered" : "alerting", hi.max_wait_s);
-	c->queue_ms -= board_time_ms(); /* += when it leaves */
-	c->qstep = 0;
-	call_queue_media(c);
-	osmo_fsm_inst_state_chg(c->fi, CALL_ST_QUEUED, hi.max_wait_s, CALL_T_QUEUE);
-	return true;
-}
-
-static void call_queue_leave(struct call *c)
-{
-	if (!c->q.queued)
-		return;
-	call_queue_del(&c->q);
-	c->queue_ms += board_time_ms();
-	osmo_timer_del(&c->qmedia);
-	media_chan_play_prompt(c->mc, NULL, 0);
-	media_chan_play_tone(c->mc, -1);
-}
-
-/* The queue's poll: the best free advisor for this waiting call, if any. */
-static bool call_queue_try(struct call_queue_item *it)
-{
-	struct call *c = container_of(it, struct call, q);
-	struct route_tried none = { 0 };
-	struct route_hotline_info hi;
-
-	/* nobody eligible: not asked (each ask would log "nobody free" 4 times a second) */
-	if (route_hotline_find(c->rhotline, &hi) < 0 || !hi.n_eligible ||
-	    route_select(&c->pick, c->rhotline, &none, c->id) < 0)
-		return false;
-	c->picked = true;
-	c->have_pick = true;
-	c->from_queue = true;
-	c->tried.n = 0;
-	c->tried.id[c->tried.n++] = c->pick.id;
-	call_queue_leave(c);
-	LOGPFSML(c->fi, LOGL_INFO, "advisor %u free: out of the queue\n", c->pick.id);
-	call_try_next(c);
-	return true;
-}
-
-/* The maximum wait is over: the overflow hotline's queue once, else released (17: busy). */
-static void call_queue_timeout(struct call *c)
-{
-	struct route_hotline_info hi;
-
-	call_queue_leave(c);
-	if (!c->overflowed && route_hotline_find(c->rhotline, &hi) == 0 && *hi.overflow &&
-	    route_has_hotline(hi.overflow)) {
-		LOGPFSML(c->fi, LOGL_NOTICE, "waited %u s on %s: overflow to %s\n", hi.max_wait_s,
-			 c->rhotline, hi.overflow);
-		c->overflowed = true;
-		osmo_strlcpy(c->rhotline, hi.overflow, sizeof(c->rhotline));
-		c->tried.n = 0;
-		call_try_next(c);
-		return;
-	}
-	LOGPFSML(c->fi, LOGL_NOTICE, "waited the maximum on %s: released\n", c->rhotline);
-	call_end_by(c, 17, 0, CDR_SIDE_BOX, 17);
-}
-
-/* Outside the hotline's opening hours: its closed announcement (else the special information
- * tone), then the release. true when closed. */
-static bool call_closed(struct call *c)
-{
-	struct route_hotline_info hi;
-	uint64_t utc = board_utc_ms();
-	uint32_t ms;
-
-	if (!c->routed || !utc || route_hotline_find(c->rhotline, &hi) < 0 ||
-	    route_hours_open(&hi.hours, (int64_t)(utc / 1000)))
-		return false;
-	isdn_leg_send(c->span, c->pcall, c->channel, ISDN_LEG_PROGRESS, true);
-	c->progressed = true;
-	ms = call_announce(c, hi.ann_closed, "!950/330,!1400/330,!1800/330,!0/1000");
-	LOGPFSML(c->fi, LOGL_NOTICE, "%s is closed now: announcement, release\n", c->rhotline);
-	osmo_fsm_inst_state_chg_ms(c->fi, CALL_ST_CLOSED, (ms ? ms : 2000) + 300, CALL_T_CLOSED);
-	return true;
 }
 
 /* ---- FSM ------------------------------------------------------------------------------- */
@@ -754,38 +485,6 @@ static int call_fsm_timer(struct osmo_fsm_inst *fi)
 							      ROUTE_OUT_UNREACHABLE);
 	call_try_next(c);
 	return 0;
-}
-
-/* The call's record for the host (hlgw/cdr.h): times from the SETUP's wall clock and the
- * monotonic intervals since, so a clock step during the call cannot bend them. */
-static void call_cdr(struct call *c)
-{
-	struct cdr_rec r = { 0 };
-	uint32_t now = board_time_ms();
-	int rc;
-
-	r.start_ms = c->utc_setup_ms;
-	r.end_ms = c->utc_setup_ms + (now - c->t_setup_ms);
-	if (c->t_connect_ms) {
-		r.answer_ms = c->utc_setup_ms + (c->t_connect_ms - c->t_setup_ms);
-		r.billable_ms = (c->t_talk_end_ms ? c->t_talk_end_ms : now) - c->t_connect_ms;
-	}
-	r.rating = c->rate.rating;
-	r.solved = c->rate.solved;
-	r.queue_s = (uint16_t)((c->queue_ms + 500) / 1000);
-	r.span = (uint8_t)c->span;
-	r.ts = (uint8_t)c->ts;
-	r.cause = c->rel_cause ? c->rel_cause : 41;
-	r.side = c->rel_cause ? c->rel_side : CDR_SIDE_BOX;
-	osmo_strlcpy(r.caller, c->anonymous ? "" : c->caller, sizeof(r.caller));
-	osmo_strlcpy(r.hotline, c->hotline, sizeof(r.hotline));
-	osmo_strlcpy(r.advisor, *c->advisor ? c->advisor : c->last_advisor, sizeof(r.advisor));
-	rc = cdr_add(&r, NULL);
-	if (rc < 0 && rc != -EAGAIN)
-		LOGPFSML(c->fi, LOGL_ERROR, "CDR not kept (%d): %s -> %s, cause %u\n", rc, r.caller,
-			 r.hotline, r.cause);
-	else
-		LOGPFSML(c->fi, LOGL_INFO, "CDR %u%s\n", r.id, rc ? " (held in RAM)" : "");
 }
 
 static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
@@ -1069,26 +768,6 @@ void call_get_counters(struct call_counters *ctr)
 {
 	if (ctr)
 		*ctr = call_ctr;
-}
-
-int call_queue_info_get(unsigned int idx, struct call_queue_info *info)
-{
-	const struct call_queue_item *it = call_queue_get(idx);
-	const struct call *c;
-
-	if (!it)
-		return -ENOENT;
-	c = container_of(it, struct call, q);
-	memset(info, 0, sizeof(*info));
-	info->id = c->id;
-	info->span = c->span;
-	info->ts = c->ts;
-	osmo_strlcpy(info->caller, c->anonymous ? "" : c->caller, sizeof(info->caller));
-	osmo_strlcpy(info->hotline, it->hotline, sizeof(info->hotline));
-	info->position = call_queue_position(it);
-	info->waited_s = (board_time_ms() - it->t_ms) / 1000;
-	info->answered = c->box_answered;
-	return 0;
 }
 
 /* ---- subsystem ---------------------------------------------------------------------------- */
