@@ -50,13 +50,15 @@ it_setup() {
 }
 it_bg() { it_pids+=("$1"); }
 
-# sipp_bg NAME PORT SCENARIO [sipp args]: a sipp advisor on adv_ip:PORT for one call, in the
-# namespace, output in $T/NAME.out; sets sipp_pid
+# sipp_bg NAME PORT SCENARIO [sipp args]: a sipp advisor on adv_ip:PORT for one call (more with
+# -m N), in the namespace, output in $T/NAME.out and its logs in $T; SCENARIO relative to the
+# scenario's folder ($here) unless absolute; sets sipp_pid
 sipp_bg() {
 	local name=$1 port=$2 sf=$3
 	shift 3
-	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 30s -timeout_error \
-		-nr -sf "$sf" -i "$adv_ip" -p "$port" -m 1 "$@") >"$T/$name.out" 2>&1 &
+	case $sf in /*) ;; *) sf=$here/$sf ;; esac
+	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_logs -timeout 40s \
+		-timeout_error -nr -sf "$sf" -i "$adv_ip" -p "$port" -m 1 "$@") >"$T/$name.out" 2>&1 &
 	sipp_pid=$!
 	it_bg "$sipp_pid"
 }

@@ -20,78 +20,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
-ns=hlgw-call-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-call.XXXXXX")
-EV=$T/ev.json
-box= psim= sipp_pids=()
-
-log() { echo "call: $*"; }
-fail() {
-	echo "call: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 15):" >&2
-	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 10)" >&2
-		tail -n 10 "$f" >&2
-	done
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	local p
-	for p in "${sipp_pids[@]}"; do stop_pid "$p"; done
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup call
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
-
-
-# sipp advisor in the namespace: sipp_bg NAME PORT SCENARIO [sipp args]
-sipp_bg() {
-	local name=$1 port=$2 sf=$3
-	shift 3
-	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_logs -timeout 40s \
-		-timeout_error -nr -sf "$here/$sf" -i "$adv_ip" -p "$port" -m 1 "$@") \
-		>"$T/$name.out" 2>&1 &
-	sipp_pid=$!
-	sipp_pids+=("$sipp_pid")
-}
-sipp_wait() { # NAME PID SECONDS
-	local rc=0
-	for _ in $(seq $((${3:-10} * 10))); do
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
-	wait "$2" || rc=$?
-	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
-}
-
-# place CALLED CALLING BCHAN [more pstn-sim args]: sets $call (pstn-sim's id) and $m
-place() {
-	local called=$1 calling=$2 bchan=$3
-	shift 3
-	m=$(mark)
-	cmd "call called=$called calling=$calling bchan=$bchan $*"
-	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-	call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-		sed 's/.*"call":\([0-9]*\).*/\1/')
-}
+place() { psim_call "$@"; } # CALLED CALLING BCHAN [more pstn-sim args]: sets call and m
 ev_call() { echo "\"ev\":\"$1\".*\"call\":$call[,}]"; }
 
 # ---- set-up ----------------------------------------------------------------------------------
