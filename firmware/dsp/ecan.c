@@ -349,7 +349,9 @@ static void block(struct ecan *ec)
 	 * less (both filters model the same echo; the near end is in both) */
 	memcpy(eo, e, sizeof(eo));
 	peo = pe;
-	if (ec->sh.blocks) {
+	if (ec->sh.blocks && !ec->far_hold) {
+		ecan_short_push(&ec->sh, ec->xin); /* the tail has been silent: no echo */
+	} else if (ec->sh.blocks) {
 		int talk = px > FAR_ACTIVE * N;
 		float es[N], pes = 0;
 

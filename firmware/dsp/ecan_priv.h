@@ -48,12 +48,14 @@ struct ecan_tone {
 
 /* short time-domain NLMS beside the partitioned filter while a call starts (ecan_short.c) */
 #define ECAN_SHORT_TAPS 128 /* the first 16 ms of the tail */
+#define ECAN_SHORT_PEAKS (ECAN_SHORT_TAPS / ECAN_N + 1)
 
 struct ecan_short {
 	int blocks;			    /* blocks of far-end speech left to run; 0: off */
 	int hold;			    /* blocks left without adapting (double talk) */
 	float gate;			    /* step scale: echo vs near end, from the last block */
-	float h[ECAN_SHORT_TAPS];	    /* taps on the tail's first samples */
+	int peak[ECAN_SHORT_PEAKS];	    /* reference peaks of the blocks x holds */
+	float h[ECAN_SHORT_TAPS];	    /* taps, last first: h[k] meets x[n - TAPS + 1 + k] */
 	float x[ECAN_SHORT_TAPS + ECAN_N]; /* reference history, oldest first */
 };
 
@@ -91,6 +93,8 @@ void ecan_short_reset(struct ecan_short *sh);
  * adapting as it goes when learn; x the block's reference. */
 void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const int16_t *x,
 		      int learn);
+/* Only keep the reference history (no echo to cancel). */
+void ecan_short_push(struct ecan_short *sh, const int16_t *x);
 
 void ecan_tone_init(struct ecan_tone *t);
 void ecan_tone_reset(struct ecan_tone *t);

@@ -37,58 +37,72 @@ void ecan_short_reset(struct ecan_short *sh)
 	sh->gate = 1;
 }
 
-/* dot product with four partial sums (the compiler vectorises it without reordering a single
- * float sum) */
+/* dot product with eight partial sums (the compiler vectorises it, two vectors a turn,
+ * without reordering a single float sum) */
 static float dot(const float *restrict a, const float *restrict b)
 {
-	float s[4] = { 0, 0, 0, 0 };
+	float s[8] = { 0 };
 
-	for (int k = 0; k < S; k += 4)
-		for (int j = 0; j < 4; j++)
+	for (int k = 0; k < S; k += 8)
+		for (int j = 0; j < 8; j++)
 			s[j] += a[k + j] * b[k + j];
-	return (s[0] + s[1]) + (s[2] + s[3]);
+	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
 }
 
 static void step(float *restrict h, const float *restrict x, float g)
 {
-	for (int k = 0; k < S; k++)
-		h[k] += g * x[k];
+	for (int k = 0; k < S; k += 8)
+		for (int j = 0; j < 8; j++)
+			h[k + j] += g * x[k + j];
+}
+
+void ecan_short_push(struct ecan_short *sh, const int16_t *xin)
+{
+	memmove(sh->x, sh->x + N, S * sizeof(float));
+	for (int i = 0; i < N; i++)
+		sh->x[S + i] = xin[i];
+}
+
+static int peak(const int16_t *v)
+{
+	int m = 0;
+
+	for (int i = 0; i < N; i++) {
+		int a = v[i] < 0 ? -v[i] : v[i];
+
+		m = a > m ? a : m;
+	}
+	return m;
 }
 
 void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const int16_t *xin,
 		      int learn)
 {
-	float *x = sh->x, hr[S], p = 0, mu, xmax = 0, dmax = 0;
+	float *x = sh->x, *h = sh->h, p = 0, mu;
+	int xmax = 0;
 
-	memmove(x, x + N, S * sizeof(float));
-	for (int i = 0; i < N; i++)
-		x[S + i] = xin[i];
+	ecan_short_push(sh, xin);
 	/* Geigel's double-talk test: the line holds more than the echo of the reference could
 	 * be (ERL >= GEIGEL): a near-end talker, the filter is left alone for a while */
-	for (int i = 0; i < S + N; i++)
-		xmax = x[i] > xmax ? x[i] : -x[i] > xmax ? -x[i] : xmax;
-	for (int i = 0; i < N; i++)
-		dmax = din[i] > dmax ? din[i] : -din[i] > dmax ? -din[i] : dmax;
-	if (dmax > GEIGEL * xmax)
+	memmove(sh->peak, sh->peak + 1, sizeof(sh->peak) - sizeof(sh->peak[0]));
+	sh->peak[ECAN_SHORT_PEAKS - 1] = peak(xin);
+	for (int b = 0; b < ECAN_SHORT_PEAKS; b++)
+		xmax = sh->peak[b] > xmax ? sh->peak[b] : xmax;
+	if (peak(din) > GEIGEL * xmax)
 		sh->hold = SHORT_HOLD;
 	else if (sh->hold)
 		sh->hold--;
 	mu = learn && !sh->hold ? SHORT_MU * sh->gate : 0;
-	/* taps reversed so that tap k meets x[n - k] as a forward walk */
-	for (int k = 0; k < S; k++)
-		hr[k] = sh->h[S - 1 - k];
 	for (int k = 1; k <= S; k++)
 		p += x[k] * x[k];
 	for (int i = 0; i < N; i++) {
 		const float *xw = x + i + 1; /* x[n - S + 1 .. n] */
-		float err = din[i] - dot(hr, xw);
+		float err = din[i] - dot(h, xw);
 
 		e[i] = err;
 		if (mu > 0)
-			step(hr, xw, mu * err / (p + SHORT_DELTA));
+			step(h, xw, mu * err / (p + SHORT_DELTA));
 		if (i + 1 < N)
 			p += x[S + i + 1] * x[S + i + 1] - x[i + 1] * x[i + 1];
 	}
-	for (int k = 0; k < S; k++)
-		sh->h[k] = hr[S - 1 - k];
 }
