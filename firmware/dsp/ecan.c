@@ -306,7 +306,7 @@ static void stats(struct ecan *ec, float px, float pd, float pe)
 static void block(struct ecan *ec)
 {
 	float t[2 * N], e[N], yr[NBP], yi[NBP], res[NBP], er[NBP], ei[NBP], g[NBP];
-	float px = 0, pd = 0, pe = 0, se = 0, sr = 0, sphi = 0, eo[N], peo;
+	float px = 0, pd = 0, pe = 0, se = 0, sr = 0, sphi = 0, eo[N];
 	int off = ecan_tone_block(&ec->tone, ec->din, ec->xin);
 	size_t xo;
 
@@ -346,9 +346,9 @@ static void block(struct ecan *ec)
 		pe += e[i] * e[i];
 	}
 	/* during the first second of far-end speech the start-up helper's output when it holds
-	 * less (both filters model the same echo; the near end is in both) */
+	 * less (both filters model the same echo; the near end is in both); the partitioned
+	 * filter's own figures (ERLE for its boost, the NLP's decisions) stay its own */
 	memcpy(eo, e, sizeof(eo));
-	peo = pe;
 	if (ec->sh.blocks && !ec->far_hold) {
 		ecan_short_push(&ec->sh, ec->xin); /* the tail has been silent: no echo */
 	} else if (ec->sh.blocks) {
@@ -358,14 +358,12 @@ static void block(struct ecan *ec)
 		ecan_short_block(&ec->sh, es, ec->din, ec->xin, talk);
 		for (int i = 0; i < N; i++)
 			pes += es[i] * es[i];
-		if (pes < pe) {
+		if (pes < pe)
 			memcpy(eo, es, sizeof(es));
-			peo = pes;
-		}
 		if (talk)
 			ec->sh.blocks--;
 	}
-	stats(ec, px, pd, peo);
+	stats(ec, px, pd, pe);
 
 	/* error spectrum (zero-padded, as the gradient needs) */
 	memset(t, 0, N * sizeof(float));
@@ -401,7 +399,7 @@ static void block(struct ecan *ec)
 
 	/* residual echo expected in the output, as a mean square: the bins 0..N of the padded
 	 * spectrum hold N times the block's energy */
-	ecan_nlp_block(ec, eo, peo / N, sr * se > 0 ? peo / N * sr / se : 0);
+	ecan_nlp_block(ec, eo, e, pe / N, sr * se > 0 ? pe / N * sr / se : 0);
 	for (int i = 0; i < N; i++) {
 		float o = eo[i] > 32767.f ? 32767.f : eo[i] < -32768.f ? -32768.f : eo[i];
 

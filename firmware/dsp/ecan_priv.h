@@ -83,9 +83,10 @@ struct ecan {
 	struct ecan_short sh;
 };
 
-/* NLP on one block of N linear output samples e (mean squares: output pe, residual echo still
- * expected in it pres); e is replaced by what goes out. */
-void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres);
+/* NLP on one block: it decides on the partitioned filter's N output samples e (mean squares:
+ * output pe, residual echo still expected in it pres) and works on out, the block's linear
+ * output (e or the start-up helper's), replaced by what goes out. */
+void ecan_nlp_block(struct ecan *ec, float *out, const float *e, float pe, float pres);
 void ecan_nlp_reset(struct ecan_nlp *nlp);
 
 void ecan_short_reset(struct ecan_short *sh);
