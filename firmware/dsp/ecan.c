@@ -13,8 +13,9 @@
  * A new echo path has a large V: the step is the full normalised one. As the weights settle V
  * shrinks and so does the step, down to what the noise allows; a near-end talker raises Phi and
  * freezes adaptation without a double-talk detector. One partition per block is constrained
- * (IFFT, zero the circular half, FFT) in turn. The linear output then goes through the NLP
- * (ecan_nlp.c).
+ * (IFFT, zero the circular half, FFT) in turn. During the first second of far-end speech a
+ * short time-domain NLMS filter runs beside it (ecan_short.c) and the block's output is the
+ * smaller of the two. The linear output then goes through the NLP (ecan_nlp.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -112,6 +113,7 @@ void ecan_reset(struct ecan *ec)
 	ec->s_x = ec->s_d = ec->s_e = 0;
 	ecan_nlp_reset(&ec->nlp);
 	ecan_tone_reset(&ec->tone);
+	ecan_short_reset(&ec->sh);
 }
 
 int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
@@ -304,7 +306,7 @@ static void stats(struct ecan *ec, float px, float pd, float pe)
 static void block(struct ecan *ec)
 {
 	float t[2 * N], e[N], yr[NBP], yi[NBP], res[NBP], er[NBP], ei[NBP], g[NBP];
-	float px = 0, pd = 0, pe = 0, se = 0, sr = 0;
+	float px = 0, pd = 0, pe = 0, se = 0, sr = 0, sphi = 0, eo[N];
 	int off = ecan_tone_block(&ec->tone, ec->din, ec->xin);
 	size_t xo;
 
@@ -343,6 +345,24 @@ static void block(struct ecan *ec)
 		pd += d * d;
 		pe += e[i] * e[i];
 	}
+	/* during the first second of far-end speech the start-up helper's output when it holds
+	 * less (both filters model the same echo; the near end is in both); the partitioned
+	 * filter's own figures (ERLE for its boost, the NLP's decisions) stay its own */
+	memcpy(eo, e, sizeof(eo));
+	if (ec->sh.blocks && !ec->far_hold) {
+		ecan_short_push(&ec->sh, ec->xin); /* the tail has been silent: no echo */
+	} else if (ec->sh.blocks) {
+		int talk = px > FAR_ACTIVE * N;
+		float es[N], pes = 0;
+
+		ecan_short_block(&ec->sh, es, ec->din, ec->xin, talk);
+		for (int i = 0; i < N; i++)
+			pes += es[i] * es[i];
+		if (pes < pe)
+			memcpy(eo, es, sizeof(es));
+		if (talk)
+			ec->sh.blocks--;
+	}
 	stats(ec, px, pd, pe);
 
 	/* error spectrum (zero-padded, as the gradient needs) */
@@ -363,7 +383,10 @@ static void block(struct ecan *ec)
 		g[k] = 1.0f / (r + (phi > inst ? phi : inst) + PHI_FLOOR);
 		se += e2;
 		sr += r;
+		sphi += phi;
 	}
+	/* the helper's step: the share of the error that is echo still to learn */
+	ec->sh.gate = sr / (sr + sphi + 1e-3f);
 	/* nothing to learn once the whole tail has been silent: only the weights' uncertainty
 	 * grows with time (the Kalman prediction) */
 	if (ec->far_hold) {
@@ -376,9 +399,9 @@ static void block(struct ecan *ec)
 
 	/* residual echo expected in the output, as a mean square: the bins 0..N of the padded
 	 * spectrum hold N times the block's energy */
-	ecan_nlp_block(ec, e, pe / N, sr * se > 0 ? pe / N * sr / se : 0);
+	ecan_nlp_block(ec, eo, e, pe / N, sr * se > 0 ? pe / N * sr / se : 0);
 	for (int i = 0; i < N; i++) {
-		float o = e[i] > 32767.f ? 32767.f : e[i] < -32768.f ? -32768.f : e[i];
+		float o = eo[i] > 32767.f ? 32767.f : eo[i] < -32768.f ? -32768.f : eo[i];
 
 		ec->out[i] = (int16_t)lrintf(o);
 	}

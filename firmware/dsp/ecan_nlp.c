@@ -62,7 +62,7 @@ static void track_noise(struct ecan_nlp *nlp, const float *e, float pe, int quie
 	nlp->rho = 0.9f * nlp->rho + 0.1f * (c < 0 ? 0 : c > 0.95f ? 0.95f : c);
 }
 
-void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres)
+void ecan_nlp_block(struct ecan *ec, float *out, const float *e, float pe, float pres)
 {
 	struct ecan_nlp *nlp = &ec->nlp;
 	float g0 = nlp->gain, g1, a, b, bg;
@@ -88,6 +88,6 @@ void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres)
 		float g = g0 + (g1 - g0) * (i + 1) * (1.0f / N);
 
 		nlp->cn_y = a * nlp->cn_y + b * white(&nlp->rng);
-		e[i] = g * e[i] + (1 - g) * nlp->cn_y;
+		out[i] = g * out[i] + (1 - g) * nlp->cn_y;
 	}
 }

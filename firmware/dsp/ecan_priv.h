@@ -46,6 +46,19 @@ struct ecan_tone {
 	unsigned count;
 };
 
+/* short time-domain NLMS beside the partitioned filter while a call starts (ecan_short.c) */
+#define ECAN_SHORT_TAPS 128 /* the first 16 ms of the tail */
+#define ECAN_SHORT_PEAKS (ECAN_SHORT_TAPS / ECAN_N + 1)
+
+struct ecan_short {
+	int blocks;			    /* blocks of far-end speech left to run; 0: off */
+	int hold;			    /* blocks left without adapting (double talk) */
+	float gate;			    /* step scale: echo vs near end, from the last block */
+	int peak[ECAN_SHORT_PEAKS];	    /* reference peaks of the blocks x holds */
+	float h[ECAN_SHORT_TAPS];	    /* taps, last first: h[k] meets x[n - TAPS + 1 + k] */
+	float x[ECAN_SHORT_TAPS + ECAN_N]; /* reference history, oldest first */
+};
+
 struct ecan {
 	int taps, parts;
 	int fill;      /* samples gathered in the current block */
@@ -67,12 +80,22 @@ struct ecan {
 	float *gr, *gi; /* smoothed gradient conj(X_p) E */
 	float sxx[ECAN_NBP], see[ECAN_NBP]; /* smoothed |X_0|^2, |E|^2 */
 	int boost; /* the gradient is coherent: the weights are wrong (a new echo path) */
+	struct ecan_short sh;
 };
 
-/* NLP on one block of N linear output samples e (mean squares: output pe, residual echo still
- * expected in it pres); e is replaced by what goes out. */
-void ecan_nlp_block(struct ecan *ec, float *e, float pe, float pres);
+/* NLP on one block: it decides on the partitioned filter's N output samples e (mean squares:
+ * output pe, residual echo still expected in it pres) and works on out, the block's linear
+ * output (e or the start-up helper's), replaced by what goes out. */
+void ecan_nlp_block(struct ecan *ec, float *out, const float *e, float pe, float pres);
 void ecan_nlp_reset(struct ecan_nlp *nlp);
+
+void ecan_short_reset(struct ecan_short *sh);
+/* Run the short filter over one block: e = d less its echo estimate, sample by sample,
+ * adapting as it goes when learn; x the block's reference. */
+void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const int16_t *x,
+		      int learn);
+/* Only keep the reference history (no echo to cancel). */
+void ecan_short_push(struct ecan_short *sh, const int16_t *x);
 
 void ecan_tone_init(struct ecan_tone *t);
 void ecan_tone_reset(struct ecan_tone *t);
