@@ -586,7 +586,9 @@ static void adapt(struct jbuf *jb)
 		 * now is audible and nothing is due yet, the next quiet ms takes the insertion */
 		if (!jb->started || cur_delay(jb) - win_spread(jb) < JBUF_RATE || quiet_next(jb))
 			jb->insert = -ex;
-	} else if (ex < JBUF_RATE) {
+	} else if (ex < JBUF_RATE || !jb->n) {
+		/* !n: ran dry, the next packet is late (lost ones leave a hole before a held one):
+		 * skipping ahead in the concealment would only make it later still */
 		jb->shrink_tick = 0;
 	} else if (quiet_next(jb)) {
 		k = JBUF_RATE;

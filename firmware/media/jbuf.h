@@ -44,7 +44,10 @@
  *    stays within max: it is played, counted under "late_played", not lost.
  *  - shrink slowly and inaudibly, at least 1 ms above target:
  *     - quiet (the next 8 samples in A-law segment 0, |x| < 256/32768, about -39 dBm0) or
- *       concealed: a whole ms is dropped at a time, each ms. Speech pauses take any excess.
+ *       concealed for a hole before a held packet: a whole ms is dropped at a time, each ms.
+ *       Speech pauses take any excess. Not while the buffer is empty: the next packet is late
+ *       then, and skipping ahead in its concealment made it only later (a late packet under
+ *       host load came in after 9 ms skipped, to be played over the concealment: a slip).
  *     - continuous signal (a tone, voiced speech) less than JBUF_BAND (5 ms) above target:
  *       nothing is dropped; the excess waits for the next quiet ms (checked once per packet).
  *       A few ms of extra delay is inaudible, any splice in a tone is not (one sample dropped

@@ -432,9 +432,11 @@ static void test_jitter_adapts(void **state)
 	}
 	/* the jitter stopped at 20 s: within the window (<= 4 s) the target fell back to 20 ms
 	 * and the delay followed by skipping whole periods of the signal (the pattern repeats
-	 * within -18 dB every 83 samples: "voiced"), to less than JBUF_BAND above the target */
+	 * within -18 dB every 83 samples: "voiced"), to less than JBUF_BAND above the target
+	 * (the rest is not skipped in the concealment after the last packet: a buffer run dry
+	 * waits for a late packet) */
 	assert_int_equal(jbuf_target_ms(&jb), 20);
-	assert_int_equal(jbuf_delay_ms(&jb), 20);
+	assert_in_range(jbuf_delay_ms(&jb), 20, 24);
 	assert_int_equal(C(LATE), late);
 	assert_int_equal(C(RESYNC), 0);
 	assert_int_equal(C(PLAYED) + C(LOST), JN);
