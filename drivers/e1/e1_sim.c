@@ -29,6 +29,11 @@
 #define E1_SIM_RETRY_MS 200
 #define E1_SIM_WATCH_MS 250
 #define E1_SIM_MAX_SPANS 8
+/* Blocks taken per wake-up. After the host stalled the process, the line's backlog and the
+ * RTP that came meanwhile are both queued: the loop serves the tap between two rounds, so a
+ * bigger batch would run the jitter buffers' clock ahead of packets that had arrived in
+ * time (seen as late: concealed, then played over it, a slip in a tone). */
+#define E1_SIM_RX_BATCH 2
 
 /* One direction of the TDM routing. All armed buffers advance 8 octets per chunk together, so
  * a timeslot's buffer position is base[ts] + off, with off the direction's octet clock (8 per
@@ -386,8 +391,8 @@ static void e1_sim_readable(int fd, short revents, void *arg)
 	struct e1_sim *s = arg;
 	int i;
 
-	/* drain what is there, but do not starve the rest of the loop */
-	for (i = 0; i < 16; i++) {
+	/* a little of what is there: see E1_SIM_RX_BATCH */
+	for (i = 0; i < E1_SIM_RX_BATCH; i++) {
 		ssize_t n = recv(fd, s->in, sizeof(s->in), MSG_DONTWAIT | MSG_TRUNC);
 
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {

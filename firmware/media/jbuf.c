@@ -63,6 +63,24 @@ static inline int32_t tmin_win(const struct jbuf *jb)
 	return jb->tmin[0] < jb->tmin[1] ? jb->tmin[0] : jb->tmin[1];
 }
 
+/* How much lower one window's minimum transit is than the other's: a spike of early arrivals
+ * that only one window holds, not (yet) the path's delay. */
+static inline int32_t tmin_gap(const struct jbuf *jb)
+{
+	int32_t d = jb->tmin[0] - jb->tmin[1];
+
+	return d < 0 ? -d : d;
+}
+
+/* The transit spread to cover: max - min over the windows, at least what a resync carried. */
+static inline int32_t win_spread(const struct jbuf *jb)
+{
+	int32_t hi = jb->tmax[0] > jb->tmax[1] ? jb->tmax[0] : jb->tmax[1];
+	int32_t d = hi - tmin_win(jb);
+
+	return d > jb->carry ? d : jb->carry;
+}
+
 /* How long the earliest-arriving packets wait now (samples). */
 static inline int32_t cur_delay(const struct jbuf *jb)
 {
@@ -146,7 +164,7 @@ static inline bool stats_add(struct jbuf *jb, uint32_t ts)
 {
 	int32_t t = tsd(jb->clock - ts, jb->tbase);
 	uint32_t age = jb->clock - jb->win_start;
-	int32_t hi, lo, spread;
+	int32_t spread;
 
 	if (age >= JBUF_WIN) {
 		if (age >= 2 * JBUF_WIN) {
@@ -167,9 +185,7 @@ static inline bool stats_add(struct jbuf *jb, uint32_t ts)
 	} else {
 		return false; /* within the window's range: the target stays */
 	}
-	hi = jb->tmax[0] > jb->tmax[1] ? jb->tmax[0] : jb->tmax[1];
-	lo = tmin_win(jb);
-	spread = (hi - lo > jb->carry ? hi - lo : jb->carry) + JBUF_SAFETY;
+	spread = win_spread(jb) + JBUF_SAFETY;
 	jb->target = spread < jb->min ? jb->min : spread > jb->max ? jb->max : spread;
 	if (jb->started)
 		return false;
@@ -566,13 +582,20 @@ static void adapt(struct jbuf *jb)
 		return;
 	ex = cur_delay(jb) - jb->target;
 	if (ex < 0) {
-		jb->insert = -ex;
-	} else if (ex < JBUF_RATE) {
+		/* continuous signal while the latest packets still wait a ms or more: a splice
+		 * now is audible and nothing is due yet, the next quiet ms takes the insertion */
+		if (!jb->started || cur_delay(jb) - win_spread(jb) < JBUF_RATE || quiet_next(jb))
+			jb->insert = -ex;
+	} else if (ex < JBUF_RATE || !jb->n) {
+		/* !n: ran dry, the next packet is late (lost ones leave a hole before a held one):
+		 * skipping ahead in the concealment would only make it later still */
 		jb->shrink_tick = 0;
 	} else if (quiet_next(jb)) {
 		k = JBUF_RATE;
-	} else if (ex < JBUF_BAND) {
-		jb->shrink_tick = 0; /* continuous signal, a little above: wait for a quiet ms */
+	} else if ((ex -= tmin_gap(jb)) < JBUF_BAND) {
+		/* continuous signal, a little above, or above only by an early spike that one
+		 * window holds (it leaves as the windows roll over): wait for a quiet ms */
+		jb->shrink_tick = 0;
 	} else if (++jb->shrink_tick >= 10) {
 		jb->shrink_tick = 0;
 		k = pitch_skip(jb, ex);

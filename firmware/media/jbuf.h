@@ -34,18 +34,30 @@
  *  - current delay = (clock - play position) - min transit: how long the earliest-arriving
  *    packets wait before their first sample plays; the latest wait current - spread.
  *  - grow fast: below target, the missing samples are inserted at once (concealment
- *    samples, play position held). A packet that arrives after its playout time and whose
- *    span was only concealed so far rewinds the play position to it (the concealed samples
- *    become the insertion) as long as the delay stays within max: it is played, counted
- *    under "late_played", not lost.
+ *    samples, play position held) when the next ms is quiet or when the latest-arriving
+ *    packets (transit max) wait less than 1 ms. Otherwise (continuous signal, nothing due
+ *    yet: a late spike or a minimum that rose as the window rolled over) the insertion waits
+ *    for a quiet ms, checked each ms: a splice in a tone is audible, a ms of delay is not
+ *    (host scheduling hiccups on the sim board did this routinely). A packet that arrives
+ *    after its playout time and whose span was only concealed so far rewinds the play
+ *    position to it (the concealed samples become the insertion) as long as the delay
+ *    stays within max: it is played, counted under "late_played", not lost.
  *  - shrink slowly and inaudibly, at least 1 ms above target:
  *     - quiet (the next 8 samples in A-law segment 0, |x| < 256/32768, about -39 dBm0) or
- *       concealed: a whole ms is dropped at a time, each ms. Speech pauses take any excess.
+ *       concealed for a hole before a held packet: a whole ms is dropped at a time, each ms.
+ *       Speech pauses take any excess. Not while the buffer is empty: the next packet is late
+ *       then, and skipping ahead in its concealment made it only later (a late packet under
+ *       host load came in after 9 ms skipped, to be played over the concealment: a slip).
  *     - continuous signal (a tone, voiced speech) less than JBUF_BAND (5 ms) above target:
  *       nothing is dropped; the excess waits for the next quiet ms (checked once per packet).
  *       A few ms of extra delay is inaudible, any splice in a tone is not (one sample dropped
  *       per 10 ms was a 1.25 % pitch shift with a click each 10 ms). Jitter of a few ms
  *       re-orders which packet is the earliest and leaves such an excess routinely.
+ *     - an excess that only one window's minimum makes (early arrivals after a stall
+ *       upstream, in one window and not the other: the excess is counted less the
+ *       difference of the two windows' minimums) is not the path's delay yet: it leaves as
+ *       the windows roll over, or, if the path stays that early, both windows show it and
+ *       the rule below applies. Quiet ms take it meanwhile.
  *     - continuous signal JBUF_BAND or more above target: every 10 ms the next 15 ms + 5 ms
  *       are searched for a pitch period L (2.5..15 ms, at most the excess) whose next 5 ms
  *       repeat the 5 ms at the play position within -18 dB (sum of |difference| <= 1/8 of the

@@ -432,9 +432,11 @@ static void test_jitter_adapts(void **state)
 	}
 	/* the jitter stopped at 20 s: within the window (<= 4 s) the target fell back to 20 ms
 	 * and the delay followed by skipping whole periods of the signal (the pattern repeats
-	 * within -18 dB every 83 samples: "voiced"), to less than JBUF_BAND above the target */
+	 * within -18 dB every 83 samples: "voiced"), to less than JBUF_BAND above the target
+	 * (the rest is not skipped in the concealment after the last packet: a buffer run dry
+	 * waits for a late packet) */
 	assert_int_equal(jbuf_target_ms(&jb), 20);
-	assert_int_equal(jbuf_delay_ms(&jb), 20);
+	assert_in_range(jbuf_delay_ms(&jb), 20, 24);
 	assert_int_equal(C(LATE), late);
 	assert_int_equal(C(RESYNC), 0);
 	assert_int_equal(C(PLAYED) + C(LOST), JN);
@@ -486,6 +488,70 @@ static void test_first_packet_late_tone(void **state)
 		first++;
 	assert_in_range(first, 8 * 10 + 8 * 18, 8 * 10 + 8 * 22); /* ~20 ms after packet 0 was due */
 	assert_stream(first, 5003, npkt * PKT);
+}
+
+/*
+ * A continuous 1004 Hz tone, 20 ms packets, no jitter but one spike: packet 50 comes
+ * spike_ms away from its usual time (negative: early); 1.5 s in, the delay (early spike) or
+ * the target (late) is want_spike_ms. Over 7 s, two window rollovers after
+ * the spike: the tone plays on sample for sample (nothing dropped, inserted or concealed) and
+ * the delay is back at the target once the spike left the windows.
+ */
+static void tone_with_spike(int spike_ms, unsigned want_target_ms, unsigned want_spike_ms)
+{
+	const unsigned npkt = 350, total = 20 * npkt + 60;
+	uint32_t adapted = ~0u, concealed = ~0u;
+	unsigned in_window = 0;
+	size_t first = 0;
+
+	tone_hz = 1004;
+	for (unsigned k = 0; k < npkt; k++)
+		arr[k] = 10 + 20 * (int)k + (k == 50 ? spike_ms : 0);
+	for (unsigned ms = 0, k = 0; ms < total; ms++) {
+		while (k < npkt && arr[k] == (int)ms) {
+			assert_int_equal(put((uint16_t)(1000 + k), 5003 + k * PKT, SSRC_A, false, PKT),
+					 0);
+			k++;
+		}
+		run_ms(1);
+		if (C(PLAYED) == npkt && adapted == ~0u) {
+			adapted = C(INSERTED) + C(DROPPED);
+			concealed = C(CONCEALED);
+		}
+		if (ms == 1500) /* the spike in the windows */
+			in_window = spike_ms < 0 ? jbuf_delay_ms(&jb) : jbuf_target_ms(&jb);
+		if (ms == 6500) {
+			assert_int_equal(jbuf_target_ms(&jb), want_target_ms);
+			assert_in_range(jbuf_delay_ms(&jb), want_target_ms, want_target_ms + 1);
+		}
+	}
+	fprintf(stderr, "tone, spike %+d ms: at 1.5 s %s %u ms; inserted+dropped %u concealed %u "
+		"late %u late_played %u\n", spike_ms, spike_ms < 0 ? "delay" : "target", in_window,
+		adapted, concealed, C(LATE), C(LATE_PLAYED));
+	/* the spike was measured: the early packet waited longer, the late one raised the target */
+	assert_in_range(in_window, want_spike_ms, want_spike_ms + 1);
+	assert_int_equal(adapted, 0);
+	assert_int_equal(concealed, 0);
+	assert_int_equal(C(LATE) + C(LATE_PLAYED) + C(LOST) + C(RESYNC), 0);
+	assert_int_equal(C(PLAYED), npkt);
+	while (first < nout && out[first] == JBUF_SILENCE)
+		first++;
+	assert_stream(first, 5003, npkt * PKT);
+}
+
+/* An early spike (a burst after a stall upstream) with the target at its minimum: the buffer
+ * holds 12 ms more for a while; no period is cut out of the tone for it. */
+static void test_early_spike_tone(void **state)
+{
+	tone_with_spike(-12, 20, 32);
+}
+
+/* A late spike that still came in time raises the target by 1 ms: the tone is not spliced
+ * to grow the delay while the latest packets still wait a ms; the target falls back later. */
+static void test_late_spike_tone(void **state)
+{
+	init_cfg(10, 200, 0, 0);
+	tone_with_spike(9, 10, 11);
 }
 
 static void test_shrink_in_silence(void **state)
@@ -809,6 +875,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_late_packets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jitter_adapts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_packet_late_tone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_early_spike_tone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_spike_tone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_in_silence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_overflow_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtp_hostile, setup, teardown),
