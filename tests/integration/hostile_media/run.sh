@@ -84,7 +84,7 @@ done
 alive() { kill -0 "$box" 2>/dev/null || fail "the box died ($*)"; }
 
 # ---- set-up ----------------------------------------------------------------------------------
-"$tone" gen "$T/adv.wav" $adv_hz $adv_dbm0 10 # aufile ends the call at its end: ~6 s needed
+"$tone" gen "$T/adv.wav" $adv_hz $adv_dbm0 20 # aufile ends the call at its end: ~6 s needed, more under host load
 want_b=$("$tone" expect $adv_hz $adv_dbm0)
 mkdir -p "$T/bs"
 cat >"$T/bs/config" <<EOF2
