@@ -87,16 +87,6 @@ unsigned int call_queue_position(const struct call_queue_item *it)
 	return 0;
 }
 
-unsigned int call_queue_len(const char *hotline)
-{
-	const struct call_queue_item *q;
-	unsigned int n = 0;
-
-	llist_for_each_entry(q, &call_queue, list)
-		n += !strcmp(q->hotline, hotline);
-	return n;
-}
-
 const struct call_queue_item *call_queue_get(unsigned int idx)
 {
 	const struct call_queue_item *q;

@@ -34,7 +34,6 @@ void call_queue_add(struct call_queue_item *it, const char *hotline, bool front)
 void call_queue_del(struct call_queue_item *it);
 /* 1 for the hotline's oldest waiting call. */
 unsigned int call_queue_position(const struct call_queue_item *it);
-unsigned int call_queue_len(const char *hotline);
 /* Waiting call idx (0.., arrival order) or NULL. */
 const struct call_queue_item *call_queue_get(unsigned int idx);
 

@@ -727,11 +727,6 @@ int media_chan_play_tone(struct media_chan *mc, int tone)
 	return cptone_start(&mc->cpt, seq, MEDIA_CPTONE_DBM0);
 }
 
-bool media_chan_tone_playing(const struct media_chan *mc)
-{
-	return mc && mc->used && (cptone_active(&mc->cpt) || mc->prompt_left);
-}
-
 int media_chan_play_seq(struct media_chan *mc, const struct cptone_seq *seq)
 {
 	if (!mc || !mc->used || !seq)

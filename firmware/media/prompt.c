@@ -60,16 +60,6 @@ const char *prompt_name(enum prompt_id id)
 	return (unsigned int)id < PROMPT__NUM ? prompt_names[id] : "?";
 }
 
-int prompt_by_name(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; name && i < PROMPT__NUM; i++)
-		if (!strcmp(name, prompt_names[i]))
-			return (int)i;
-	return -1;
-}
-
 static uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

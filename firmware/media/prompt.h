@@ -20,7 +20,6 @@ enum prompt_id {
 };
 
 const char *prompt_name(enum prompt_id id);
-int prompt_by_name(const char *name); /* enum prompt_id or -1 */
 
 /*
  * Load a prompt from a file. Returns 0 or a negative errno with *why (may be NULL) a reason

@@ -106,8 +106,6 @@ int media_chan_play_seq(struct media_chan *mc, const struct cptone_seq *seq);
 /* Play n A-law samples (kept by reference while they play) to the caller, instead of the
  * advisor and any tone; n 0 stops. 0 or -EINVAL. */
 int media_chan_play_prompt(struct media_chan *mc, const uint8_t *alaw, size_t n);
-/* A tone or prompt is still playing. */
-bool media_chan_tone_playing(const struct media_chan *mc);
 int media_chan_get_stats(const struct media_chan *mc, struct media_stats *st);
 /* The channel's echo canceller. Returns 0, -ENOENT (none: ei->on false) or -EINVAL. */
 int media_chan_get_ecan(const struct media_chan *mc, struct media_ecan_info *ei);
