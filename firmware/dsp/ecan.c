@@ -13,9 +13,11 @@
  * A new echo path has a large V: the step is the full normalised one. As the weights settle V
  * shrinks and so does the step, down to what the noise allows; a near-end talker raises Phi and
  * freezes adaptation without a double-talk detector. One partition per block is constrained
- * (IFFT, zero the circular half, FFT) in turn. During the first second of far-end speech a
- * short time-domain NLMS filter runs beside it (ecan_short.c) and the block's output is the
- * smaller of the two. The linear output then goes through the NLP (ecan_nlp.c).
+ * (IFFT, zero the circular half, FFT) in turn. While a call starts a short time-domain
+ * affine-projection filter runs beside it over the 20 ms of the tail where the weights show
+ * the echo (ecan_short.c), for at least one second of far-end speech and on while its output
+ * holds less; the block's output is the smaller of the two. The linear output then goes
+ * through the NLP (ecan_nlp.c).
  */
 #include <errno.h>
 #include <math.h>
