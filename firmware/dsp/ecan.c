@@ -13,9 +13,11 @@
  * A new echo path has a large V: the step is the full normalised one. As the weights settle V
  * shrinks and so does the step, down to what the noise allows; a near-end talker raises Phi and
  * freezes adaptation without a double-talk detector. One partition per block is constrained
- * (IFFT, zero the circular half, FFT) in turn. During the first second of far-end speech a
- * short time-domain NLMS filter runs beside it (ecan_short.c) and the block's output is the
- * smaller of the two. The linear output then goes through the NLP (ecan_nlp.c).
+ * (IFFT, zero the circular half, FFT) in turn. While a call starts a short time-domain
+ * affine-projection filter runs beside it over the 20 ms of the tail where the weights show
+ * the echo (ecan_short.c), for at least one second of far-end speech and on while its output
+ * holds less; the block's output is the smaller of the two. The linear output then goes
+ * through the NLP (ecan_nlp.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -68,6 +70,19 @@
 #ifndef CONSTRAIN_N
 #define CONSTRAIN_N 2 /* partitions made linear convolutions again per block, in turn */
 #endif
+#ifndef LOC_SHARE
+#define LOC_SHARE 0.3f /* a partition holding this share of the weights' energy has the echo */
+#endif
+#ifndef LOC_EVERY
+#define LOC_EVERY 6 /* blocks of far-end speech between looks for the echo */
+#endif
+#ifndef SHORT_MAX
+#define SHORT_MAX 1250 /* blocks of far-end speech the start-up helper may run (10 s) */
+#endif
+#ifndef HANDOVER
+#define HANDOVER 1.0f /* it goes on while its output holds less than the other's */
+#endif
+#define HO_SMOOTH 0.1f /* the two outputs' powers: smoothing per block */
 #define Q0 1e-9f		 /* process noise floor */
 #define PHI_FLOOR 1.0f		 /* error units: far below a -90 dBm0 line */
 #define FAR_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0 */
@@ -113,7 +128,7 @@ void ecan_reset(struct ecan *ec)
 	ec->s_x = ec->s_d = ec->s_e = 0;
 	ecan_nlp_reset(&ec->nlp);
 	ecan_tone_reset(&ec->tone);
-	ecan_short_reset(&ec->sh);
+	ecan_short_reset(&ec->sh, ec->taps);
 }
 
 int ecan_init(struct ecan **out, void *mem, size_t len, int taps)
@@ -289,6 +304,54 @@ static void constrain(struct ecan *ec)
 		ec->constrain = 0;
 }
 
+/* Where is the echo? The partition holding most of the weights' norm, when it holds a clear
+ * share, and in it the largest tap: the start-up helper's window goes there. */
+static void locate(struct ecan *ec)
+{
+	float nrm, best = 0, tot = 0, t[2 * N], m = 0;
+	int bp = 0, pk = 0;
+
+	for (int p = 0; p < ec->parts; p++) {
+		const float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
+
+		nrm = 0;
+		for (int k = 0; k < NBP; k++)
+			nrm += wr[k] * wr[k] + wi[k] * wi[k];
+		tot += nrm;
+		if (nrm > best) {
+			best = nrm;
+			bp = p;
+		}
+	}
+	if (tot <= 0 || best < LOC_SHARE * tot)
+		return;
+	ecan_irfft(&ec->fft, t, ec->wr + (size_t)bp * NBP, ec->wi + (size_t)bp * NBP, 0);
+	for (int i = 0; i < N; i++) {
+		float a = t[i] < 0 ? -t[i] : t[i];
+
+		if (a > m) {
+			m = a;
+			pk = i;
+		}
+	}
+	ecan_short_move(&ec->sh, bp * N + pk);
+}
+
+/* The start-up helper's turn is over after SHORT_BLOCKS of far-end speech unless it still
+ * does clearly better than the partitioned filter (a long tail learns slowly); then up to
+ * SHORT_MAX. While it runs it looks for the echo now and then. */
+static void short_turn(struct ecan *ec, float pe, float pes)
+{
+	struct ecan_short *sh = &ec->sh;
+
+	sh->pe += HO_SMOOTH * (pe - sh->pe);
+	sh->ps += HO_SMOOTH * (pes - sh->ps);
+	if (++sh->run % LOC_EVERY == 0)
+		locate(ec);
+	if (!--sh->blocks && sh->run < SHORT_MAX && sh->ps < HANDOVER * sh->pe)
+		sh->blocks = LOC_EVERY;
+}
+
 static void stats(struct ecan *ec, float px, float pd, float pe)
 {
 	const float a = 0.9f;
@@ -361,7 +424,7 @@ static void block(struct ecan *ec)
 		if (pes < pe)
 			memcpy(eo, es, sizeof(es));
 		if (talk)
-			ec->sh.blocks--;
+			short_turn(ec, pe, pes);
 	}
 	stats(ec, px, pd, pe);
 

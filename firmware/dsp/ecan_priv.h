@@ -46,19 +46,25 @@ struct ecan_tone {
 	unsigned count;
 };
 
-/* short time-domain NLMS beside the partitioned filter while a call starts (ecan_short.c) */
-#define ECAN_SHORT_TAPS 128 /* the first 16 ms of the tail */
-#define ECAN_SHORT_PEAKS (ECAN_SHORT_TAPS / ECAN_N + 1)
+/* short time-domain affine-projection filter over the part of the tail that holds the echo,
+ * beside the partitioned filter while a call starts (ecan_short.c) */
+#define ECAN_SHORT_TAPS 160 /* 20 ms: a hybrid's dispersion with margin */
+#define ECAN_SHORT_HIST (ECAN_TAPS_MAX + ECAN_N) /* reference history it can reach back to */
 
 struct ecan_short {
 	int blocks;			    /* blocks of far-end speech left to run; 0: off */
+	int run;			    /* blocks of far-end speech it has run */
 	int hold;			    /* blocks left without adapting (double talk) */
+	int off;			    /* delay of its newest tap (samples) */
+	int taps;			    /* the tail it may move in */
 	float gate;			    /* step scale: echo vs near end, from the last block */
-	int peak[ECAN_SHORT_PEAKS];	    /* reference peaks of the blocks x holds */
-	float h[ECAN_SHORT_TAPS];	    /* taps, last first: h[k] meets x[n - TAPS + 1 + k] */
-	float x[ECAN_SHORT_TAPS + ECAN_N]; /* reference history, oldest first */
+	float pe, ps;			    /* smoothed block powers: the other filter's output, its own */
+	float pavg;			    /* the window's energy while the far end talks */
+	float dlast;			    /* the line's last sample of the previous block */
+	float h[ECAN_SHORT_TAPS];	    /* taps, last first: h[k] meets x[n - off - S + 1 + k] */
+	float x[ECAN_SHORT_TAPS + ECAN_N]; /* the block's window on the reference, oldest first */
+	int16_t hist[ECAN_SHORT_HIST];	    /* the reference, oldest first, newest last */
 };
-
 struct ecan {
 	int taps, parts;
 	int fill;      /* samples gathered in the current block */
@@ -89,13 +95,16 @@ struct ecan {
 void ecan_nlp_block(struct ecan *ec, float *out, const float *e, float pe, float pres);
 void ecan_nlp_reset(struct ecan_nlp *nlp);
 
-void ecan_short_reset(struct ecan_short *sh);
+void ecan_short_reset(struct ecan_short *sh, int taps);
 /* Run the short filter over one block: e = d less its echo estimate, sample by sample,
  * adapting as it goes when learn; x the block's reference. */
 void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const int16_t *x,
 		      int learn);
 /* Only keep the reference history (no echo to cancel). */
 void ecan_short_push(struct ecan_short *sh, const int16_t *x);
+/* Move the window so that the echo's peak, peak samples late, falls near its start (the taps
+ * it shares with the old window keep their values). */
+void ecan_short_move(struct ecan_short *sh, int peak);
 
 void ecan_tone_init(struct ecan_tone *t);
 void ecan_tone_reset(struct ecan_tone *t);

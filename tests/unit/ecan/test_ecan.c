@@ -52,15 +52,15 @@ static void test_fft(void **state)
 }
 
 /* measured: steady dB at -55 and -80 dBm0 noise, t20 s at -55 and -80, ERLE 0.5-1 s dB at -55;
- * asserted with 1 dB / 0.5 s of margin, and what the start-up helper (ecan_short.c) improved,
- * t20 at -80 and ERLE 0.5-1 s, with 0.1 s / 1 dB */
+ * asserted with 1 dB / 0.1 s of margin (t20 and ERLE 0.5-1 s are mostly the start-up helper's,
+ * ecan_short.c; at -80 dBm0 it may still run in the steady window, its output taken when less) */
 static const struct {
 	double steady55, steady80, t20, t20_80, e05;
 } measured[G168_NMODELS] = {
-	{ 46.5, 56.8, 0.70, 0.30, 30.4 }, { 46.3, 60.8, 0.30, 0.30, 26.7 }, /* D.2-D.3 */
-	{ 42.5, 46.8, 0.70, 0.70, 28.1 }, { 46.7, 58.5, 0.85, 0.70, 21.7 }, /* D.4-D.5 */
-	{ 44.7, 56.3, 3.10, 0.30, 29.6 }, { 46.1, 59.0, 1.30, 0.70, 27.1 }, /* D.6-D.7 */
-	{ 46.0, 58.7, 1.25, 0.50, 24.5 }, { 46.0, 51.4, 0.50, 0.30, 28.2 }, /* D.8-D.9 */
+	{ 46.4, 61.8, 0.30, 0.25, 37.4 }, { 46.2, 60.7, 0.30, 0.30, 32.0 }, /* D.2-D.3 */
+	{ 42.5, 62.1, 0.30, 0.30, 36.3 }, { 46.8, 62.5, 0.30, 0.30, 32.1 }, /* D.4-D.5 */
+	{ 44.6, 56.0, 0.30, 0.30, 38.6 }, { 46.1, 59.0, 0.30, 0.30, 36.9 }, /* D.6-D.7 */
+	{ 46.0, 58.7, 0.70, 0.40, 25.7 }, { 45.9, 51.3, 0.30, 0.30, 32.6 }, /* D.8-D.9 */
 };
 
 static void test_models(void **state)
@@ -78,7 +78,7 @@ static void test_models(void **state)
 		       r80.steady_erle, r.t20, r80.t20, r.t30, r.erle_05_1);
 		assert_true(r.steady_erle >= measured[m].steady55 - 1.0);
 		assert_true(r80.steady_erle >= measured[m].steady80 - 1.0);
-		assert_true(r.t20 <= measured[m].t20 + 0.5);
+		assert_true(r.t20 <= measured[m].t20 + 0.1);
 		assert_true(r80.t20 <= measured[m].t20_80 + 0.1);
 		assert_true(r.erle_05_1 >= measured[m].e05 - 1.0);
 	}
@@ -112,9 +112,9 @@ static void test_double_talk(void **state)
 }
 
 /* double talk 0.2 s into the call, while the start-up helper runs (D.2, 1 s of near-end speech
- * at 0 / +6 dB, NLP off): Geigel's test keeps it from learning the talker. Measured during
- * 6.5 / 6.4 dB, after 26.0 / 25.7 dB (the partitioned filter alone: 8.7 / 6.7, 25.9 / 25.6;
- * the helper without Geigel: 1.9 / -0.9 during) */
+ * at 0 / +6 dB, NLP off): Geigel's test on power keeps it from learning the talker. Measured
+ * during 6.8 / 7.5 dB, after 25.9 / 32.5 dB (the partitioned filter alone: 8.7 / 6.7, 25.9 /
+ * 25.6; the NLMS helper before it without Geigel: 1.9 / -0.9 during) */
 static void test_early_double_talk(void **state)
 {
 	static const double lv[] = { 0, 6 };

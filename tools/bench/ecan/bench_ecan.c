@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <valgrind/callgrind.h>
 
@@ -239,35 +240,58 @@ static void nlp_table(int taps)
 }
 
 /* --cost: the canceller alone, 4 s of speech with D.2, counted by callgrind */
-static int cost_child(const char *name, int taps)
+/* The cost is counted on a call as the quality tables run it (D.2 5 ms away, ERL 6 dB, noise
+ * -55 dBm0, 10 s): the start-up helper runs as long as the echo makes it, so the figure
+ * depends on the echo. Phases: the whole call, its first second (helper on), its last 4 s
+ * (the helper long off: what a settled channel costs). */
+#define COST_SECS 10
+static const struct {
+	const char *name;
+	double t0, t1;
+} cost_phase[] = { { "call", 0, COST_SECS }, { "first 1 s", 0, 1 },
+		   { "settled", COST_SECS - 4, COST_SECS } };
+#define NPHASE ((int)(sizeof(cost_phase) / sizeof(cost_phase[0])))
+
+static int cost_child(const char *name, int taps, int ph)
 {
-	int n = 4 * G168_RATE;
+	int n = COST_SECS * G168_RATE;
+	int i0 = (int)(cost_phase[ph].t0 * G168_RATE), i1 = (int)(cost_phase[ph].t1 * G168_RATE);
 	int16_t *far = malloc(n * sizeof(int16_t)), *sin = malloc(n * sizeof(int16_t));
+	int16_t *noise = malloc(n * sizeof(int16_t));
+	double *echo = malloc(n * sizeof(double));
 	const struct g168_engine *e = NULL;
 	void *st;
 
 	for (int i = 0; i < NENG; i++)
 		if (!strcmp(engines[i]->name, name))
 			e = engines[i];
-	if (!e || !far || !sin)
+	if (!e || !far || !sin || !noise || !echo)
 		return 1;
 	g168_speech(far, n, 1, -15);
-	g168_speech(sin, n, 3, -25); /* stands for the echo: cost does not depend on it */
+	g168_noise(noise, n, 101, -55);
+	g168_echo_path(echo, far, n, &g168_models[0], 40, 6);
+	for (int i = 0; i < n; i++)
+		sin[i] = (int16_t)lrint(echo[i] + noise[i]);
 	st = e->create(taps);
 	if (!st)
 		return 1;
-	CALLGRIND_START_INSTRUMENTATION;
-	for (int i = 0; i < n; i += 8)
+	for (int i = 0; i < n; i += 8) {
+		if (i == i0)
+			CALLGRIND_START_INSTRUMENTATION;
 		e->process(st, sin + i, far + i, 8);
-	CALLGRIND_STOP_INSTRUMENTATION;
+		if (i + 8 == i1)
+			CALLGRIND_STOP_INSTRUMENTATION;
+	}
 	e->destroy(st);
-	printf("samples %d\n", n);
+	printf("samples %d\n", i1 - i0);
 	free(far);
 	free(sin);
+	free(noise);
+	free(echo);
 	return 0;
 }
 
-static double cost(const char *self, const char *name, int taps)
+static double cost(const char *self, const char *name, int taps, int ph)
 {
 	char out[] = "/tmp/hlgw-bench-ecan.XXXXXX", cmd[512], line[256];
 	double ir = -1;
@@ -276,10 +300,11 @@ static double cost(const char *self, const char *name, int taps)
 
 	if (fd < 0)
 		return -1;
+	close(fd);
 	snprintf(cmd, sizeof(cmd),
 		 "valgrind -q --tool=callgrind --instr-atstart=no --callgrind-out-file=%s "
-		 "%s --cost %s %d >/dev/null",
-		 out, self, name, taps);
+		 "%s --cost %s %d %d >/dev/null",
+		 out, self, name, taps, ph);
 	if (system(cmd) == 0 && (f = fopen(out, "r"))) {
 		while (fgets(line, sizeof(line), f))
 			if (!strncmp(line, "totals:", 7) || !strncmp(line, "summary:", 8))
@@ -287,13 +312,14 @@ static double cost(const char *self, const char *name, int taps)
 		fclose(f);
 	}
 	remove(out);
-	return ir < 0 ? -1 : ir / (4 * G168_RATE);
+	return ir < 0 ? -1
+		      : ir / ((cost_phase[ph].t1 - cost_phase[ph].t0) * G168_RATE);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc >= 4 && !strcmp(argv[1], "--cost"))
-		return cost_child(argv[2], atoi(argv[3]));
+	if (argc >= 5 && !strcmp(argv[1], "--cost"))
+		return cost_child(argv[2], atoi(argv[3]), atoi(argv[4]) % NPHASE);
 	if (argc >= 2 && !strcmp(argv[1], "--speex-frame") && argc >= 3)
 		ec_speex_frame = atoi(argv[2]);
 
@@ -313,13 +339,21 @@ int main(int argc, char **argv)
 	change_table(512);
 	nlp_table(512);
 
-	printf("\n== instructions per sample (callgrind, canceller calls only, 1 ms chunks) ==\n");
-	printf("%-10s %10s %10s\n", "", "64 ms", "128 ms");
+	printf("\n== instructions per sample (callgrind, canceller calls only, 1 ms chunks; D.2, "
+	       "ERL 6 dB, noise -55 dBm0, %d s) ==\n", COST_SECS);
+	printf("%-10s", "");
+	for (int ph = 0; ph < NPHASE; ph++)
+		printf(" | %9s %9s", cost_phase[ph].name, "");
+	printf("\n%-10s", "");
+	for (int ph = 0; ph < NPHASE; ph++)
+		printf(" | %9s %9s", "64 ms", "128 ms");
+	printf("\n");
 	for (int e = 0; e < NENG; e++) {
-		double c64 = cost(argv[0], engines[e]->name, 512);
-		double c128 = cost(argv[0], engines[e]->name, 1024);
-
-		printf("%-10s %10.0f %10.0f\n", engines[e]->name, c64, c128);
+		printf("%-10s", engines[e]->name);
+		for (int ph = 0; ph < NPHASE; ph++)
+			printf(" | %9.0f %9.0f", cost(argv[0], engines[e]->name, 512, ph),
+			       cost(argv[0], engines[e]->name, 1024, ph));
+		printf("\n");
 	}
 	printf("anchors: speexdsp 1,775 / 2,053; target <= 1,000 / 1,300\n");
 	return 0;

@@ -267,7 +267,7 @@ static double time_to(const double *echo2, const double *res2, int nblk, double 
 }
 
 /* echo[i] = (h * far)[i - delay], scaled so that the ERL on this signal is erl_db */
-static void echo_path(double *echo, const int16_t *far, int n, const struct g168_model *m,
+void g168_echo_path(double *echo, const int16_t *far, int n, const struct g168_model *m,
 		      int delay, double erl_db)
 {
 	double ef = 0, ee = 0, g;
@@ -323,7 +323,7 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 	}
 	/* echo = far * h after the pure delay, scaled to the ERL on this very signal (each
 	 * model on its own when the path changes) */
-	echo_path(echo, far, n, m, c->delay, c->erl_db);
+	g168_echo_path(echo, far, n, m, c->delay, c->erl_db);
 	if (c->change_s > 0) {
 		double *e2 = malloc(n * sizeof(double));
 		int ch = (int)(c->change_s * G168_RATE);
@@ -332,7 +332,7 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 			ret = -ENOMEM;
 			goto out;
 		}
-		echo_path(e2, far, n, &g168_models[c->model2], c->delay, c->erl_db);
+		g168_echo_path(e2, far, n, &g168_models[c->model2], c->delay, c->erl_db);
 		for (int i = ch; i < n; i++)
 			echo[i] = e2[i];
 		free(e2);

@@ -90,6 +90,9 @@ struct g168_result {
 
 /* Fill out[n] with the speech-like signal of the given seed at level_dbm0. */
 void g168_speech(int16_t *out, int n, uint32_t seed, double level_dbm0);
+/* echo[i] = (m * far)[i - delay], scaled to an ERL of erl_db on this very signal */
+void g168_echo_path(double *echo, const int16_t *far, int n, const struct g168_model *m,
+		    int delay, double erl_db);
 void g168_css(int16_t *out, int n, double level_dbm0);
 void g168_noise(int16_t *out, int n, uint32_t seed, double level_dbm0);
 
