@@ -84,12 +84,13 @@ sipp_bg() {
 	shift 3
 	sipp_adv "$name" "$port" "$sf" -timeout 40s -timeout_error -m 1 "$@"
 }
-# sipp_wait NAME PID [SECONDS]: it ends (in 10 s) with status 0
+# sipp_wait NAME PID [SECONDS]: it ends (in 10 s) with status 0; the frame forgets it
 sipp_wait() {
 	local rc=0
 	for _ in $(seq $((${3:-10} * 10))); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
 	wait "$2" || rc=$?
+	it_stop "$2"
 	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
 }
 # psim_call CALLED CALLING BCHAN [more call args]: pstn-sim sends a SETUP; sets call (its id) and
