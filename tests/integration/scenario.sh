@@ -3,7 +3,8 @@
 # the usual diagnostics, cleanup of every process and the namespace, sipp advisors and
 # pstn-sim calls. It sources lib.sh. Newer scenarios use it; older ones carry their own.
 #   it_setup NAME   build, con, ns (hlgw-NAME-PID), tap, adv_ip, box_ip, T, EV; traps; root check
-#   it_bg PID       stop this process too at the end
+#   it_bg PID       stop this process too at the end;  it_stop PID: stop it now (or forget it
+#                   once waited for)
 #   IT_DIAG         more files fail() shows (default: sipp's *errors.log and every *.out)
 top=${top:?set top before sourcing scenario.sh}
 
@@ -30,6 +31,8 @@ it_cleanup() {
 	exec 3>&- 2>/dev/null || true
 	stop_pid "$box"
 	stop_pid "$psim"
+	# what a process left running in the namespace (kamailio's children) ends here
+	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
 	ip netns del "$ns" 2>/dev/null || true
 	if [ -n "${KEEP:-}" ]; then echo "work dir kept: $T"; else rm -rf "$T"; fi
 }
@@ -49,25 +52,45 @@ it_setup() {
 	[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
 }
 it_bg() { it_pids+=("$1"); }
+it_stop() {
+	local p keep=()
+	stop_pid "$1"
+	for p in "${it_pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	it_pids=("${keep[@]}")
+}
 
-# sipp_bg NAME PORT SCENARIO [sipp args]: a sipp advisor on adv_ip:PORT for one call (more with
-# -m N), in the namespace, output in $T/NAME.out and its logs in $T; SCENARIO relative to the
-# scenario's folder ($here) unless absolute; sets sipp_pid
-sipp_bg() {
-	local name=$1 port=$2 sf=$3
-	shift 3
-	case $sf in /*) ;; *) sf=$here/$sf ;; esac
-	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_logs -timeout 40s \
-		-timeout_error -nr -sf "$sf" -i "$adv_ip" -p "$port" -m 1 "$@") >"$T/$name.out" 2>&1 &
+# sipp_start NAME [sipp args]: sipp in the namespace, run in $T, its output in $T/NAME.out;
+# sets sipp_pid
+sipp_start() {
+	local name=$1
+	shift
+	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err "$@") >"$T/$name.out" 2>&1 &
 	sipp_pid=$!
 	it_bg "$sipp_pid"
 }
-# sipp_wait NAME PID [SECONDS]: it ends (in 10 s) with status 0
+# sipp_adv NAME PORT SCENARIO [sipp args]: a sipp advisor on adv_ip:PORT for as many calls and
+# as long as the scenario lasts (unless the args say otherwise), its logs in $T; SCENARIO
+# relative to the scenario's folder ($here) unless absolute; sets sipp_pid
+sipp_adv() {
+	local name=$1 port=$2 sf=$3
+	shift 3
+	case $sf in /*) ;; *) sf=$here/$sf ;; esac
+	sipp_start "$name" -trace_logs -nr -sf "$sf" -i "$adv_ip" -p "$port" "$@"
+}
+# sipp_bg NAME PORT SCENARIO [sipp args]: sipp_adv for one call (more with -m N) that ends in
+# 40 s
+sipp_bg() {
+	local name=$1 port=$2 sf=$3
+	shift 3
+	sipp_adv "$name" "$port" "$sf" -timeout 40s -timeout_error -m 1 "$@"
+}
+# sipp_wait NAME PID [SECONDS]: it ends (in 10 s) with status 0; the frame forgets it
 sipp_wait() {
 	local rc=0
 	for _ in $(seq $((${3:-10} * 10))); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
 	wait "$2" || rc=$?
+	it_stop "$2"
 	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
 }
 # psim_call CALLED CALLING BCHAN [more call args]: pstn-sim sends a SETUP; sets call (its id) and

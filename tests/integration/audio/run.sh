@@ -25,54 +25,18 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
 tone=$top/tools/tone
-ns=hlgw-audio-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
 adv_port=5080 # baresip also opens TLS on +1
 loop_port=5082
 adv_hz=1004   # not 1000: docs/notes.md, A-law repeats the same rounding at 8 samples a period
 adv_dbm0=-10
 psim_hz=440
 psim_dbm0=-10
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-audio.XXXXXX")
-EV=$T/ev.json
-box= psim= bs= bl=
-
-log() { echo "audio: $*"; }
-fail() {
-	echo "audio: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 10):" >&2
-	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 20):" >&2
-	tail -n 20 "$T/box.log" 2>/dev/null >&2 || true
-	echo "--- baresip (last 30):" >&2
-	tail -n 30 "$T/baresip.log" 2>/dev/null >&2 || true
-	echo "--- baresip loop (last 10):" >&2
-	tail -n 10 "$T/loop.log" 2>/dev/null >&2 || true
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	stop_pid "$bs"
-	stop_pid "$bl"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup audio
+IT_DIAG="$T/baresip.log $T/loop.log"
 command -v baresip >/dev/null || fail "baresip missing (Debian package baresip-core)"
 command -v python3 >/dev/null || fail "python3 missing"
-
-# within GOT WANT TOL: |GOT - WANT| <= TOL
 
 # ---- set-up ----------------------------------------------------------------------------------
 "$tone" selftest >"$T/selftest.out" || fail "tools/tone selftest: $(grep BAD "$T/selftest.out")"
@@ -107,27 +71,18 @@ ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
 ip netns exec "$ns" baresip -f "$T/bs" >"$T/baresip.log" 2>&1 </dev/null &
 bs=$!
+it_bg "$bs"
 ip netns exec "$ns" baresip -f "$T/loop" >"$T/loop.log" 2>&1 </dev/null &
 bl=$!
+it_bg "$bl"
 wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
-for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
-[ -L "$T/console" ] || fail "no console"
-for p in $adv_port $loop_port; do
-	for _ in $(seq 50); do
-		kill -0 "$bs" 2>/dev/null && kill -0 "$bl" 2>/dev/null || fail "baresip exited during start"
-		ip netns exec "$ns" ss -Hlun "sport = :$p" | grep -q . && break
-		sleep 0.1
-	done
-	ip netns exec "$ns" ss -Hlun "sport = :$p" | grep -q . || fail "baresip not listening on $p"
-done
+wait_console
+wait_udp $adv_port "$bs"
+wait_udp $loop_port "$bl"
 sleep 0.5 # design.md 7: not right after link-up
 
 # ---- the call ------------------------------------------------------------------------------------
-m=$(mark)
-cmd "call called=0800123 calling=30123456 bchan=1"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-	sed 's/.*"call":\([0-9]*\).*/\1/')
+psim_call 0800123 30123456 1
 wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "no CONNECT (baresip auto-answer)"
 cmd "record call=$call $T/bchan.wav"
 cmd "play call=$call tone=$psim_hz,${psim_dbm0}dBm0"
@@ -178,8 +133,7 @@ log "B-channel, whole recording: $sl (ms after the recording started)"
 # ---- pstn-sim -> box -> advisor ---------------------------------------------------------------------
 # the BYE ends baresip's call and sndfile closes its files; then stop baresip (SIGTERM: clean exit)
 sleep 0.5
-stop_pid "$bs"
-bs=
+it_stop "$bs"
 dec=$(ls "$T"/rec/dump-*-dec.wav 2>/dev/null | head -n 1)
 [ -n "$dec" ] || fail "baresip recorded nothing (sndfile): $(ls "$T/rec")"
 r=$("$tone" measure "$dec" --onset --skip 300 --len 1000) || fail "$dec: $r"
@@ -193,11 +147,7 @@ within "$rest" -100 75 || fail "advisor: the rest only $rest dB below the tone"
 # ---- calibration: pstn-sim's dBm0 read back through a loop ------------------------------------------
 # pstn-sim's tone generator has its own dBm0 (unit-tested); played through box -> baresip echo
 # -> box and recorded, tools/tone must read the level pstn-sim was told
-m=$(mark)
-cmd "call called=0800555 calling=30123456 bchan=2"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "loop: pstn-sim did not send the SETUP"
-call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-	sed 's/.*"call":\([0-9]*\).*/\1/')
+psim_call 0800555 30123456 2
 wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "loop: no CONNECT"
 cmd "record call=$call $T/loop.wav"
 cmd "play call=$call tone=$adv_hz,${adv_dbm0}dBm0"

@@ -25,47 +25,16 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
 tone=$top/tools/tone
-ns=hlgw-echo-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
 adv_port=5080
 model=3 # Annex D.4
 erl=6
 talk_dbm0=-20
 win="--skip 1000 --len 3800" # 1 s after the answer (convergence) to 4.8 s
 late="--skip 3000 --len 1800"
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-echo.XXXXXX")
-EV=$T/ev.json
-box= psim= bs=
-
-log() { echo "echo: $*"; }
-fail() {
-	echo "echo: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 10):" >&2
-	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 20):" >&2
-	tail -n 20 "$T/box.log" 2>/dev/null >&2 || true
-	echo "--- baresip (last 20):" >&2
-	tail -n 20 "$T/baresip.log" 2>/dev/null >&2 || true
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	stop_pid "$bs"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup echo
+IT_DIAG=$T/baresip.log
 command -v baresip >/dev/null || fail "baresip missing (Debian package baresip-core)"
 command -v python3 >/dev/null || fail "python3 missing"
 
@@ -90,6 +59,7 @@ ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
 ip netns exec "$ns" baresip -f "$T/bs" >"$T/baresip.log" 2>&1 </dev/null &
 bs=$!
+it_bg "$bs"
 wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
 wait_console
 wait_udp $adv_port "$bs"

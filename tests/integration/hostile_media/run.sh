@@ -28,55 +28,16 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
 sipdir=$top/tests/integration/sip
-con=$top/tools/con
 tone=$top/tools/tone
-ns=hlgw-hostile-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
 wrong_ip=198.18.0.9 # a second address on the host side: "wrong source address"
 adv_port=5090       # baresip (TLS on +1, TCP); sipp uses 5070, garbage.py 5081
 adv_hz=1004
 adv_dbm0=-10
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-hostile.XXXXXX")
-EV=$T/ev.json
+. "$top/tests/integration/scenario.sh"
+it_setup hostile_media
+IT_DIAG=$T/baresip.log
 cap=$T/cap.pcapng
-box= psim= bs= cap_pid= sipp_pid= stray=
-
-log() { echo "hostile_media: $*"; }
-fail() {
-	echo "hostile_media: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 10):" >&2
-	tail -n 10 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 20):" >&2
-	tail -n 20 "$T/box.log" 2>/dev/null >&2 || true
-	echo "--- baresip (last 15):" >&2
-	tail -n 15 "$T/baresip.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.sipp; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 15 lines)" >&2
-		tail -n 15 "$f" >&2
-	done
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	stop_pid "$sipp_pid"
-	stop_pid "$stray"
-	stop_pid "$cap_pid"
-	stop_pid "$bs"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
 for c in baresip sipp tshark python3; do
 	command -v $c >/dev/null || fail "$c missing"
 done
@@ -86,23 +47,7 @@ alive() { kill -0 "$box" 2>/dev/null || fail "the box died ($*)"; }
 # ---- set-up ----------------------------------------------------------------------------------
 "$tone" gen "$T/adv.wav" $adv_hz $adv_dbm0 20 # aufile ends the call at its end: ~6 s needed, more under host load
 want_b=$("$tone" expect $adv_hz $adv_dbm0)
-mkdir -p "$T/bs"
-cat >"$T/bs/config" <<EOF2
-poll_method		epoll
-sip_listen		$adv_ip:$adv_port
-audio_source		aufile,$T/adv.wav
-audio_player		aubridge,sink
-audio_alert		aubridge,sink
-audio_srate		8000
-audio_channels		1
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			aufile.so
-module			aubridge.so
-module_app		account.so
-module_app		menu.so
-EOF2
-echo "<sip:b@$adv_ip:$adv_port>;regint=0;answermode=auto;audio_codecs=pcma" >"$T/bs/accounts"
+bs_config "$T/bs" $adv_port b "aufile,$T/adv.wav" aubridge,sink
 
 ip netns add "$ns"
 ip -n "$ns" link set lo up
@@ -114,42 +59,23 @@ hotline 0800123
  advisor sip:b@$adv_ip:$adv_port
 EOF2
 start_psim
-ip netns exec "$ns" "$build/hlgw" -e "$T/e1.sock" --tap "$tap" --factory "$T/factory.cfg" \
-	--flash "$T/flash" --console "$T/console" 2>"$T/box.log" &
-box=$!
-for _ in $(seq 50); do
-	ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break
-	alive "start"
-	sleep 0.1
-done
+start_box
 ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" addr add "$wrong_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
-ip netns exec "$ns" tshark -i "$tap" -f udp -w "$cap" -q >"$T/tshark.log" 2>&1 &
-cap_pid=$!
+start_tshark "$cap" -f udp
+it_bg "$cap_pid"
+grep -q 'Capturing on' "$cap.log" || fail "tshark did not start: $(cat "$cap.log")"
 ip netns exec "$ns" baresip -f "$T/bs" >"$T/baresip.log" 2>&1 </dev/null &
 bs=$!
+it_bg "$bs"
 wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
-for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
-[ -L "$T/console" ] || fail "no console"
-for _ in $(seq 50); do
-	kill -0 "$bs" 2>/dev/null || fail "baresip exited during start"
-	ip netns exec "$ns" ss -Hlun "sport = :$adv_port" | grep -q . && break
-	sleep 0.1
-done
-for _ in $(seq 50); do
-	grep -q 'Capturing on' "$T/tshark.log" 2>/dev/null && break
-	sleep 0.1
-done
-grep -q 'Capturing on' "$T/tshark.log" || fail "tshark did not start: $(cat "$T/tshark.log")"
+wait_console
+wait_udp $adv_port "$bs"
 sleep 0.5 # docs/notes.md: not right after link-up
 
 # ---- the call ----------------------------------------------------------------------------------
-m=$(mark)
-cmd "call called=0800123 calling=30123456 bchan=1"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-	sed 's/.*"call":\([0-9]*\).*/\1/')
+psim_call 0800123 30123456 1
 wait_ev "$m" 8 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "no CONNECT (baresip auto-answer)"
 t_conn=$(now_ms)
 cmd "record call=$call $T/bchan.wav"
@@ -168,18 +94,16 @@ t_hs=$(now_ms)
 ip netns exec "$ns" python3 "$here/stray.py" $box_ip "$rtp_port" $adv_ip $wrong_ip 3 \
 	>"$T/stray.log" 2>&1 &
 stray=$!
-(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 15s -timeout_error \
-	-sf "$sipdir/uac_probe.xml" -i $adv_ip -p 5070 -m 1 "$box_ip:5060") >"$T/probe.sipp" 2>&1 &
-sipp_pid=$!
+it_bg "$stray"
+sipp_start probe -timeout 15s -timeout_error -sf "$sipdir/uac_probe.xml" -i $adv_ip -p 5070 \
+	-m 1 "$box_ip:5060"
+probe=$sipp_pid
 ip netns exec "$ns" python3 "$sipdir/garbage.py" $box_ip 5060 $adv_ip 5081 >"$T/garbage.log" 2>&1 ||
 	fail "garbage: the box answered something it should drop: $(cat "$T/garbage.log")"
-rc=0
-wait "$sipp_pid" || rc=$?
-sipp_pid=
-[ $rc = 0 ] || fail "sipp uac_probe: exit status $rc"
+sipp_wait "sipp uac_probe" "$probe" 15
 rc=0
 wait "$stray" || rc=$?
-stray=
+it_stop "$stray"
 [ $rc = 0 ] || fail "stray media: $(cat "$T/stray.log")"
 alive "after the hostile period"
 t_he=$(now_ms)
@@ -205,8 +129,7 @@ m2=$(mark)
 cmd "hangup call=$call"
 wait_ev "$m2" 5 "\"ev\":\"release\".*\"call\":$call," || fail "the caller's side not released"
 sleep 0.3 # BYE and its 200 into the capture
-stop_pid "$cap_pid"
-cap_pid=
+it_stop "$cap_pid"
 alive "after hang-up"
 
 # ---- the call survived ---------------------------------------------------------------------------

@@ -13,83 +13,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
-ns=hlgw-kam-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
 kam_ip=198.18.0.3
 domain=hotline.test
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-kam.XXXXXX")
-EV=$T/ev.json
-box= psim= kam= sipp_pids=()
-
-log() { echo "kamailio: $*"; }
-fail() {
-	echo "kamailio: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 15):" >&2
-	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	echo "--- kamailio log (last 30):" >&2
-	tail -n 30 "$T/kam.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 10)" >&2
-		tail -n 10 "$f" >&2
-	done
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	local p
-	for p in "${sipp_pids[@]}"; do stop_pid "$p"; done
-	stop_pid "$kam"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	# kamailio's children end with their parent; any still in the namespace end here
-	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup kamailio
+IT_DIAG=$T/kam.log
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 command -v kamailio >/dev/null || fail "kamailio missing (Debian package kamailio)"
-
-wait_log() { # FILE TIMEOUT_S PATTERN
-	local deadline=$(($(now_ms) + $2 * 1000))
-	while [ "$(now_ms)" -lt $deadline ]; do
-		grep -qE -- "$3" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# sipp advisor in the namespace: sipp_bg NAME SCENARIO [sipp args]
-sipp_bg() {
-	local name=$1 sf=$2
-	shift 2
-	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_msg -timeout 30s \
-		-timeout_error -nr -sf "$here/$sf" -i "$adv_ip" -p 5071 -m 1 "$@") \
-		>"$T/$name.out" 2>&1 &
-	sipp_pid=$!
-	sipp_pids+=("$sipp_pid")
-}
-sipp_wait() { # NAME PID SECONDS
-	local rc=0
-	for _ in $(seq $((${3:-10} * 10))); do
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$2" 2>/dev/null && fail "$1: sipp still running"
-	wait "$2" || rc=$?
-	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
-}
 
 # ---- set-up ----------------------------------------------------------------------------------
 ip netns add "$ns"
@@ -117,6 +47,7 @@ ip -n "$ns" link set "$tap" up
 ip netns exec "$ns" kamailio -DD -E -f "$here/kamailio.cfg" -A "KAM_IP=$kam_ip" \
 	-A "KAM_DOMAIN=$domain" -Y "$T" -P "$T/kam.pid" -m 32 -M 4 >"$T/kam.log" 2>&1 &
 kam=$!
+it_bg "$kam"
 for _ in $(seq 50); do
 	ip netns exec "$ns" ss -lun 2>/dev/null | grep -q "$kam_ip:5060" && break
 	kill -0 "$kam" 2>/dev/null || fail "kamailio exited during start"
@@ -125,8 +56,7 @@ done
 ip netns exec "$ns" ss -lun | grep -q "$kam_ip:5060" || fail "kamailio not listening"
 
 wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
-for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
-[ -L "$T/console" ] || fail "no console"
+wait_console
 grep -q 'listening on UDP port 5060' "$T/box.log" || fail "SIP not listening"
 
 # the box's keep-alive finds the proxy up
@@ -140,21 +70,18 @@ grep -q "(proxy).*up" "$T/out" || fail "proxy not up: $(cat "$T/out")"
 log "box: outbound proxy $kam_ip:5060 up (OPTIONS answered by kamailio)"
 
 # ---- the advisor registers -------------------------------------------------------------------
-sipp_bg register adv_register.xml -key domain "$domain" "$kam_ip:5060"
+# sipp_bg with every message in $T, 30 s at the most
+sipp_bg register 5071 adv_register.xml -trace_msg -timeout 30s -key domain "$domain" "$kam_ip:5060"
 sipp_wait register "$sipp_pid" 5
 grep -q "KAM: registered sip:advisor1@$domain contact <sip:advisor1@$adv_ip:5071>" "$T/kam.log" ||
 	fail "kamailio did not log the registration"
 log "advisor1 registered at kamailio: contact sip:advisor1@$adv_ip:5071"
 
 # ---- a call reaches it through the proxy; the caller hangs up ---------------------------------
-sipp_bg answer adv_answer.xml
+sipp_bg answer 5071 adv_answer.xml -trace_msg -timeout 30s
 a_pid=$sipp_pid
 sleep 0.5 # sipp bound; design.md 7: not right after link-up
-m=$(mark)
-cmd "call called=0800777 calling=30123456 bchan=1 ton=national"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-	sed 's/.*"call":\([0-9]*\).*/\1/')
+psim_call 0800777 30123456 1 ton=national
 wait_ev "$m" 5 "\"ev\":\"alerting\".*\"call\":$call[,}]" || fail "no ALERTING"
 wait_ev "$m" 5 "\"ev\":\"connect\".*\"call\":$call[,}]" || fail "no CONNECT"
 grep -q "KAM: 407 challenge for INVITE sip:advisor1@$domain" "$T/kam.log" ||

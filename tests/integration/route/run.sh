@@ -23,58 +23,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
-ns=hlgw-route-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-route.XXXXXX")
-EV=$T/ev.json
-box= psim= sipp_pids=()
-
-log() { echo "route: $*"; }
-fail() {
-	echo "route: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 15):" >&2
-	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 40):" >&2
-	tail -n 40 "$T/box.log" 2>/dev/null >&2 || true
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	local p
-	for p in "${sipp_pids[@]}"; do stop_pid "$p"; done
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup route
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 
-# sipp advisor serving any number of calls: sipp_bg NAME PORT SCENARIO [sipp args]
-sipp_bg() {
-	local name=$1 port=$2 sf=$3
-	shift 3
-	(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_logs -nr \
-		-sf "$here/$sf" -i "$adv_ip" -p "$port" "$@") >"$T/$name.out" 2>&1 &
-	sipp_pids+=("$!")
-}
-
 # place CALLED BCHAN: sets $call (pstn-sim's id) and $m
-place() {
-	m=$(mark)
-	cmd "call called=$1 calling=301234$2 bchan=$2"
-	wait_ev "$m" 3 '"ev":"setup_sent"' || fail "pstn-sim did not send the SETUP"
-	call=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 |
-		sed 's/.*"call":\([0-9]*\).*/\1/')
-}
+place() { psim_call "$1" "301234$2" "$2"; }
 ev_call() { echo "\"ev\":\"$1\".*\"call\":$2[,}]"; }
 hangup() { # CALL
 	local m2
@@ -174,17 +128,16 @@ start_box --route-table "$T/t1.txt"
 ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
 wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
-for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
-[ -L "$T/console" ] || fail "no console"
+wait_console
 console enable 'show route table'
 grep -q 'Active table: generation 1, 2 hotlines, 14 advisors, 14 serves; flash copy seq 1' \
 	"$T/out" || fail "table at start: $(cat "$T/out")"
 grep -q 'Last load from file .*t1.txt: accepted, 17 lines,.* saved to flash' "$T/out" ||
 	fail "table at start: $(cat "$T/out")"
-sipp_bg answer 5071 adv_answer.xml
-sipp_bg busy 5073 adv_busy.xml
-sipp_bg noanswer 5074 adv_noanswer.xml
-sipp_bg bulk 5075 adv_answer.xml -mi "$adv_ip" -mp 6100 -rtp_echo
+sipp_adv answer 5071 adv_answer.xml
+sipp_adv busy 5073 adv_busy.xml
+sipp_adv noanswer 5074 adv_noanswer.xml
+sipp_adv bulk 5075 adv_answer.xml -mi "$adv_ip" -mp 6100 -rtp_echo
 sleep 1 # design.md 7: not right after link-up
 
 # ---- order: eight calls, one after the other -------------------------------------------------
@@ -330,7 +283,7 @@ hangup "$call"
 [ "$(chosen 0800400)" = "90 91 91 " ] || fail "probe: advisors tried '$(chosen 0800400)'"
 # the phone comes back: it answers the probe, the box takes it in again
 # (INVITE retransmissions of call 1 may still arrive: sipp drops those calls, answers OPTIONS)
-sipp_bg options 5079 adv_options.xml
+sipp_adv options 5079 adv_options.xml
 for _ in $(seq 150); do
 	console 'show advisor 90'
 	grep -q ', reachable, missed' "$T/out" && break

@@ -27,52 +27,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
-con=$top/tools/con
 tone=$top/tools/tone
-ns=hlgw-span30-$$
-tap=hlgw0
-adv_ip=198.18.0.1
-box_ip=198.18.0.2
 adv_port=5071
 chans="$(seq 1 15) $(seq 17 31)"
 # sampled channels: HZ LEVEL each. Frequencies apart from each other and from the others'
 # low harmonics (A-law distortion) and not dividing 8000 (A-law repeats the same rounding)
 declare -A s_hz=([1]=440 [15]=1004 [17]=1622 [31]=2310)
 declare -A s_db=([1]=-10 [15]=-13 [17]=-7 [31]=-16)
-T=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-span30.XXXXXX")
-EV=$T/ev.json
-box= psim= sipp=
 pref_cref=4000
 declare -A cid # B-channel -> pstn-sim call id
-
-log() { echo "span30: $*"; }
-fail() {
-	echo "span30: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 15):" >&2
-	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
-	echo "--- box log (last 30):" >&2
-	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
-	for f in "$T"/*errors.log "$T"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 10)" >&2
-		tail -n 10 "$f" >&2
-	done
-	exit 1
-}
-. "$top/tests/integration/lib.sh"
-cleanup() {
-	stop_pid "$sipp"
-	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
-	stop_pid "$psim"
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
+. "$top/tests/integration/scenario.sh"
+it_setup span30
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 command -v python3 >/dev/null || fail "python3 missing"
 
@@ -102,18 +67,12 @@ start_box
 ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
 # one sipp for all calls: -m 30 ends it after the 30th, -rtp_echo on the -mp port its SDP names
-(cd "$T" && exec ip netns exec "$ns" sipp -nostdin -trace_err -trace_logs -timeout 55s \
-	-timeout_error -nr -sf "$here/adv_echo.xml" -i "$adv_ip" -p $adv_port -m 30 -l 64 \
-	-mi "$adv_ip" -mp 6000 -rtp_echo) >"$T/sipp.out" 2>&1 &
-sipp=$!
+sipp_adv sipp $adv_port adv_echo.xml -timeout 55s -timeout_error -m 30 -l 64 \
+	-mi "$adv_ip" -mp 6000 -rtp_echo
+sipp=$sipp_pid
 wait_ev 0 5 '"ev":"dchan_up"' || fail "no D-channel"
-for _ in $(seq 50); do [ -L "$T/console" ] && break; sleep 0.1; done
-[ -L "$T/console" ] || fail "no console"
-for _ in $(seq 50); do
-	kill -0 "$sipp" 2>/dev/null || fail "sipp exited during start"
-	ip netns exec "$ns" ss -Hlun "sport = :$adv_port" | grep -q . && break
-	sleep 0.1
-done
+wait_console
+wait_udp $adv_port "$sipp"
 sleep 0.5 # design.md 7: not right after link-up
 
 # ---- 30 calls at once ------------------------------------------------------------------------------
@@ -184,10 +143,8 @@ for b in 1 15 17 31; do
 done
 
 # ---- a 31st call ------------------------------------------------------------------------------------
-m=$(mark)
-cmd "call called=0800123 calling=30123499 ton=national bchan=1"
-wait_ev "$m" 3 '"ev":"setup_sent"' || fail "31st: pstn-sim did not send the SETUP"
-c31=$(tail -n +$((m + 1)) "$EV" | grep '"ev":"setup_sent"' | head -n 1 | sed 's/.*"call":\([0-9]*\).*/\1/')
+psim_call 0800123 30123499 1 ton=national
+c31=$call
 wait_ev "$m" 3 "\"ev\":\"release\".*\"call\":$c31,\"cause\":44," ||
 	fail "31st: no RELEASE COMPLETE cause 44"
 sleep 0.3
@@ -216,12 +173,8 @@ t0=$(now_ms)
 for b in $chans; do cmd "hangup call=${cid[$b]}"; done
 wait_count "$m" 10 '"ev":"release"' 30 || fail "$(count_ev "$m" '"ev":"release"') of 30 released"
 t_clr=$(($(now_ms) - t0))
-for _ in $(seq 100); do kill -0 "$sipp" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$sipp" 2>/dev/null && fail "sipp still running after the 30 BYEs"
-rc=0
-wait "$sipp" || rc=$?
-sipp=
-[ $rc = 0 ] || fail "sipp exit status $rc (a BYE without Reason cause 16, or a call failed)"
+# a failure: a BYE without Reason cause 16, or a call failed
+sipp_wait "the 30 BYEs" "$sipp" 10
 console 'show calls'
 grep -q '^0 calls; since start: 32 SETUPs, 2 refused, 30 answered' "$T/out" ||
 	fail "calls left: $(cat "$T/out")"
