@@ -3,7 +3,8 @@
 # the usual diagnostics, cleanup of every process and the namespace, sipp advisors and
 # pstn-sim calls. It sources lib.sh; sipp_lib.sh builds on it for the scenarios without pstn-sim.
 #   it_setup NAME   build, con, ns (hlgw-NAME-PID), tap, adv_ip, box_ip, T, EV; traps; root check
-#   stop_box        the box ends (SIGKILL after 5 s), its exit status in box_rc
+#   stop_box        the box ends (SIGKILL after 5 s), its exit status in box_rc;  finish_box:
+#                   it ends cleanly after a run with no error logged
 #   it_bg PID       stop this process too at the end;  it_stop PID: stop it now (or forget it
 #                   once waited for)
 #   IT_DIAG         more files fail() shows (default: sipp's *errors.log and every *.out)
@@ -41,6 +42,15 @@ stop_box() {
 	kill -KILL "$box" 2>/dev/null || true
 	wait "$box" 2>/dev/null || box_rc=$?
 	box=
+}
+# finish_box: the box still up, no ERROR or FATAL in its log, and a clean exit on SIGTERM
+finish_box() {
+	kill -0 "$box" 2>/dev/null || fail "box is not running"
+	if grep -E 'ERROR|FATAL' "$T/box.log" >/dev/null; then
+		fail "box logged errors: $(grep -E 'ERROR|FATAL' "$T/box.log" | head -n 3)"
+	fi
+	stop_box
+	[ "$box_rc" = 0 ] || fail "box exit status $box_rc after SIGTERM"
 }
 it_cleanup() {
 	local p

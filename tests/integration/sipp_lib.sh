@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers of the scenarios that drive the box's SIP user agent with sipp and the box's console
-# on stdin (no pstn-sim), on the common frame (scenario.sh: it_setup, fail, cleanup, sipp_start,
-# sipp_wait, stop_box). Source it after setting name (the scenario's name), with HLGW_BUILD/
-# HLGW_BIN as run.sh got them; besides the frame's it sets bin, box_log, con_out and cap.
-# Its console and mark replace lib.sh's: there is no pstn-sim here and the console is stdin.
+# on stdin (no pstn-sim), on the common frame (scenario.sh: it_setup, fail, cleanup,
+# sipp_start, sipp_wait, stop_box, finish_box). Source it after setting name (the scenario's
+# name), with HLGW_BUILD/HLGW_BIN as run.sh got them; besides the frame's it sets bin, box_log,
+# con_out and cap. Its console and mark replace lib.sh's: no pstn-sim here, the console is stdin.
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$top/tests/integration/scenario.sh"
 it_setup "$name"
@@ -79,15 +79,4 @@ stop_capture() {
 	local p=$cap_pid
 	stop_tshark
 	it_stop "$p"
-}
-
-# The box still up, no ERROR in its log, and a clean exit on SIGTERM.
-finish_box() {
-	kill -0 "$box" 2>/dev/null || fail "box is not running"
-	if grep -E 'ERROR|FATAL' "$box_log" >/dev/null; then
-		fail "box logged errors: $(grep -E 'ERROR|FATAL' "$box_log" | head -n 3)"
-	fi
-	stop_box
-	exec 3>&- || true
-	[ "$box_rc" = 0 ] || fail "box exit status $box_rc after SIGTERM"
 }
