@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The frame of a scenario (source it, then call it_setup NAME): the common state, fail() with
 # the usual diagnostics, cleanup of every process and the namespace, sipp advisors and
-# pstn-sim calls. It sources lib.sh. Newer scenarios use it; older ones carry their own.
+# pstn-sim calls. It sources lib.sh; sipp_lib.sh builds on it for the scenarios without pstn-sim.
 #   it_setup NAME   build, con, ns (hlgw-NAME-PID), tap, adv_ip, box_ip, T, EV; traps; root check
+#   stop_box        the box ends (SIGKILL after 5 s), its exit status in box_rc;  finish_box:
+#                   it ends cleanly after a run with no error logged
 #   it_bg PID       stop this process too at the end;  it_stop PID: stop it now (or forget it
 #                   once waited for)
 #   IT_DIAG         more files fail() shows (default: sipp's *errors.log and every *.out)
@@ -12,8 +14,10 @@ log() { echo "$it_name: $*"; }
 fail() {
 	local f
 	echo "$it_name: FAIL: $*" >&2
-	echo "--- pstn-sim events (last 15):" >&2
-	tail -n 15 "$EV" 2>/dev/null | cut -c1-300 >&2 || true
+	if [ -s "${EV:-}" ]; then # not in the scenarios without pstn-sim
+		echo "--- pstn-sim events (last 15):" >&2
+		tail -n 15 "$EV" | cut -c1-300 >&2 || true
+	fi
 	echo "--- box log (last 30):" >&2
 	tail -n 30 "$T/box.log" 2>/dev/null >&2 || true
 	for f in "$T"/*errors.log "$T"/*.out ${IT_DIAG:-}; do
@@ -25,11 +29,34 @@ fail() {
 }
 . "$top/tests/integration/lib.sh"
 
+# stop_box: SIGTERM to the box, SIGKILL after 5 s (a box stuck at exit does not hang the test);
+# its exit status in box_rc
+stop_box() {
+	box_rc=0
+	[ -n "$box" ] || return 0
+	kill -TERM "$box" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "$box" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$box" 2>/dev/null || true
+	wait "$box" 2>/dev/null || box_rc=$?
+	box=
+}
+# finish_box: the box still up, no ERROR or FATAL in its log, and a clean exit on SIGTERM
+finish_box() {
+	kill -0 "$box" 2>/dev/null || fail "box is not running"
+	if grep -E 'ERROR|FATAL' "$T/box.log" >/dev/null; then
+		fail "box logged errors: $(grep -E 'ERROR|FATAL' "$T/box.log" | head -n 3)"
+	fi
+	stop_box
+	[ "$box_rc" = 0 ] || fail "box exit status $box_rc after SIGTERM"
+}
 it_cleanup() {
 	local p
 	for p in "${it_pids[@]}"; do stop_pid "$p"; done
 	exec 3>&- 2>/dev/null || true
-	stop_pid "$box"
+	stop_box
 	stop_pid "$psim"
 	# what a process left running in the namespace (kamailio's children) ends here
 	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done

@@ -1,70 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers of the scenarios that drive the box's SIP user agent with sipp and the box's console
-# on stdin (no pstn-sim): the namespace, the box on its tap, a capture, sipp in the background.
-# Source it after setting name (log prefix), and with HLGW_BUILD/HLGW_BIN as run.sh got them;
-# it sets ns, tap, host_ip, box_ip, work, box_log, con_out, cap and an EXIT trap that cleans up.
+# on stdin (no pstn-sim), on the common frame (scenario.sh: it_setup, fail, cleanup,
+# sipp_start, sipp_wait, stop_box, finish_box). Source it after setting name (the scenario's
+# name), with HLGW_BUILD/HLGW_BIN as run.sh got them; besides the frame's it sets bin, box_log,
+# con_out and cap. Its console and mark replace lib.sh's: no pstn-sim here, the console is stdin.
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
+. "$top/tests/integration/scenario.sh"
+it_setup "$name"
 bin=${HLGW_BIN:-$build/hlgw}
-ns=hlgw-$name-$$
-tap=hlgw0
-host_ip=198.18.0.1
-box_ip=198.18.0.2
-work=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-$name.XXXXXX")
-box_pid=
-box_log=$work/box.log
-con_out=$work/console
-cap=$work/sip.pcapng
-cap_pid=
-sipp_pids=()
+box_log=$T/box.log
+con_out=$T/console
+cap=$T/sip.pcapng
 
-log() { echo "$name: $*"; }
-fail() {
-	echo "$name: FAIL: $*" >&2
-	if [ -f "$box_log" ]; then
-		echo "--- box log (last 30 lines)" >&2
-		tail -n 30 "$box_log" >&2
-	fi
-	for f in "$work"/*errors.log "$work"/*.out; do
-		[ -s "$f" ] || continue
-		echo "--- $f (last 15 lines)" >&2
-		tail -n 15 "$f" >&2
-	done
-	exit 1
-}
-
-stop_box() {
-	box_rc=0
-	[ -n "$box_pid" ] || return 0
-	kill -TERM "$box_pid" 2>/dev/null || true
-	for _ in $(seq 50); do
-		kill -0 "$box_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$box_pid" 2>/dev/null || true
-	wait "$box_pid" || box_rc=$?
-	box_pid=
-	exec 3>&- || true
-}
-
-cleanup() {
-	local p
-	for p in "${sipp_pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	if [ -n "$cap_pid" ]; then
-		kill "$cap_pid" 2>/dev/null || true
-		wait "$cap_pid" 2>/dev/null || true
-	fi
-	stop_box || true
-	ip netns del "$ns" 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "work dir kept: $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
 [ -x "$bin" ] || fail "no box binary at $bin (build first)"
 command -v sipp >/dev/null || fail "sipp missing (Debian package sip-tester)"
 command -v tshark >/dev/null || fail "tshark missing"
@@ -89,77 +36,47 @@ wait_log() {
 	local n=$((${3:-5} * 10))
 	for _ in $(seq "$n"); do
 		tail -n +$((log_mark + 1)) "$box_log" | grep -qE -- "$1" && return 0
-		kill -0 "$box_pid" 2>/dev/null || fail "box died waiting for: $2"
+		kill -0 "$box" 2>/dev/null || fail "box died waiting for: $2"
 		sleep 0.1
 	done
 	fail "$2 (no '$1' in the box log)"
 }
 
-# sipp in the namespace, in the background; its pid in sipp_pid
-sipp_bg() { # name, sipp args...
-	local n=$1
+# sipp_run NAME [sipp args]: sipp_start, failing after 20 s
+sipp_run() {
+	local name=$1
 	shift
-	(cd "$work" && exec ip netns exec "$ns" sipp -nostdin -trace_err -timeout 20s \
-		-timeout_error "$@") >"$work/$n.out" 2>&1 &
-	sipp_pid=$!
-	sipp_pids+=("$sipp_pid")
+	sipp_start "$name" -timeout 20s -timeout_error "$@"
 }
 
-sipp_wait() { # name, seconds
-	local rc=0
-	for _ in $(seq $((${2:-10} * 10))); do
-		kill -0 "$sipp_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$sipp_pid" 2>/dev/null && fail "$1: sipp still running"
-	wait "$sipp_pid" || rc=$?
-	[ "$rc" = 0 ] || fail "$1: sipp exit status $rc"
-}
-
-# The namespace and the box in it with $work/factory.cfg, console on fd 3; returns once the SIP
+# The namespace and the box in it with $T/factory.cfg, console on fd 3; returns once the SIP
 # port is bound and the console is in enable mode.
 start_sip_box() {
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || true # quiet capture
-	mkfifo "$work/con"
-	ip netns exec "$ns" "$bin" --tap "$tap" --factory "$work/factory.cfg" --console - \
-		<"$work/con" >>"$con_out" 2>"$box_log" &
-	box_pid=$!
-	exec 3>"$work/con"
+	mkfifo "$T/con"
+	ip netns exec "$ns" "$bin" --tap "$tap" --factory "$T/factory.cfg" --console - \
+		<"$T/con" >>"$con_out" 2>"$box_log" &
+	box=$!
+	exec 3>"$T/con"
 	for _ in $(seq 50); do
 		ip -n "$ns" link show "$tap" >/dev/null 2>&1 && break
-		kill -0 "$box_pid" 2>/dev/null || fail "box exited during start"
+		kill -0 "$box" 2>/dev/null || fail "box exited during start"
 		sleep 0.1
 	done
-	ip -n "$ns" addr add "$host_ip/24" dev "$tap"
+	ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 	ip -n "$ns" link set "$tap" up
 	wait_log 'listening on UDP port 5060' "SIP port bound"
 	console "enable"
 }
 
 start_capture() {
-	ip netns exec "$ns" tshark -i "$tap" -w "$cap" -q >"$work/tshark.out" 2>&1 &
-	cap_pid=$!
-	for _ in $(seq 50); do
-		grep -q 'Capturing on' "$work/tshark.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	start_tshark "$cap"
+	it_bg "$cap_pid"
 }
-
 stop_capture() {
-	sleep 0.3
-	kill -INT "$cap_pid"
-	wait "$cap_pid" || true
-	cap_pid=
-}
-
-# The box still up, no ERROR in its log, and a clean exit on SIGTERM.
-finish_box() {
-	kill -0 "$box_pid" 2>/dev/null || fail "box is not running"
-	if grep -E 'ERROR|FATAL' "$box_log" >/dev/null; then
-		fail "box logged errors: $(grep -E 'ERROR|FATAL' "$box_log" | head -n 3)"
-	fi
-	stop_box
-	[ "$box_rc" = 0 ] || fail "box exit status $box_rc after SIGTERM"
+	local p=$cap_pid
+	stop_tshark
+	it_stop "$p"
 }

@@ -10,71 +10,30 @@
 #   HLGW_BUILD  build dir holding hlgw (default build/sim);  HLGW_BIN overrides the binary.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-build=${HLGW_BUILD:-$top/build/sim}
+. "$top/tests/integration/scenario.sh"
+it_setup ping
 bin=${HLGW_BIN:-$build/hlgw}
-ns=hlgw-ping-$$
-tap=hlgw0
-host_ip=198.18.0.1
-box_ip=198.18.0.2
-work=$(mktemp -d "${TMPDIR:-/tmp}/hlgw-ping.XXXXXX")
-box_pid=
-box_log=
-
-log() { echo "ping: $*"; }
-fail() {
-	echo "ping: FAIL: $*" >&2
-	if [ -n "$box_log" ] && [ -f "$box_log" ]; then
-		echo "--- $box_log (last 30 lines)" >&2
-		tail -n 30 "$box_log" >&2
-	fi
-	exit 1
-}
-
-# Stop the box: SIGTERM, wait up to 5 s, then SIGKILL. Sets box_rc.
-stop_box() {
-	box_rc=0
-	[ -n "$box_pid" ] || return 0
-	kill -TERM "$box_pid" 2>/dev/null || true
-	for _ in $(seq 50); do
-		kill -0 "$box_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$box_pid" 2>/dev/null || true
-	wait "$box_pid" || box_rc=$?
-	box_pid=
-	exec 3>&-
-}
-
-cleanup() {
-	stop_box || true
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" = 0 ] || fail "needs root (ip netns, tap)"
 [ -x "$bin" ] || fail "no box binary at $bin (build first)"
 command -v ping >/dev/null || fail "ping missing (Debian package iputils-ping)"
 
-# Start the box with a factory config (its IP address) and its console on a fifo.
-start_box() { # name, address/mask or "none"
+# Start the box with a factory config (its IP address) and its console on a fifo; its log in
+# $T/box.log afresh (the frame's fail() and finish_box read it).
+ping_box() { # name, address/mask or "none"
 	local name=$1
-	box_log=$work/$name.log
-	con_out=$work/$name.console
+	con_out=$T/$name.console
 	{
 		echo "interface ethernet 0"
 		[ "$2" = none ] || echo " ip address $2"
-	} >"$work/$name.cfg"
-	rm -f "$work/con"
-	mkfifo "$work/con"
-	ip netns exec "$ns" "$bin" --tap "$tap" --factory "$work/$name.cfg" --console - \
-		<"$work/con" >"$con_out" 2>"$box_log" &
-	box_pid=$!
-	exec 3>"$work/con"
+	} >"$T/$name.cfg"
+	rm -f "$T/con"
+	mkfifo "$T/con"
+	ip netns exec "$ns" "$bin" --tap "$tap" --factory "$T/$name.cfg" --console - \
+		<"$T/con" >"$con_out" 2>"$T/box.log" &
+	box=$!
+	exec 3>"$T/con"
 }
 
-# Run one console command; its output lands in $con_out.
+# Run one console command; its output lands in $con_out. (Not lib.sh's: the console is stdin.)
 console() {
 	printf '%s\r\n' "$1" >&3
 	sleep 0.5
@@ -83,7 +42,7 @@ console() {
 wait_tap() {
 	for _ in $(seq 50); do
 		ip -n "$ns" link show "$tap" >/dev/null 2>&1 && return 0
-		kill -0 "$box_pid" 2>/dev/null || fail "box exited during start"
+		kill -0 "$box" 2>/dev/null || fail "box exited during start"
 		sleep 0.1
 	done
 	fail "tap $tap did not appear"
@@ -105,25 +64,13 @@ box_mac() {
 	ip -n "$ns" neigh show "$box_ip" dev "$tap" | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'
 }
 
-check_box_healthy() {
-	kill -0 "$box_pid" 2>/dev/null || fail "box is not running"
-	if grep -E 'ERROR|FATAL' "$box_log" >/dev/null; then
-		fail "box logged errors: $(grep -E 'ERROR|FATAL' "$box_log" | head -n 3)"
-	fi
-}
-
-stop_box_clean() {
-	stop_box
-	[ "$box_rc" = 0 ] || fail "box exit status $box_rc after SIGTERM"
-}
-
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 
 # ---- phase 1: the box creates the tap --------------------------------------------------
-start_box phase1 "$box_ip 255.255.255.0"
+ping_box phase1 "$box_ip 255.255.255.0"
 wait_tap
-ip -n "$ns" addr add "$host_ip/24" dev "$tap"
+ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
 ping_ok "5 echoes" -c 5 -i 0.2 -W 2
 ping_ok "1400-octet echoes" -c 3 -i 0.2 -W 2 -s 1400
@@ -137,16 +84,15 @@ esac
 if nsping -n -q -c 1 -W 1 198.18.0.3 >/dev/null 2>&1; then
 	fail "198.18.0.3 answered"
 fi
-check_box_healthy
-stop_box_clean
+finish_box
 sleep 0.2
 ip -n "$ns" link show "$tap" >/dev/null 2>&1 && fail "non-persistent tap outlived the box"
 
 # ---- phase 2: persistent tap made beforehand; no address first, then one --------------
 ip -n "$ns" tuntap add dev "$tap" mode tap
-ip -n "$ns" addr add "$host_ip/24" dev "$tap"
+ip -n "$ns" addr add "$adv_ip/24" dev "$tap"
 ip -n "$ns" link set "$tap" up
-start_box phase2-noaddr none
+ping_box phase2-noaddr none
 sleep 0.5
 if nsping -n -q -c 2 -i 0.2 -W 1 "$box_ip" >/dev/null 2>&1; then
 	fail "box without an address answered"
@@ -154,12 +100,11 @@ fi
 console "show ip interface"
 grep -q "Ethernet0 is down" "$con_out" && grep -q "Internet address is not set" "$con_out" ||
 	fail "show ip interface without an address: $(cat "$con_out")"
-check_box_healthy
-stop_box_clean
+finish_box
 ip -n "$ns" neigh flush dev "$tap"
 
-start_box phase2 "$box_ip 255.255.255.0
- ip default-gateway $host_ip"
+ping_box phase2 "$box_ip 255.255.255.0
+ ip default-gateway $adv_ip"
 sleep 0.3
 ping_ok "5 echoes after restart" -c 5 -i 0.2 -W 2
 mac2=$(box_mac)
@@ -167,10 +112,9 @@ mac2=$(box_mac)
 ping_ok "flood, 2000 echoes" -f -c 2000 -W 2 -s 172
 console "show ip interface"
 grep -q "Ethernet0 is up" "$con_out" && grep -q "Internet address is 198.18.0.2/24" "$con_out" &&
-	grep -q "Default gateway is $host_ip" "$con_out" &&
+	grep -q "Default gateway is $adv_ip" "$con_out" &&
 	grep -q "^  2005 ICMP echo requests received" "$con_out" ||
 	fail "show ip interface: $(cat "$con_out")"
 log "console: $(grep -E 'packets input|echo requests' "$con_out" | tr -s ' ' | tr '\r\n' '  ')"
-check_box_healthy
-stop_box_clean
+finish_box
 log "PASS"

@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 name=sip
 . "$here/../sipp_lib.sh"
 
-cat >"$work/factory.cfg" <<EOF
+cat >"$T/factory.cfg" <<EOF
 interface ethernet 0
  ip address $box_ip 255.255.255.0
 sip
@@ -33,60 +33,60 @@ start_capture
 
 # ---- answer, re-ACK, BYE -------------------------------------------------------------------
 mark
-sipp_bg answer -sf "$here/uas_answer.xml" -i "$host_ip" -p 5070 -m 1 -nr
+sipp_run answer -sf "$here/uas_answer.xml" -i "$adv_ip" -p 5070 -m 1 -nr
 sleep 0.3
-console "test sip invite sip:advisor@$host_ip:5070"
+console "test sip invite sip:advisor@$adv_ip:5070"
 wait_log 'test call: ringing 180' "answer: ringing"
 wait_log 'test call: answered 200: remote 198\.18\.0\.1:6000 PCMA/8 telephone-event/101 ptime 20' \
 	"answer: answered with the SDP answer learnt"
 sleep 0.5 # the 200 again and its second ACK
 console "test sip bye"
 wait_log 'test call: ended by local 200' "answer: BYE answered"
-sipp_wait answer
+sipp_wait answer "$sipp_pid"
 log "answer: offer checked by sipp, 180, 200, ACK, ACK again for the repeated 200, BYE 200"
 
 # ---- busy ------------------------------------------------------------------------------------
 mark
-sipp_bg busy -sf "$here/uas_busy.xml" -i "$host_ip" -p 5070 -m 1
+sipp_run busy -sf "$here/uas_busy.xml" -i "$adv_ip" -p 5070 -m 1
 sleep 0.3
-console "test sip invite sip:advisor@$host_ip:5070"
+console "test sip invite sip:advisor@$adv_ip:5070"
 wait_log 'test call: failed 486' "busy: failure reported"
-sipp_wait busy
+sipp_wait busy "$sipp_pid"
 log "busy: 486 ACKed, reported as failed 486"
 
 # ---- CANCEL while ringing --------------------------------------------------------------------
 mark
-sipp_bg cancel -sf "$here/uas_cancel.xml" -i "$host_ip" -p 5070 -m 1
+sipp_run cancel -sf "$here/uas_cancel.xml" -i "$adv_ip" -p 5070 -m 1
 sleep 0.3
-console "test sip invite sip:advisor@$host_ip:5070"
+console "test sip invite sip:advisor@$adv_ip:5070"
 wait_log 'test call: ringing 180' "cancel: ringing"
 console "test sip bye"
 wait_log 'test call: failed 487' "cancel: 487 reported"
-sipp_wait cancel
+sipp_wait cancel "$sipp_pid"
 log "cancel: 180, CANCEL -> 200, 487 ACKed, reported as failed 487"
 
 # ---- digest authentication -------------------------------------------------------------------
 mark
-sipp_bg auth -sf "$here/uas_auth.xml" -i "$host_ip" -p 5070 -m 1
+sipp_run auth -sf "$here/uas_auth.xml" -i "$adv_ip" -p 5070 -m 1
 sleep 0.3
-console "test sip invite sip:advisor@$host_ip:5070"
+console "test sip invite sip:advisor@$adv_ip:5070"
 wait_log 'test call: answered 200: remote 198\.18\.0\.1:6002 PCMA/8 telephone-event/-1' \
 	"auth: answered after the challenge"
 console "test sip bye"
 wait_log 'test call: ended by local 200' "auth: BYE answered"
-sipp_wait auth
+sipp_wait auth "$sipp_pid"
 log "auth: 401 -> INVITE with Authorization (sipp verifyauth: valid) -> 200"
 
 # ---- OPTIONS and hostile requests from sipp ------------------------------------------------
-sipp_bg probe -sf "$here/uac_probe.xml" -i "$host_ip" -p 5080 -m 1 "$box_ip:5060"
-sipp_wait probe 15
+sipp_run probe -sf "$here/uac_probe.xml" -i "$adv_ip" -p 5080 -m 1 "$box_ip:5060"
+sipp_wait probe "$sipp_pid" 15
 log "probe: OPTIONS 200, FOO 501, INFO 405, BYE 481, CANCEL 481, bad Content-Length 400, no To 400, MESSAGE 405"
 
 # ---- garbage -------------------------------------------------------------------------------
-ip netns exec "$ns" python3 "$here/garbage.py" "$box_ip" 5060 "$host_ip" 5081 >"$work/garbage.out" 2>&1 ||
-	fail "garbage: the box answered something it should drop: $(cat "$work/garbage.out")"
-sipp_bg probe2 -sf "$here/uac_probe.xml" -i "$host_ip" -p 5080 -m 1 "$box_ip:5060"
-sipp_wait probe2 15
+ip netns exec "$ns" python3 "$here/garbage.py" "$box_ip" 5060 "$adv_ip" 5081 >"$T/garbage.out" 2>&1 ||
+	fail "garbage: the box answered something it should drop: $(cat "$T/garbage.out")"
+sipp_run probe2 -sf "$here/uac_probe.xml" -i "$adv_ip" -p 5080 -m 1 "$box_ip:5060"
+sipp_wait probe2 "$sipp_pid" 15
 : >"$con_out"
 console "show sip"
 grep -q 'listening' "$con_out" || fail "show sip: $(cat "$con_out")"
@@ -100,10 +100,10 @@ log "garbage: no answers; box up; counters: $parse_errors parse errors, $dropped
 
 # ---- keep-alive towards the outbound proxy ---------------------------------------------------
 mark
-sipp_bg proxy -sf "$here/uas_options.xml" -i "$host_ip" -p 5072 -m 100
+sipp_run proxy -sf "$here/uas_options.xml" -i "$adv_ip" -p 5072 -m 100
 console "configure terminal"
 console "sip"
-console "outbound-proxy $host_ip:5072"
+console "outbound-proxy $adv_ip:5072"
 console "end"
 for _ in $(seq 40); do
 	: >"$con_out"
@@ -112,8 +112,7 @@ for _ in $(seq 40); do
 done
 grep -q 'Keep-alive sip:198.18.0.1:5072 (proxy): up' "$con_out" ||
 	fail "keepalive: proxy not up: $(cat "$con_out")"
-kill "$sipp_pid" 2>/dev/null || true
-wait "$sipp_pid" 2>/dev/null || true
+it_stop "$sipp_pid"
 wait_log 'keep-alive sip:198\.18\.0\.1:5072: down' "keepalive: failure detected" 15
 console "show running-config"
 grep -q '^ outbound-proxy 198.18.0.1:5072' "$con_out" || fail "running-config: $(cat "$con_out")"

@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 name=sip_tcp
 . "$here/../sipp_lib.sh"
 
-cat >"$work/factory.cfg" <<CFG
+cat >"$T/factory.cfg" <<CFG
 interface ethernet 0
  ip address $box_ip 255.255.255.0
 sip
@@ -37,9 +37,9 @@ start_capture
 
 # ---- a call over TCP (the advisor URI asks for it) ------------------------------------------
 mark
-sipp_bg tcpcall -sf "$here/uas_tcp_answer.xml" -t t1 -i "$host_ip" -p 5070 -m 1
+sipp_run tcpcall -sf "$here/uas_tcp_answer.xml" -t t1 -i "$adv_ip" -p 5070 -m 1
 sleep 0.3
-console "test sip invite sip:advisor@$host_ip:5070;transport=tcp"
+console "test sip invite sip:advisor@$adv_ip:5070;transport=tcp"
 wait_log 'test call: ringing 180' "tcp call: ringing"
 wait_log 'test call: answered 200: remote 198\.18\.0\.1:6010' "tcp call: answered"
 show_sip
@@ -49,22 +49,21 @@ grep -q 'transports UDP listening, TCP listening' "$con_out" ||
 	fail "show sip: transports: $(cat "$con_out")"
 console "test sip bye"
 wait_log 'test call: ended by local 200' "tcp call: BYE answered"
-sipp_wait tcpcall
+sipp_wait tcpcall "$sipp_pid"
 log "tcp call: INVITE (Via TCP, Contact transport=tcp), 180, 200, ACK, BYE on one TCP connection"
 
 # ---- an INVITE over 1300 octets switches to TCP (RFC 3261 18.1.1) ----------------------------
 mark
-sipp_bg bigudp -sf "$here/uas_udp_challenge.xml" -i "$host_ip" -p 5074 -m 1
+sipp_run bigudp -sf "$here/uas_udp_challenge.xml" -i "$adv_ip" -p 5074 -m 1
 big_udp=$sipp_pid
-sipp_bg bigtcp -sf "$here/uas_tcp_auth.xml" -t t1 -i "$host_ip" -p 5074 -m 1
+sipp_run bigtcp -sf "$here/uas_tcp_auth.xml" -t t1 -i "$adv_ip" -p 5074 -m 1
 sleep 0.3
-console "test sip invite sip:advisor@$host_ip:5074"
+console "test sip invite sip:advisor@$adv_ip:5074"
 wait_log 'test call: answered 200: remote 198\.18\.0\.1:6012' "large: answered over TCP"
 console "test sip bye"
 wait_log 'test call: ended by local 200' "large: BYE answered"
-sipp_wait bigtcp
-sipp_pid=$big_udp
-sipp_wait bigudp
+sipp_wait bigtcp "$sipp_pid"
+sipp_wait bigudp "$big_udp"
 show_sip
 grep -qE ' 1 requests over 1300 octets sent by TCP' "$con_out" ||
 	fail "large: switch not counted: $(cat "$con_out")"
@@ -72,19 +71,19 @@ log "large: 401 over UDP, INVITE with credentials over 1300 octets over TCP (dig
 
 # ---- the same with nothing on TCP: back to UDP (RFC 3261 18.1.1) -----------------------------
 mark
-sipp_bg fallback -sf "$here/uas_udp_fallback.xml" -i "$host_ip" -p 5076 -m 1
+sipp_run fallback -sf "$here/uas_udp_fallback.xml" -i "$adv_ip" -p 5076 -m 1
 sleep 0.3
-console "test sip invite sip:advisor@$host_ip:5076"
+console "test sip invite sip:advisor@$adv_ip:5076"
 wait_log 'test call: answered 200: remote 198\.18\.0\.1:6012' "fallback: answered over UDP"
 console "test sip bye"
 wait_log 'test call: ended by local 200' "fallback: BYE answered"
-sipp_wait fallback
+sipp_wait fallback "$sipp_pid"
 log "fallback: the large INVITE's TCP connection refused -> the same INVITE over UDP (digest verified), 200, BYE"
 
 # ---- connect refused: fails at once -----------------------------------------------------------
 mark
 t0=$(date +%s%N)
-console "test sip invite sip:advisor@$host_ip:5099;transport=tcp"
+console "test sip invite sip:advisor@$adv_ip:5099;transport=tcp"
 wait_log 'test call: failed 503' "refused: no failure reported" 5
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$ms" -lt 4000 ] || fail "refused: took $ms ms"
@@ -93,13 +92,13 @@ grep -qE ' [1-9][0-9]* failed' "$con_out" || fail "refused: not counted: $(cat "
 log "refused: connection refused -> failed 503 after $ms ms (Timer B would be 32 s)"
 
 # ---- requests from sipp over TCP ------------------------------------------------------------
-sipp_bg probe -sf "$here/uac_tcp_probe.xml" -t t1 -i "$host_ip" -p 5080 -m 1 "$box_ip:5060"
-sipp_wait probe 15
+sipp_run probe -sf "$here/uac_tcp_probe.xml" -t t1 -i "$adv_ip" -p 5080 -m 1 "$box_ip:5060"
+sipp_wait probe "$sipp_pid" 15
 log "requests: OPTIONS 200, FOO 501, INFO 405, BYE 481, CANCEL 481 over one TCP connection"
 
 # ---- hostile stream ----------------------------------------------------------------------------
-ip netns exec "$ns" python3 "$here/stream.py" "$box_ip" 5060 "$host_ip" >"$work/stream.out" 2>&1 ||
-	fail "stream: $(cat "$work/stream.out")"
+ip netns exec "$ns" python3 "$here/stream.py" "$box_ip" 5060 "$adv_ip" >"$T/stream.out" 2>&1 ||
+	fail "stream: $(cat "$T/stream.out")"
 show_sip
 rejects=$(sed -n 's/.* \([0-9]*\) rejects,.*/\1/p' "$con_out")
 [ "${rejects:-0}" -ge 2 ] || fail "stream: rejects not counted: $(cat "$con_out")"
@@ -107,17 +106,17 @@ log "stream: split request 200, 3 in a segment 200/501/200 in order, ping pong, 
 
 # ---- a flood of connections: half of them for peers, the rest kept for advisors --------------
 conns=$(sed -n 's/^#define CONFIG_SIP_TCP_CONNS \([0-9]*\)/\1/p' "$build/include/autoconf.h")
-ip netns exec "$ns" python3 "$here/stream.py" "$box_ip" 5060 "$host_ip" flood $((conns / 2)) \
-	>"$work/flood.out" 2>&1 || fail "flood: $(cat "$work/flood.out")"
-log "$(cat "$work/flood.out") (SIP_TCP_CONNS $conns)"
+ip netns exec "$ns" python3 "$here/stream.py" "$box_ip" 5060 "$adv_ip" flood $((conns / 2)) \
+	>"$T/flood.out" 2>&1 || fail "flood: $(cat "$T/flood.out")"
+log "$(cat "$T/flood.out") (SIP_TCP_CONNS $conns)"
 
 # ---- idle close ---------------------------------------------------------------------------------
 console "configure terminal"
 console "sip"
 console "tcp-idle 5"
 console "end"
-ip netns exec "$ns" python3 "$here/stream.py" "$box_ip" 5060 "$host_ip" idle 5 \
-	>"$work/idle.out" 2>&1 || fail "idle: $(cat "$work/idle.out")"
+ip netns exec "$ns" python3 "$here/stream.py" "$box_ip" 5060 "$adv_ip" idle 5 \
+	>"$T/idle.out" 2>&1 || fail "idle: $(cat "$T/idle.out")"
 show_sip
 grep -qE '^  TCP: 0 connections open' "$con_out" &&
 	grep -qE ' [1-9][0-9]* idle closes \(after 5 s\)' "$con_out" ||
@@ -125,7 +124,7 @@ grep -qE '^  TCP: 0 connections open' "$con_out" &&
 : >"$con_out"
 console "show running-config"
 grep -q '^ tcp-idle 5' "$con_out" || fail "running-config: $(cat "$con_out")"
-log "idle: $(cat "$work/idle.out") (tcp-idle 5, kept in running-config)"
+log "idle: $(cat "$T/idle.out") (tcp-idle 5, kept in running-config)"
 
 # ---- capture ------------------------------------------------------------------------------------
 stop_capture
