@@ -304,12 +304,31 @@ static void constrain(struct ecan *ec)
 		ec->constrain = 0;
 }
 
+/* The helper moved to a part of the tail it knows nothing of: it starts from what the
+ * partitioned filter learnt there (partition p's IFFT holds the taps of delays pN..pN+N-1). */
+static void seed_short(struct ecan *ec)
+{
+	struct ecan_short *sh = &ec->sh;
+	int last = sh->off + ECAN_SHORT_TAPS - 1;
+	float t[2 * N];
+
+	for (int p = sh->off / N; p <= last / N && p < ec->parts; p++) {
+		ecan_irfft(&ec->fft, t, ec->wr + (size_t)p * NBP, ec->wi + (size_t)p * NBP, 0);
+		for (int i = 0; i < N; i++) {
+			int d = p * N + i;
+
+			if (d >= sh->off && d <= last)
+				sh->h[last - d] = t[i];
+		}
+	}
+}
+
 /* Where is the echo? The partition holding most of the weights' norm, when it holds a clear
  * share, and in it the largest tap: the start-up helper's window goes there. */
 static void locate(struct ecan *ec)
 {
 	float nrm, best = 0, tot = 0, t[2 * N], m = 0;
-	int bp = 0, pk = 0;
+	int bp = 0, pk = 0, d;
 
 	for (int p = 0; p < ec->parts; p++) {
 		const float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
@@ -334,7 +353,11 @@ static void locate(struct ecan *ec)
 			pk = i;
 		}
 	}
-	ecan_short_move(&ec->sh, bp * N + pk);
+	d = ecan_short_move(&ec->sh, bp * N + pk);
+#ifndef NO_SEED
+	if (d >= ECAN_SHORT_TAPS / 2 || d <= -ECAN_SHORT_TAPS / 2)
+		seed_short(ec);
+#endif
 }
 
 /* The start-up helper's turn is over after SHORT_BLOCKS of far-end speech unless it still
@@ -418,7 +441,7 @@ static void block(struct ecan *ec)
 		int talk = px > FAR_ACTIVE * N;
 		float es[N], pes = 0;
 
-		ecan_short_block(&ec->sh, es, ec->din, ec->xin, talk);
+		ecan_short_block(&ec->sh, es, ec->din, ec->xin, 1);
 		for (int i = 0; i < N; i++)
 			pes += es[i] * es[i];
 		if (pes < pe)

@@ -103,8 +103,8 @@ void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const i
 /* Only keep the reference history (no echo to cancel). */
 void ecan_short_push(struct ecan_short *sh, const int16_t *x);
 /* Move the window so that the echo's peak, peak samples late, falls near its start (the taps
- * it shares with the old window keep their values). */
-void ecan_short_move(struct ecan_short *sh, int peak);
+ * it shares with the old window keep their values). Returns how far it moved (samples). */
+int ecan_short_move(struct ecan_short *sh, int peak);
 
 void ecan_tone_init(struct ecan_tone *t);
 void ecan_tone_reset(struct ecan_tone *t);

@@ -46,6 +46,7 @@
 #ifndef SHORT_PRE
 #define SHORT_PRE 24 /* taps the window starts before the echo's peak */
 #endif
+#define SHORT_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0: speech in the window */
 #ifndef SHORT_DELTA
 #define SHORT_DELTA (S * 16.0f * 16.0f) /* regularisation floor: a -60 dBm0 reference */
 #endif
@@ -81,7 +82,7 @@ void ecan_short_push(struct ecan_short *sh, const int16_t *xin)
 	memcpy(sh->hist + H - N, xin, N * sizeof(sh->hist[0]));
 }
 
-void ecan_short_move(struct ecan_short *sh, int peak)
+int ecan_short_move(struct ecan_short *sh, int peak)
 {
 	int off = peak - SHORT_PRE, d;
 
@@ -91,7 +92,7 @@ void ecan_short_move(struct ecan_short *sh, int peak)
 		off = 0;
 	d = off - sh->off;
 	if (!d)
-		return;
+		return 0;
 	/* h[k] meets the delay off + S - 1 - k: keep the taps both windows hold */
 	if (d > 0) {
 		int keep = S - d > 0 ? S - d : 0;
@@ -105,6 +106,7 @@ void ecan_short_move(struct ecan_short *sh, int peak)
 		memset(sh->h + keep, 0, (S - keep) * sizeof(float));
 	}
 	sh->off = off;
+	return d;
 }
 
 void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const int16_t *xin,
@@ -130,6 +132,9 @@ void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const
 		sh->hold = SHORT_HOLD;
 	else if (sh->hold)
 		sh->hold--;
+	/* what it learns from is the reference in its window, up to the tail's length ago: that
+	 * must be speech, whatever the far end says now */
+	learn = learn && px > SHORT_ACTIVE * (S + N);
 	mu = learn && !sh->hold ? SHORT_MU * sh->gate : 0;
 	p0 = dot(x + 1, x + 1);
 	p1 = dot(x, x);
