@@ -10,6 +10,9 @@
  *   Phi  = what the error holds besides that echo (noise, near-end talker), fast attack
  *   K_p  = s_p V_p / (R/2 + Phi)        Kalman gain, s_p the proportionate share
  *   W_p += MU K_p conj(X_p) E;  V_p -= VAR_DEC K_p V_p |X_p|^2;  V_p += Q |W_p|^2 + Q0
+ * except for the ECAN_FULL partitions of largest weight norm, whose covariance per bin is kept
+ * in full (cross terms in R, gain and update: see full_gain()), so that a block's correction
+ * goes where the block shows it and not into the partitions beside them.
  * A new echo path has a large V: the step is the full normalised one. As the weights settle V
  * shrinks and so does the step, down to what the noise allows; a near-end talker raises Phi and
  * freezes adaptation without a double-talk detector. One partition per block is constrained
@@ -34,7 +37,7 @@
 #define ECAN_MU 0.35f /* step on the Kalman gain (its theoretical value is 0.5 here) */
 #endif
 #ifndef V0
-#define V0 0.5f /* initial weight variance per bin and partition */
+#define V0 0.35f /* initial weight variance per bin and partition */
 #endif
 #ifndef Q
 #define Q 1e-7f /* process noise relative to |W|^2 per block: tracking against noise */
@@ -48,12 +51,20 @@
 #ifndef VAR_DEC
 /* variance decrease per unit of gain; below Kalman's 0.25: the partitions of one bin are not
  * independent for speech, a block tells less than the model thinks */
-#define VAR_DEC 0.1f
+#define VAR_DEC 0.12f
 #endif
 #ifndef PROP
 /* proportionate share: partitions holding more of the echo path (by weight norm) take more of
  * the step and of the expected residual; the rest is spread evenly */
 #define PROP 0.9f
+#endif
+#ifndef FULL_DEC
+/* the same for the partitions with a full covariance: it shrinks only in the directions a
+ * block shows, not in all of them */
+#define FULL_DEC 0.07f
+#endif
+#ifndef FULL_HYST
+#define FULL_HYST 1.2f /* a partition joins the full set with this much more weight norm */
 #endif
 #ifndef GRAD_SMOOTH
 #define GRAD_SMOOTH 0.03f /* gradient coherence: smoothing per block */
@@ -116,6 +127,11 @@ void ecan_reset(struct ecan *ec)
 	memset(ec->sxx, 0, sizeof(ec->sxx));
 	memset(ec->see, 0, sizeof(ec->see));
 	ec->boost = 0;
+	ec->nfull = ec->parts < ECAN_FULL ? ec->parts : ECAN_FULL;
+	for (int i = 0; i < ECAN_FULL; i++)
+		ec->full[i] = i;
+	memset(ec->ccr, 0, sizeof(ec->ccr));
+	memset(ec->cci, 0, sizeof(ec->cci));
 	memset(ec->din, 0, sizeof(ec->din));
 	memset(ec->xin, 0, sizeof(ec->xin));
 	memset(ec->out, 0, sizeof(ec->out));
@@ -241,12 +257,161 @@ static void adapt_part(float *restrict wr, float *restrict wi, float *restrict p
 	}
 }
 
+/* ---- the partitions with a full covariance ------------------------------------------------
+ * On speech a bin holds one pitch harmonic or formant for tens of ms: its reference spectra
+ * X_p over the partitions are nearly a rotating phasor, one direction of the P unknowns at a
+ * time. A diagonal covariance shrinks every partition's variance on such a block and spreads
+ * the correction over all of them: the weights of neighbouring partitions then hold errors
+ * that cancel each other on that direction, until new harmonics (or the end of a syllable)
+ * show them. For the ECAN_FULL partitions holding most of the echo path (by weight norm) the
+ * covariance C is kept in full per bin, in coordinates scaled by the square roots s_i of the
+ * shares (so that the diagonal is the V of the others and the step reduces to theirs):
+ *   c = C conj(s X),  R += the cross terms of (s X)^T C conj(s X),  W_i += MU g s_i c_i E,
+ *   C -= FULL_DEC g c c^H.
+ * C stays positive semi-definite: g (s X)^T C conj(s X) <= 1 / RES_SCALE, FULL_DEC small. */
+static int pair_of(int i, int j) /* j < i */
+{
+	return i * (i - 1) / 2 + j;
+}
+
+static void full_diag(float *restrict cr, float *restrict ci, const float *restrict xr,
+		      const float *restrict xi, const float *restrict pv, float s)
+{
+	for (int k = 0; k < NBP; k++) {
+		cr[k] = s * pv[k] * xr[k];
+		ci[k] = -s * pv[k] * xi[k];
+	}
+}
+
+/* pair (i, j): C_ij = m, C_ji = conj(m); c_i += m conj(b), c_j += conj(m) conj(a) and
+ * res += 2 Re(a m conj(b)), with a = s_i X_i, b = s_j X_j */
+static void full_pair(float *restrict cir, float *restrict cii, float *restrict cjr,
+		      float *restrict cji, float *restrict res, const float *restrict mr,
+		      const float *restrict mi, const float *restrict xir, const float *restrict xii,
+		      const float *restrict xjr, const float *restrict xji, float si, float sj)
+{
+	for (int k = 0; k < NBP; k++) {
+		float ar = si * xir[k], ai = si * xii[k], br = sj * xjr[k], bi = sj * xji[k];
+		float tr = mr[k] * br + mi[k] * bi, ti = mi[k] * br - mr[k] * bi;
+
+		cir[k] += tr;
+		cii[k] += ti;
+		cjr[k] += mr[k] * ar - mi[k] * ai;
+		cji[k] -= mr[k] * ai + mi[k] * ar;
+		res[k] += 2 * (ar * tr - ai * ti);
+	}
+}
+
+/* c = C conj(s X) of the full set (cr, ci: ECAN_FULL x NBP), its cross terms into res */
+static void full_gain(const struct ecan *ec, float (*cr)[NBP], float (*ci)[NBP], float *res)
+{
+	const float *xr[ECAN_FULL], *xi[ECAN_FULL];
+	float sc[ECAN_FULL];
+
+	for (int i = 0; i < ec->nfull; i++) {
+		int p = ec->full[i];
+		size_t xo = (size_t)slot_of(ec, p) * NBP;
+
+		xr[i] = ec->xr + xo;
+		xi[i] = ec->xi + xo;
+		sc[i] = sqrtf(ec->pw[p]);
+		full_diag(cr[i], ci[i], xr[i], xi[i], ec->pv + (size_t)p * NBP, sc[i]);
+	}
+	for (int i = 1; i < ec->nfull; i++)
+		for (int j = 0; j < i; j++) {
+			int c = pair_of(i, j);
+
+			full_pair(cr[i], ci[i], cr[j], ci[j], res, ec->ccr[c], ec->cci[c], xr[i],
+				  xi[i], xr[j], xi[j], sc[i], sc[j]);
+		}
+}
+
+/* a member's step: as adapt_part() with the gain numerator s c instead of s^2 V conj(X) */
+static void adapt_full_part(float *restrict wr, float *restrict wi, float *restrict pv,
+			    float *restrict gr, float *restrict gi, float *restrict coh,
+			    const float *restrict xr, const float *restrict xi,
+			    const float *restrict er, const float *restrict ei,
+			    const float *restrict g, const float *restrict vmin,
+			    const float *restrict nb, const float *restrict cr,
+			    const float *restrict ci, float s)
+{
+	const float q = Q;
+
+	for (int k = 0; k < NBP; k++) {
+		float m = ECAN_MU * s * g[k];
+		float nr = wr[k] + m * (cr[k] * er[k] - ci[k] * ei[k]);
+		float ni = wi[k] + m * (cr[k] * ei[k] + ci[k] * er[k]);
+		float gxr = xr[k] * er[k] + xi[k] * ei[k], gxi = xr[k] * ei[k] - xi[k] * er[k];
+		float v, b;
+
+		wr[k] = nr;
+		wi[k] = ni;
+		gr[k] += GRAD_SMOOTH * (gxr - gr[k]);
+		gi[k] += GRAD_SMOOTH * (gxi - gi[k]);
+		b = gr[k] * gr[k] + gi[k] * gi[k];
+		coh[k] += b;
+		v = pv[k] - FULL_DEC * g[k] * (cr[k] * cr[k] + ci[k] * ci[k]) +
+		    q * (nr * nr + ni * ni) + Q0;
+		b = (b - nb[k]) * vmin[k];
+		pv[k] = v > b ? v : b;
+	}
+}
+
+/* C_ij -= FULL_DEC g c_i conj(c_j) */
+static void full_pair_update(float *restrict mr, float *restrict mi, const float *restrict cir,
+			     const float *restrict cii, const float *restrict cjr,
+			     const float *restrict cji, const float *restrict g)
+{
+	for (int k = 0; k < NBP; k++) {
+		float d = FULL_DEC * g[k];
+
+		mr[k] -= d * (cir[k] * cjr[k] + cii[k] * cji[k]);
+		mi[k] -= d * (cii[k] * cjr[k] - cir[k] * cji[k]);
+	}
+}
+
+static int full_slot(const struct ecan *ec, int p)
+{
+	for (int i = 0; i < ec->nfull; i++)
+		if (ec->full[i] == p)
+			return i;
+	return -1;
+}
+
+/* keep the partitions of largest weight norm in the full set: one clearly stronger than the
+ * weakest member takes its slot, with no cross covariance yet */
+static void full_select(struct ecan *ec, const float *nrm)
+{
+	for (int p = 0; p < ec->parts; p++) {
+		int w = 0;
+
+		if (full_slot(ec, p) >= 0)
+			continue;
+		for (int i = 1; i < ec->nfull; i++)
+			if (nrm[ec->full[i]] < nrm[ec->full[w]])
+				w = i;
+		if (nrm[p] <= FULL_HYST * nrm[ec->full[w]])
+			continue;
+		ec->full[w] = p;
+		for (int i = 0; i < ec->nfull; i++) {
+			int c;
+
+			if (i == w)
+				continue;
+			c = i > w ? pair_of(i, w) : pair_of(w, i);
+			memset(ec->ccr[c], 0, sizeof(ec->ccr[c]));
+			memset(ec->cci[c], 0, sizeof(ec->cci[c]));
+		}
+	}
+}
+
 /* One step of all partitions. Besides the Kalman step, the gradient conj(X_p) E is smoothed:
  * a near-end talker leaves it incoherent (it averages out), a wrong echo path (a new one after
  * a change) makes it coherent. Coherence well above the level noise leaves raises the variance
  * to the weight error it shows, so that a changed path is learnt again while double talk
  * still freezes adaptation. */
-static void adapt(struct ecan *ec, const float *er, const float *ei, const float *g)
+static void adapt(struct ecan *ec, const float *er, const float *ei, const float *g,
+		  float (*cr)[NBP], float (*ci)[NBP])
 {
 	float nrm[ECAN_TAPS_MAX / N], tot = 0, coh[NBP], vmin[NBP], nb[NBP], num = 0, den = 0;
 	const float bias = GRAD_SMOOTH / (2 - GRAD_SMOOTH); /* incoherent |mean|^2 / mean|.|^2 */
@@ -263,10 +428,23 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 	}
 	for (int p = 0; p < ec->parts; p++) {
 		size_t xo = (size_t)slot_of(ec, p) * NBP, wo = (size_t)p * NBP;
+		int f = full_slot(ec, p);
 
-		adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo, ec->gi + wo, coh,
-			   ec->xr + xo, ec->xi + xo, er, ei, g, vmin, nb, ec->pw[p]);
+		if (f >= 0)
+			adapt_full_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo,
+					ec->gi + wo, coh, ec->xr + xo, ec->xi + xo, er, ei, g, vmin,
+					nb, cr[f], ci[f], sqrtf(ec->pw[p]));
+		else
+			adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo,
+				   ec->gi + wo, coh, ec->xr + xo, ec->xi + xo, er, ei, g, vmin, nb,
+				   ec->pw[p]);
 	}
+	for (int i = 1; i < ec->nfull; i++)
+		for (int j = 0; j < i; j++) {
+			int c = pair_of(i, j);
+
+			full_pair_update(ec->ccr[c], ec->cci[c], cr[i], ci[i], cr[j], ci[j], g);
+		}
 	for (int k = 0; k < NBP; k++)
 		num += coh[k];
 	/* only while the output holds much of what came in (ERLE under 10 dB): a settled filter's
@@ -283,6 +461,7 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 	}
 	for (int p = 0; p < ec->parts; p++)
 		ec->pw[p] = tot > 0 ? (1 - PROP) + PROP * ec->parts * nrm[p] / tot : 1;
+	full_select(ec, nrm);
 }
 
 static void predict(float *restrict pv, const float *restrict wr, const float *restrict wi,
@@ -392,6 +571,7 @@ static void stats(struct ecan *ec, float px, float pd, float pe)
 static void block(struct ecan *ec)
 {
 	float t[2 * N], e[N], yr[NBP], yi[NBP], res[NBP], er[NBP], ei[NBP], g[NBP];
+	float cr[ECAN_FULL][NBP], ci[ECAN_FULL][NBP];
 	float px = 0, pd = 0, pe = 0, se = 0, sr = 0, sphi = 0, eo[N];
 	int off = ecan_tone_block(&ec->tone, ec->din, ec->xin);
 	size_t xo;
@@ -423,6 +603,7 @@ static void block(struct ecan *ec)
 
 	/* echo estimate, error = linear output */
 	filter(ec, yr, yi, res);
+	full_gain(ec, cr, ci, res);
 	ecan_irfft(&ec->fft, t, yr, yi, N);
 	for (int i = 0; i < N; i++) {
 		float d = ec->din[i];
@@ -476,7 +657,7 @@ static void block(struct ecan *ec)
 	/* nothing to learn once the whole tail has been silent: only the weights' uncertainty
 	 * grows with time (the Kalman prediction) */
 	if (ec->far_hold) {
-		adapt(ec, er, ei, g);
+		adapt(ec, er, ei, g, cr, ci);
 		for (int c = 0; c < CONSTRAIN_N; c++)
 			constrain(ec);
 	} else {

@@ -14,6 +14,11 @@
 
 #define ECAN_N ECAN_BLOCK	  /* samples per block */
 #define ECAN_NBP ECAN_FFT_BINS_PAD /* stored bins per spectrum */
+/* partitions whose weights have a full covariance per bin (the rest: its diagonal) */
+#ifndef ECAN_FULL
+#define ECAN_FULL 2
+#endif
+#define ECAN_PAIRS (ECAN_FULL * (ECAN_FULL - 1) / 2)
 
 /* non-linear processor and comfort noise (ecan_nlp.c) */
 struct ecan_nlp {
@@ -86,6 +91,10 @@ struct ecan {
 	float *gr, *gi; /* smoothed gradient conj(X_p) E */
 	float sxx[ECAN_NBP], see[ECAN_NBP]; /* smoothed |X_0|^2, |E|^2 */
 	int boost; /* the gradient is coherent: the weights are wrong (a new echo path) */
+	/* the ECAN_FULL partitions of largest weight norm (by slot) and their covariances per
+	 * bin, pair (i, j < i) in slot order, in the coordinates scaled by the shares */
+	int full[ECAN_FULL], nfull;
+	float ccr[ECAN_PAIRS][ECAN_NBP], cci[ECAN_PAIRS][ECAN_NBP];
 	struct ecan_short sh;
 };
 

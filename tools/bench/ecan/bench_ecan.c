@@ -103,6 +103,46 @@ static void models_table(int taps, double noise, int delay_end)
 	printf("\n");
 }
 
+/* the same figures for other talkers (the seed draws f0, intonation and syllables): steady ERLE
+ * median / worst over the 8 models at -55 and -80 dBm0 */
+static void talkers_table(int taps)
+{
+	printf("\n== %d ms tail, other talkers (speech seeds), 5 ms pure delay: steady ERLE dB "
+	       "median / worst of the 8 models ==\n", taps / 8);
+	printf("%-10s", "seed");
+	for (int e = 0; e < NENG; e++)
+		printf(" | %-11s %-11s %10s", engines[e]->name, "", "");
+	printf("\n%-10s", "");
+	for (int e = 0; e < NENG; e++)
+		printf(" | %11s %11s %10s", "-55 dBm0", "-80 dBm0", "");
+	printf("\n");
+	for (uint32_t seed = 2; seed <= 4; seed++) {
+		printf("%-10u", seed);
+		for (int e = 0; e < NENG; e++) {
+			double st[2][G168_NMODELS];
+
+			for (int m = 0; m < G168_NMODELS; m++)
+				for (int n = 0; n < 2; n++) {
+					struct g168_case c;
+					struct g168_result r;
+
+					g168_case_default(&c, m, taps);
+					c.seed = seed;
+					c.noise_dbm0 = n ? -80 : -55;
+					run_or_die(&r, engines[e], &c);
+					st[n][m] = r.steady_erle;
+				}
+			printf(" |");
+			for (int n = 0; n < 2; n++) {
+				qsort(st[n], G168_NMODELS, sizeof(double), cmp_d);
+				printf(" %5.1f/%5.1f", (st[n][3] + st[n][4]) / 2, st[n][0]);
+			}
+			printf(" %10s", "");
+		}
+		printf("\n");
+	}
+}
+
 static void delays_table(int taps)
 {
 	printf("\n== %d ms tail, D.2 at pure delays up to the tail end (noise -55 dBm0) ==\n",
@@ -332,6 +372,7 @@ int main(int argc, char **argv)
 	models_table(512, -55, -1);
 	models_table(512, -80, -1);
 	models_table(1024, -55, 0);
+	talkers_table(512);
 	delays_table(512);
 	delays_table(1024);
 	css_table(512);
