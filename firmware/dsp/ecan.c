@@ -57,8 +57,8 @@
 #define PROP 0.9f
 #endif
 #ifndef FULL_DEC
-/* the same for the partitions with a full covariance: it shrinks only in the directions a
- * block shows, not in all of them */
+/* VAR_DEC of the partitions with a full covariance (see full_gain()): there it shrinks only in
+ * the direction a block shows, not in all of them */
 #define FULL_DEC 0.07f
 #endif
 #ifndef FULL_HYST
