@@ -37,7 +37,7 @@
 #define ECAN_MU 0.35f /* step on the Kalman gain (its theoretical value is 0.5 here) */
 #endif
 #ifndef V0
-#define V0 0.35f /* initial weight variance per bin and partition */
+#define V0 0.2f /* initial weight variance per bin and partition */
 #endif
 #ifndef Q
 #define Q 1e-7f /* process noise relative to |W|^2 per block: tracking against noise */
@@ -51,7 +51,7 @@
 #ifndef VAR_DEC
 /* variance decrease per unit of gain; below Kalman's 0.25: the partitions of one bin are not
  * independent for speech, a block tells less than the model thinks */
-#define VAR_DEC 0.12f
+#define VAR_DEC 0.1f
 #endif
 #ifndef PROP
 /* proportionate share: partitions holding more of the echo path (by weight norm) take more of
@@ -59,8 +59,8 @@
 #define PROP 0.9f
 #endif
 #ifndef FULL_DEC
-/* the same for the partitions with a full covariance: it shrinks only in the directions a
- * block shows, not in all of them */
+/* VAR_DEC of the partitions with a full covariance (see full_gain()): there it shrinks only in
+ * the direction a block shows, not in all of them */
 #define FULL_DEC 0.07f
 #endif
 #ifndef FULL_HYST
