@@ -70,6 +70,7 @@ struct ecan_short {
 	float x[ECAN_SHORT_TAPS + ECAN_N]; /* the block's window on the reference, oldest first */
 	int16_t hist[ECAN_SHORT_HIST];	    /* the reference, oldest first, newest last */
 };
+
 struct ecan {
 	int taps, parts;
 	int fill;      /* samples gathered in the current block */
@@ -106,9 +107,8 @@ void ecan_nlp_reset(struct ecan_nlp *nlp);
 
 void ecan_short_reset(struct ecan_short *sh, int taps);
 /* Run the short filter over one block: e = d less its echo estimate, sample by sample,
- * adapting as it goes when learn; x the block's reference. */
-void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const int16_t *x,
-		      int learn);
+ * adapting as it goes while its window holds speech; x the block's reference. */
+void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const int16_t *x);
 /* Only keep the reference history (no echo to cancel). */
 void ecan_short_push(struct ecan_short *sh, const int16_t *x);
 /* Move the window so that the echo's peak, peak samples late, falls near its start (the taps

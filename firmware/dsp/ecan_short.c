@@ -9,7 +9,7 @@
  * this sample and the one before, which undoes most of what the reference's spectral colour
  * does to an NLMS filter (on the G.168 speech-like signal, 128 taps over the echo: NLMS 25 dB
  * after 3 s, this 20 dB after 0.3 s). The 2 x 2 system is regularised by a tenth of the
- * reference's energy: speech's neighbouring samples are strongly correlated and the bare
+ * reference's energy while the far end talks: speech's neighbouring samples are strongly correlated and the bare
  * inverse amplifies the line noise into the taps.
  *
  * ecan.c sends out, block by block, whichever of the two outputs holds less. Each filter
@@ -109,10 +109,10 @@ int ecan_short_move(struct ecan_short *sh, int peak)
 	return d;
 }
 
-void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const int16_t *xin,
-		      int learn)
+void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const int16_t *xin)
 {
 	float *x = sh->x, *h = sh->h, px = 0, pd = 0, mu, p0, p1, c01, dprev = sh->dlast, reg, e1;
+	int learn;
 	const int16_t *src;
 
 	ecan_short_push(sh, xin);
@@ -134,7 +134,7 @@ void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const
 		sh->hold--;
 	/* what it learns from is the reference in its window, up to the tail's length ago: that
 	 * must be speech, whatever the far end says now */
-	learn = learn && px > SHORT_ACTIVE * (S + N);
+	learn = px > SHORT_ACTIVE * (S + N);
 	mu = learn && !sh->hold ? SHORT_MU * sh->gate : 0;
 	p0 = dot(x + 1, x + 1);
 	p1 = dot(x, x);
