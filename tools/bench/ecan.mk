@@ -11,6 +11,14 @@ $(O)/bench/bench_ecan: $(call obj,$(ECAN_BENCH_SRCS))
 	@echo "  LD $@"
 	$(Q)$(CC) -o $@ $^ $(shell pkg-config --libs speexdsp 2>/dev/null || echo -lspeexdsp) -lm
 
+# one case or one row per model, for tuning experiments (not run by bench)
+ECAN_CASE_SRCS := $(filter-out tools/bench/ecan/bench_ecan.c,$(ECAN_BENCH_SRCS)) \
+	tools/bench/ecan/ecan_case.c
+$(O)/bench/ecan_case: $(call obj,$(ECAN_CASE_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	$(Q)$(CC) -o $@ $^ $(shell pkg-config --libs speexdsp 2>/dev/null || echo -lspeexdsp) -lm
+
 .PHONY: bench-ecan
 bench-ecan: $(O)/bench/bench_ecan
 	$(Q)$(O)/bench/bench_ecan
