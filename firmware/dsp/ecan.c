@@ -622,7 +622,7 @@ static void block(struct ecan *ec)
 		int talk = px > FAR_ACTIVE * N;
 		float es[N], pes = 0;
 
-		ecan_short_block(&ec->sh, es, ec->din, ec->xin);
+		ecan_short_block(&ec->sh, es, ec->din, ec->xin, pe);
 		for (int i = 0; i < N; i++)
 			pes += es[i] * es[i];
 		if (pes < pe)

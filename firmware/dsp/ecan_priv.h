@@ -108,7 +108,9 @@ void ecan_nlp_reset(struct ecan_nlp *nlp);
 void ecan_short_reset(struct ecan_short *sh, int taps);
 /* Run the short filter over one block: e = d less its echo estimate, sample by sample,
  * adapting as it goes while its window holds speech; x the block's reference. */
-void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const int16_t *x);
+/* pe: the partitioned filter's output energy for this block (its double-talk test uses it) */
+void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const int16_t *x,
+		      float pe);
 /* Only keep the reference history (no echo to cancel). */
 void ecan_short_push(struct ecan_short *sh, const int16_t *x);
 /* Move the window so that the echo's peak, peak samples late, falls near its start (the taps
