@@ -371,6 +371,7 @@ int main(int argc, char **argv)
 	       "0.35 s (64 ms) / 0.5 s (128 ms).\n");
 	models_table(512, -55, -1);
 	models_table(512, -80, -1);
+	models_table(1024, -55, -1);
 	models_table(1024, -55, 0);
 	talkers_table(512);
 	delays_table(512);
