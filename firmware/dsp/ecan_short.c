@@ -46,9 +46,6 @@
 #ifndef SHORT_HOLD
 #define SHORT_HOLD 3 /* the block and 2 more (16 ms) of hangover after double talk */
 #endif
-#ifndef SHORT_PRE
-#define SHORT_PRE 24 /* taps the window starts before the echo's peak */
-#endif
 #define SHORT_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0: speech in the window */
 #ifndef SHORT_DELTA
 #define SHORT_DELTA (S * 16.0f * 16.0f) /* regularisation floor: a -60 dBm0 reference */
@@ -60,6 +57,7 @@ void ecan_short_reset(struct ecan_short *sh, int taps)
 	sh->blocks = SHORT_BLOCKS;
 	sh->taps = taps;
 	sh->gate = 1;
+	sh->xpk = -1;
 }
 
 static float dot(const float *restrict h, const float *restrict x)
@@ -87,7 +85,7 @@ void ecan_short_push(struct ecan_short *sh, const int16_t *xin)
 
 int ecan_short_move(struct ecan_short *sh, int peak)
 {
-	int off = peak - SHORT_PRE, d;
+	int off = peak - ECAN_SHORT_PRE, d;
 
 	if (off > sh->taps - S)
 		off = sh->taps - S;
