@@ -90,7 +90,7 @@
 #endif
 /* the early look for the echo (xlocate()), while the weights cannot tell yet */
 #ifndef XLOC_RUNS
-#define XLOC_RUNS 48 /* blocks of far-end speech it looks, once per block */
+#define XLOC_RUNS 36 /* blocks of far-end speech it looks, once per block (30-48 alike) */
 #endif
 #ifndef XLOC_PEAK
 #define XLOC_PEAK 4.5f /* a peak this many times the rms of the delays that have seen speech */
