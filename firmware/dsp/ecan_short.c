@@ -37,6 +37,19 @@
 #ifndef SHORT_BLOCKS
 #define SHORT_BLOCKS 125 /* blocks of far-end speech it runs for (1 s) */
 #endif
+#ifndef SHORT_LONG
+/* ... and this many more per partition beyond 8 (64 ms): at 128 ms 557 blocks, 4.5 s. There
+ * the partitioned filter settles slowly (14 partitions without echo hold weights that cost it
+ * ~6 dB: zeroing them, an oracle, took the 10 s steady ERLE from 40.2 to 46.6 dB) and dips
+ * for a syllable seconds later: D.8 5 ms away, a 100 ms window of 19.5 dB at 5.25 s after
+ * the helper had stopped at 3.0 s (t20 5.35 -> 0.30 s; needs >= ~525 blocks). D.2, the
+ * bench's cost call, runs it to 587 blocks anyway (8 x 54 is a multiple of ecan.c's 6 blocks
+ * between the stop checks: with 55 they fell elsewhere, D.2's helper ran on and the settled
+ * cost rose from 1,137 to 1,176 instructions per sample). Not at 64 ms: there, at -80 dBm0, a
+ * longer run lost 3 dB of D.3's steady ERLE (the smaller block output is not the smaller
+ * residual when the residual is near the noise). */
+#define SHORT_LONG 54
+#endif
 #ifndef GEIGEL
 #define GEIGEL 1.0f /* line power vs the reference window's: 0 dB */
 #endif
@@ -54,7 +67,7 @@
 void ecan_short_reset(struct ecan_short *sh, int taps)
 {
 	memset(sh, 0, sizeof(*sh));
-	sh->blocks = SHORT_BLOCKS;
+	sh->blocks = SHORT_BLOCKS + (taps > 8 * N ? (taps / N - 8) * SHORT_LONG : 0);
 	sh->taps = taps;
 	sh->gate = 1;
 	sh->xpk = -1;
