@@ -558,11 +558,15 @@ static int xlocate(struct ecan *ec)
 		w[k] = 1.0f / (ec->sxx[k] + mean);
 	for (int p = 0; p < ec->parts; p++) {
 		const float *gr = ec->gr + (size_t)p * NBP, *gi = ec->gi + (size_t)p * NBP;
+		float any = 0;
 
 		for (int k = 0; k < NBP; k++) {
 			wr[k] = gr[k] * w[k];
 			wi[k] = gi[k] * w[k];
+			any += wr[k] * wr[k] + wi[k] * wi[k];
 		}
+		if (!(any > 0))
+			continue; /* its reference has been silent so far (early in the call) */
 		ecan_irfft(&ec->fft, t, wr, wi, 0);
 		for (int i = 0; i < N; i++) {
 			float a = t[i] * t[i];
