@@ -17,8 +17,9 @@
  * shrinks and so does the step, down to what the noise allows; a near-end talker raises Phi and
  * freezes adaptation without a double-talk detector. One partition per block is constrained
  * (IFFT, zero the circular half, FFT) in turn. While a call starts a short time-domain
- * affine-projection filter runs beside it over the 20 ms of the tail where the weights show
- * the echo (ecan_short.c), for at least one second of far-end speech and on while its output
+ * affine-projection filter runs beside it over the 20 ms of the tail where the echo is (early
+ * the whitened cross-correlation in the smoothed gradient shows it, then the weights;
+ * ecan_short.c), for at least one second of far-end speech and on while its output
  * holds less; the block's output is the smaller of the two. The linear output then goes
  * through the NLP (ecan_nlp.c).
  */
@@ -86,6 +87,30 @@
 #endif
 #ifndef LOC_EVERY
 #define LOC_EVERY 6 /* blocks of far-end speech between looks for the echo */
+#endif
+/* the early look for the echo (xlocate()), while the weights cannot tell yet */
+#ifndef XLOC_RUNS
+#define XLOC_RUNS 36 /* blocks of far-end speech it looks, once per block (30-48 alike) */
+#endif
+#ifndef XLOC_PEAK
+#define XLOC_PEAK 4.5f /* a peak this many times the rms of the delays that have seen speech */
+#endif
+#ifndef XLOC_SAME
+#define XLOC_SAME 3 /* ... found in this many looks in a row, within XLOC_TOL samples */
+#endif
+#define XLOC_TOL 8
+#ifndef XLOC_MIN
+#define XLOC_MIN 32 /* the window moves for it when that is this far from where it is */
+#endif
+#ifndef XLOC_GUARD
+#define XLOC_GUARD 0.25f /* ... and its output holds at least this share of the line */
+#endif
+#define XLOC_REG 0.1f /* whitening: |X|^2 plus this share of its mean over the bins */
+#ifndef RESEED_WAIT
+#define RESEED_WAIT 12 /* blocks of far-end speech after a seed before it is seeded again */
+#endif
+#ifndef RESEED_RUNS
+#define RESEED_RUNS 125 /* ... during its first second of far-end speech */
 #endif
 #ifndef SHORT_MAX
 #define SHORT_MAX 1250 /* blocks of far-end speech the start-up helper may run (10 s) */
@@ -493,6 +518,9 @@ static void seed_short(struct ecan *ec)
 	int last = sh->off + ECAN_SHORT_TAPS - 1;
 	float t[2 * N];
 
+	/* its smoothed output power is that of the taps it had: start it level with the other */
+	sh->since = 0;
+	sh->ps = sh->pe;
 	for (int p = sh->off / N; p <= last / N && p < ec->parts; p++) {
 		ecan_irfft(&ec->fft, t, ec->wr + (size_t)p * NBP, ec->wi + (size_t)p * NBP, 0);
 		for (int i = 0; i < N; i++) {
@@ -504,12 +532,62 @@ static void seed_short(struct ecan *ec)
 	}
 }
 
+static void move_short(struct ecan *ec, int peak)
+{
+	int d = ecan_short_move(&ec->sh, peak);
+
+	if (d >= ECAN_SHORT_TAPS / 2 || d <= -ECAN_SHORT_TAPS / 2)
+		seed_short(ec);
+}
+
+/* Where is the echo, early? The smoothed gradient conj(X_p) E is the cross-spectrum of the
+ * reference and the error (the line, while the weights are still small): whitened by the
+ * reference's spectrum and taken back to delays it is the cross-correlation, whose peak is the
+ * echo's once the echo of the first speech has come in. Returns the delay of the largest
+ * value when it stands XLOC_PEAK times above the rms of the delays that have seen speech (the
+ * gradient of a partition whose reference is still silent is zero), else -1. */
+static int xlocate(struct ecan *ec)
+{
+	float wr[NBP], wi[NBP], w[NBP], t[2 * N], m = 0, sum = 0, mean = 0;
+	int pk = -1, cnt = 0;
+
+	for (int k = 0; k < ECAN_FFT_BINS; k++)
+		mean += ec->sxx[k];
+	mean = XLOC_REG * mean / ECAN_FFT_BINS + TINY;
+	for (int k = 0; k < NBP; k++)
+		w[k] = 1.0f / (ec->sxx[k] + mean);
+	for (int p = 0; p < ec->parts; p++) {
+		const float *gr = ec->gr + (size_t)p * NBP, *gi = ec->gi + (size_t)p * NBP;
+		float any = 0;
+
+		for (int k = 0; k < NBP; k++) {
+			wr[k] = gr[k] * w[k];
+			wi[k] = gi[k] * w[k];
+			any += wr[k] * wr[k] + wi[k] * wi[k];
+		}
+		if (!(any > 0))
+			continue; /* its reference has been silent so far (early in the call) */
+		ecan_irfft(&ec->fft, t, wr, wi, 0);
+		for (int i = 0; i < N; i++) {
+			float a = t[i] * t[i];
+
+			sum += a;
+			cnt += a > 0;
+			if (a > m) {
+				m = a;
+				pk = p * N + i;
+			}
+		}
+	}
+	return pk >= 0 && m >= XLOC_PEAK * XLOC_PEAK * sum / cnt ? pk : -1;
+}
+
 /* Where is the echo? The partition holding most of the weights' norm, when it holds a clear
  * share, and in it the largest tap: the start-up helper's window goes there. */
 static void locate(struct ecan *ec)
 {
 	float nrm, best = 0, tot = 0, t[2 * N], m = 0;
-	int bp = 0, pk = 0, d;
+	int bp = 0, pk = 0;
 
 	for (int p = 0; p < ec->parts; p++) {
 		const float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
@@ -534,22 +612,50 @@ static void locate(struct ecan *ec)
 			pk = i;
 		}
 	}
-	d = ecan_short_move(&ec->sh, bp * N + pk);
-	if (d >= ECAN_SHORT_TAPS / 2 || d <= -ECAN_SHORT_TAPS / 2)
-		seed_short(ec);
+	move_short(ec, bp * N + pk);
 }
 
 /* The start-up helper's turn is over after SHORT_BLOCKS of far-end speech unless its output
  * still holds less than the partitioned filter's (a long tail learns slowly); then up to
- * SHORT_MAX. While it runs it looks for the echo now and then. */
+ * SHORT_MAX. While it runs it looks for the echo now and then: in its first XLOC_RUNS blocks
+ * with the gradient's cross-correlation (xlocate()) every block, and every LOC_EVERY blocks
+ * with the weights, which before the tail has filled with speech show partition 0 (0.99 of
+ * their energy; 128 ms tail, echo at its end: the weights find it after ~36 blocks of speech,
+ * the cross-correlation after ~26). The cross-correlation's peak moves the window when it
+ * holds in XLOC_SAME looks in a row and the helper does not already take 6 dB off the line
+ * (early it also peaks in the echo's tail, and a window on a steady pitch period before the
+ * echo may cancel it for a while: both moved a helper that was doing well); once it has
+ * moved it, the weights wait until XLOC_RUNS. During its first second a helper whose output
+ * holds more than the partitioned filter's for RESEED_WAIT blocks starts again from that
+ * filter's taps (after an early move they are poor, and on D.8's resonance the partitioned
+ * filter learns faster). */
 static void short_turn(struct ecan *ec, float pe, float pes)
 {
 	struct ecan_short *sh = &ec->sh;
 
 	sh->pe += HO_SMOOTH * (pe - sh->pe);
 	sh->ps += HO_SMOOTH * (pes - sh->ps);
-	if (++sh->run % LOC_EVERY == 0)
+	if (++sh->run <= XLOC_RUNS) {
+		int pk = xlocate(ec);
+
+		if (pk >= 0 && sh->xpk >= 0 && pk - sh->xpk <= XLOC_TOL && sh->xpk - pk <= XLOC_TOL)
+			sh->xsame++;
+		else
+			sh->xsame = pk >= 0;
+		sh->xpk = pk;
+		if (sh->xsame >= XLOC_SAME) {
+			int d = pk - ECAN_SHORT_PRE - sh->off;
+
+			if ((d >= XLOC_MIN || d <= -XLOC_MIN) && sh->ps >= XLOC_GUARD * ec->s_d) {
+				move_short(ec, pk);
+				sh->xfound = 1;
+			}
+		}
+	}
+	if (sh->run % LOC_EVERY == 0 && !(sh->xfound && sh->run <= XLOC_RUNS))
 		locate(ec);
+	if (++sh->since >= RESEED_WAIT && sh->run <= RESEED_RUNS && sh->ps > sh->pe)
+		seed_short(ec);
 	if (!--sh->blocks && sh->run < SHORT_MAX && sh->ps < HANDOVER * sh->pe)
 		sh->blocks = LOC_EVERY;
 }

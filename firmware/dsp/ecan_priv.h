@@ -55,6 +55,7 @@ struct ecan_tone {
  * beside the partitioned filter while a call starts (ecan_short.c) */
 #define ECAN_SHORT_TAPS 160 /* 20 ms: a hybrid's dispersion with margin */
 #define ECAN_SHORT_HIST (ECAN_TAPS_MAX + ECAN_N) /* reference history it can reach back to */
+#define ECAN_SHORT_PRE 24 /* taps its window starts before the echo's peak */
 
 struct ecan_short {
 	int blocks;			    /* blocks of far-end speech left to run; 0: off */
@@ -66,6 +67,8 @@ struct ecan_short {
 	float pe, ps;			    /* smoothed block powers: the other filter's output, its own */
 	float pavg;			    /* the window's energy while the far end talks */
 	float dlast;			    /* the line's last sample of the previous block */
+	int xpk, xsame, xfound;		    /* the gradient's echo peak, looks in a row, found */
+	int since;			    /* blocks of far-end speech since its taps were seeded */
 	float h[ECAN_SHORT_TAPS];	    /* taps, last first: h[k] meets x[n - off - S + 1 + k] */
 	float x[ECAN_SHORT_TAPS + ECAN_N]; /* the block's window on the reference, oldest first */
 	int16_t hist[ECAN_SHORT_HIST];	    /* the reference, oldest first, newest last */

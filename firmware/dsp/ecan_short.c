@@ -37,6 +37,19 @@
 #ifndef SHORT_BLOCKS
 #define SHORT_BLOCKS 125 /* blocks of far-end speech it runs for (1 s) */
 #endif
+#ifndef SHORT_LONG
+/* ... and this many more per partition beyond 8 (64 ms): at 128 ms 557 blocks, 4.5 s. There
+ * the partitioned filter settles slowly (14 partitions without echo hold weights that cost it
+ * ~6 dB: zeroing them, an oracle, took the 10 s steady ERLE from 40.2 to 46.6 dB) and dips
+ * for a syllable seconds later: D.8 5 ms away, a 100 ms window of 19.5 dB at 5.25 s after
+ * the helper had stopped at 3.0 s (t20 5.35 -> 0.30 s; needs >= ~525 blocks). D.2, the
+ * bench's cost call, runs it to 587 blocks anyway (8 x 54 is a multiple of ecan.c's 6 blocks
+ * between the stop checks: with 55 they fell elsewhere, D.2's helper ran on and the settled
+ * cost rose from 1,137 to 1,176 instructions per sample). Not at 64 ms: there, at -80 dBm0, a
+ * longer run lost 3 dB of D.3's steady ERLE (the smaller block output is not the smaller
+ * residual when the residual is near the noise). */
+#define SHORT_LONG 54
+#endif
 #ifndef GEIGEL
 #define GEIGEL 1.0f /* line power vs the reference window's: 0 dB */
 #endif
@@ -46,9 +59,6 @@
 #ifndef SHORT_HOLD
 #define SHORT_HOLD 3 /* the block and 2 more (16 ms) of hangover after double talk */
 #endif
-#ifndef SHORT_PRE
-#define SHORT_PRE 24 /* taps the window starts before the echo's peak */
-#endif
 #define SHORT_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0: speech in the window */
 #ifndef SHORT_DELTA
 #define SHORT_DELTA (S * 16.0f * 16.0f) /* regularisation floor: a -60 dBm0 reference */
@@ -57,9 +67,10 @@
 void ecan_short_reset(struct ecan_short *sh, int taps)
 {
 	memset(sh, 0, sizeof(*sh));
-	sh->blocks = SHORT_BLOCKS;
+	sh->blocks = SHORT_BLOCKS + (taps > 8 * N ? (taps / N - 8) * SHORT_LONG : 0);
 	sh->taps = taps;
 	sh->gate = 1;
+	sh->xpk = -1;
 }
 
 static float dot(const float *restrict h, const float *restrict x)
@@ -87,7 +98,7 @@ void ecan_short_push(struct ecan_short *sh, const int16_t *xin)
 
 int ecan_short_move(struct ecan_short *sh, int peak)
 {
-	int off = peak - SHORT_PRE, d;
+	int off = peak - ECAN_SHORT_PRE, d;
 
 	if (off > sh->taps - S)
 		off = sh->taps - S;

@@ -113,7 +113,7 @@ static void test_double_talk(void **state)
 
 /* double talk 0.2 s into the call, while the start-up helper runs (D.2, 1 s of near-end speech
  * at 0 / +6 dB, NLP off): Geigel's test on power keeps it from learning the talker. Measured
- * during 8.0 / 7.8 dB, after 27.3 / 32.2 dB (the partitioned filter alone: 8.7 / 6.7, 25.9 /
+ * during 8.9 / 9.0 dB, after 32.9 / 32.2 dB (the partitioned filter alone: 8.7 / 6.7, 25.9 /
  * 25.6; the NLMS helper before it without Geigel: 1.9 / -0.9 during) */
 static void test_early_double_talk(void **state)
 {
@@ -133,7 +133,7 @@ static void test_early_double_talk(void **state)
 		printf("double talk %+.0f dB at 0.2 s: during %.1f after %.1f dB, near %+.2f dB\n",
 		       lv[l], r.erle_dt, r.erle_after, r.near_gain_db);
 		assert_true(r.erle_dt >= 5.0);
-		assert_true(r.erle_after >= 24.5);
+		assert_true(r.erle_after >= 31.0);
 		assert_true(r.near_gain_db > -0.2 && r.near_gain_db < 0.2);
 	}
 }
@@ -141,14 +141,15 @@ static void test_early_double_talk(void **state)
 /* echo path change at 5 s (the canceller must learn the new path; speexdsp: 7-9 dB 1-2 s
  * after): ERLE 1-2 s after the change, measured 13.8-16.3 dB, asserted >= 13 dB */
 /* the echo at the end of a 128 ms tail (D.2, D.6): the start-up helper must find it there and
- * start from what the partitioned filter learnt (ecan.c locate(), seed_short()). Measured t20
- * 0.80 / 0.40 s, ERLE 0.5-1 s 31.8 / 32.0 dB; without the move 4.2-4.9 s and 15-25 dB */
+ * start from what the partitioned filter learnt (ecan.c xlocate(), locate(), seed_short()).
+ * Measured t20 0.80 / 0.40 s, ERLE 0.5-1 s 32.6 / 35.6 dB (found by the weights alone: 31.8 /
+ * 32.0); without the move 4.2-4.9 s and 15-25 dB */
 static void test_located_helper(void **state)
 {
 	static const struct {
 		int model;
 		double t20, e05;
-	} m[] = { { 0, 0.80, 31.8 }, { 4, 0.40, 32.0 } };
+	} m[] = { { 0, 0.80, 32.6 }, { 4, 0.40, 35.6 } };
 
 	for (int i = 0; i < 2; i++) {
 		struct g168_case c;
