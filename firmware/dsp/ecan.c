@@ -42,6 +42,16 @@
 #ifndef Q
 #define Q 1e-7f /* process noise relative to |W|^2 per block: tracking against noise */
 #endif
+#ifndef Q_ERLE
+/* ... while the filter takes out less than this (40 dB); beyond, Q falls with the residual's
+ * share of the line (down to Q_MIN of it): the random walk Q adds is what holds a converged
+ * filter's ERLE at -80 dBm0 noise (started on the true path: 63.2 / 67.1 / 70.2 dB with
+ * Q 1e-7 / 1e-8 / 1e-9), and a path change brings the residual, so Q, back at once */
+#define Q_ERLE 1e-4f
+#endif
+#ifndef Q_MIN
+#define Q_MIN 0.03f
+#endif
 #ifndef PHI_SMOOTH
 #define PHI_SMOOTH 0.8f /* near-end power: release per block */
 #endif
@@ -142,6 +152,7 @@ void ecan_reset(struct ecan *ec)
 		ec->pw[p] = 1;
 	ec->fill = ec->head = ec->constrain = ec->far_hold = 0;
 	ec->s_x = ec->s_d = ec->s_e = 0;
+	ec->q = Q;
 	ecan_nlp_reset(&ec->nlp);
 	ecan_tone_reset(&ec->tone);
 	ecan_short_reset(&ec->sh, ec->taps);
@@ -232,9 +243,9 @@ static void adapt_part(float *restrict wr, float *restrict wi, float *restrict p
 		       float *restrict gr, float *restrict gi, float *restrict coh,
 		       const float *restrict xr, const float *restrict xi,
 		       const float *restrict er, const float *restrict ei, const float *restrict g,
-		       const float *restrict vmin, const float *restrict nb, float pw)
+		       const float *restrict vmin, const float *restrict nb, float pw, float q)
 {
-	const float mu = ECAN_MU, dec = VAR_DEC, q = Q;
+	const float mu = ECAN_MU, dec = VAR_DEC;
 
 	for (int k = 0; k < NBP; k++) {
 		float kg = pw * pv[k] * g[k], s = mu * kg;
@@ -335,10 +346,8 @@ static void adapt_full_part(float *restrict wr, float *restrict wi, float *restr
 			    const float *restrict er, const float *restrict ei,
 			    const float *restrict g, const float *restrict vmin,
 			    const float *restrict nb, const float *restrict cr,
-			    const float *restrict ci, float s)
+			    const float *restrict ci, float s, float q)
 {
-	const float q = Q;
-
 	for (int k = 0; k < NBP; k++) {
 		float m = ECAN_MU * s * g[k];
 		float nr = wr[k] + m * (cr[k] * er[k] - ci[k] * ei[k]);
@@ -435,11 +444,11 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 		if (f >= 0)
 			adapt_full_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo,
 					ec->gi + wo, coh, ec->xr + xo, ec->xi + xo, er, ei, g, vmin,
-					nb, cr[f], ci[f], sqrtf(ec->pw[p]));
+					nb, cr[f], ci[f], sqrtf(ec->pw[p]), ec->q);
 		else
 			adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo,
 				   ec->gi + wo, coh, ec->xr + xo, ec->xi + xo, er, ei, g, vmin, nb,
-				   ec->pw[p]);
+				   ec->pw[p], ec->q);
 	}
 	for (int i = 1; i < ec->nfull; i++)
 		for (int j = 0; j < i; j++) {
@@ -467,10 +476,10 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 }
 
 static void predict(float *restrict pv, const float *restrict wr, const float *restrict wi,
-		    size_t n)
+		    size_t n, float q)
 {
 	for (size_t i = 0; i < n; i++)
-		pv[i] += Q * (wr[i] * wr[i] + wi[i] * wi[i]) + Q0;
+		pv[i] += q * (wr[i] * wr[i] + wi[i] * wi[i]) + Q0;
 }
 
 static void constrain(struct ecan *ec)
@@ -557,12 +566,16 @@ static void short_turn(struct ecan *ec, float pe, float pes)
 static void stats(struct ecan *ec, float px, float pd, float pe)
 {
 	const float a = 0.9f;
+	float r;
 
 	if (px < FAR_ACTIVE * N)
 		return;
 	ec->s_x = a * ec->s_x + (1 - a) * px;
 	ec->s_d = a * ec->s_d + (1 - a) * pd;
 	ec->s_e = a * ec->s_e + (1 - a) * pe;
+	/* the process noise follows what is left of the echo (see Q_ERLE) */
+	r = ec->s_e / (Q_ERLE * ec->s_d + TINY);
+	ec->q = Q * (r > 1 ? 1 : r < Q_MIN ? Q_MIN : r);
 	ec->st.erl_db = 10.0f * log10f((ec->s_x + 1) / (ec->s_d + 1));
 	ec->st.erle_db = 10.0f * log10f((ec->s_d + 1) / (ec->s_e + 1));
 	ec->st.converged = ec->st.erle_db >= 20.0f;
@@ -661,7 +674,7 @@ static void block(struct ecan *ec)
 		for (int c = 0; c < CONSTRAIN_N; c++)
 			constrain(ec);
 	} else {
-		predict(ec->pv, ec->wr, ec->wi, (size_t)ec->parts * NBP);
+		predict(ec->pv, ec->wr, ec->wi, (size_t)ec->parts * NBP, ec->q);
 	}
 
 	/* residual echo expected in the output, as a mean square: the bins 0..N of the padded

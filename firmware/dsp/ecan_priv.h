@@ -83,6 +83,7 @@ struct ecan {
 	float phi[ECAN_NBP]; /* near-end (noise, talker) power per bin, error units */
 	float pw[ECAN_TAPS_MAX / ECAN_N]; /* proportionate: share of the step per partition */
 	float s_x, s_d, s_e; /* smoothed block powers: reference, line in, line out */
+	float q;	     /* process noise relative to |W|^2 (Q, less once converged) */
 	struct ecan_stats st;
 	struct ecan_nlp nlp;
 	struct ecan_tone tone;
