@@ -60,6 +60,7 @@ struct ecan_short {
 	int blocks;			    /* blocks of far-end speech left to run; 0: off */
 	int run;			    /* blocks of far-end speech it has run */
 	int hold;			    /* blocks left without adapting (double talk) */
+	int handed;			    /* the partitioned filter took its taps */
 	int off;			    /* delay of its newest tap (samples) */
 	int taps;			    /* the tail it may move in */
 	float gate;			    /* step scale: echo vs near end, from the last block */
