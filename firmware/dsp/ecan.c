@@ -19,7 +19,8 @@
  * (IFFT, zero the circular half, FFT) in turn. While a call starts a short time-domain
  * affine-projection filter runs beside it over the 20 ms of the tail where the weights show
  * the echo (ecan_short.c), for at least one second of far-end speech and on while its output
- * holds less; the block's output is the smaller of the two. The linear output then goes
+ * holds less; the block's output is the smaller of the two. If it still holds less after 2 s
+ * of far-end speech, the partitioned filter takes its taps. The linear output then goes
  * through the NLP (ecan_nlp.c).
  */
 #include <errno.h>
