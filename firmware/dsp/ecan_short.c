@@ -13,8 +13,9 @@
  * inverse amplifies the line noise into the taps.
  *
  * ecan.c sends out, block by block, whichever of the two outputs holds less. Each filter
- * adapts on its own error (adapting both on a common error, or copying these taps into the
- * partitioned filter's weights, upset its Kalman state: tried, worse). Its step is scaled by
+ * adapts on its own error (adapting both on a common error upset the Kalman state: tried,
+ * worse); once, after 2 s of far-end speech, the partitioned filter takes these taps if they
+ * still do better (ecan.c, hand_over()). Its step is scaled by
  * the echo's share of the error (the Kalman filter's estimate) and frozen by Geigel's test
  * while a near-end talker is heard.
  */
