@@ -43,8 +43,8 @@
 #endif
 #ifndef Q
 /* process noise relative to |W|^2 per block: tracking against noise. 1e-7 before the
- * hand-over and the leak; 5e-8 since: -55 dBm0 47.7/47.0 -> 48.1/47.4, -80 65.4/63.8 ->
- * 65.8/63.9, path changes as they were (the boost), A-law with the NLP 40.5 -> 40.2 dB */
+ * hand-over; 5e-8 since: -55 dBm0 46.7/46.2 -> 47.0/46.4, -80 64.7/62.9 -> 65.1/63.0, path
+ * changes as they were (the boost), A-law with the NLP 40.5 -> 40.2 dB */
 #define Q 5e-8f
 #endif
 #ifndef Q_ERLE
@@ -135,18 +135,6 @@
 #define HO_SMOOTH 0.1f /* the two outputs' powers: smoothing per block */
 #ifndef DC_LEAK
 #define DC_LEAK 0.1f /* 1/pi^2: see block() */
-#endif
-#ifndef LEAK
-#define LEAK 1e-2f /* leak per block of the partitions away from the echo (see leak()) */
-#endif
-#ifndef LEAK_SHARE
-#define LEAK_SHARE 1e-2f /* ... holding under this share of the strongest one's energy */
-#endif
-#ifndef LEAK_AFTER
-#define LEAK_AFTER 3 /* ... more than 1 before or this many after the full set */
-#endif
-#ifndef LEAK_ERLE
-#define LEAK_ERLE 1e-3f /* ... once the filter takes out 30 dB */
 #endif
 #ifndef HAND_AT
 /* the partitioned filter takes the helper's taps after this many blocks of far-end speech (2 s)
@@ -471,41 +459,6 @@ static void full_select(struct ecan *ec, const float *nrm)
 	}
 }
 
-/* The partitions well away from the echo (more than one before or LEAK_AFTER after the full
- * set) that hold little (under LEAK_SHARE of the strongest's energy) leak towards zero once
- * the filter has converged: what they hold then is what start-up left, errors that cancel
- * the echo partitions' on what the speech has shown, and they stay (their share of the step
- * is small). Before the hand-over to the start-up helper's taps (which leaves them at zero)
- * this lost 3 dB on D.3 at -80 dBm0, the echo partitions' errors then showing; after it,
- * 64 ms -55 dBm0 steady 46.6/46.2 -> 47.6/46.8, -80 64.6/62.9 -> 65.3/63.8, 128 ms
- * 40.7/40.0 -> 42.8/41.7 (end of tail 40.4/39.5 -> 42.5/41.5), speech seeds 1-8 summed -55
- * 352.5/325.3 -> 358.2/328.5, -80 482.3/385.5 -> 487.7/386.0. A second echo within 20 dB of
- * the strongest partition is not touched (nor anything while ERLE < 30 dB). */
-static void leak(struct ecan *ec, const float *nrm)
-{
-	int lo = ec->parts, hi = 0;
-	float mx = 0;
-
-	if (ec->s_e > LEAK_ERLE * ec->s_d)
-		return;
-	for (int p = 0; p < ec->parts; p++)
-		mx = nrm[p] > mx ? nrm[p] : mx;
-	for (int i = 0; i < ec->nfull; i++) {
-		lo = ec->full[i] < lo ? ec->full[i] : lo;
-		hi = ec->full[i] > hi ? ec->full[i] : hi;
-	}
-	for (int p = 0; p < ec->parts; p++) {
-		float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
-
-		if ((p >= lo - 1 && p <= hi + LEAK_AFTER) || nrm[p] * nrm[p] > LEAK_SHARE * mx * mx)
-			continue;
-		for (int k = 0; k < NBP; k++) {
-			wr[k] *= 1 - LEAK;
-			wi[k] *= 1 - LEAK;
-		}
-	}
-}
-
 /* One step of all partitions. Besides the Kalman step, the gradient conj(X_p) E is smoothed:
  * a near-end talker leaves it incoherent (it averages out), a wrong echo path (a new one after
  * a change) makes it coherent. Coherence well above the level noise leaves raises the variance
@@ -563,7 +516,6 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 	for (int p = 0; p < ec->parts; p++)
 		ec->pw[p] = tot > 0 ? (1 - PROP) + PROP * ec->parts * nrm[p] / tot : 1;
 	full_select(ec, nrm);
-	leak(ec, nrm);
 }
 
 static void predict(float *restrict pv, const float *restrict wr, const float *restrict wi,

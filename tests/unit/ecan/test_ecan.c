@@ -57,10 +57,10 @@ static void test_fft(void **state)
 static const struct {
 	double steady55, steady80, t20, t20_80, e05;
 } measured[G168_NMODELS] = {
-	{ 48.0, 65.8, 0.30, 0.30, 37.4 }, { 48.4, 66.3, 0.30, 0.30, 35.4 }, /* D.2-D.3 */
-	{ 48.1, 66.0, 0.30, 0.30, 36.0 }, { 48.8, 66.7, 0.30, 0.30, 32.6 }, /* D.4-D.5 */
-	{ 48.0, 65.8, 0.30, 0.30, 38.7 }, { 47.4, 65.1, 0.30, 0.30, 37.4 }, /* D.6-D.7 */
-	{ 48.3, 65.5, 0.30, 0.30, 32.1 }, { 47.4, 63.9, 0.30, 0.30, 35.9 }, /* D.8-D.9 */
+	{ 46.9, 65.1, 0.30, 0.30, 37.4 }, { 47.3, 65.5, 0.30, 0.30, 35.4 }, /* D.2-D.3 */
+	{ 47.0, 65.3, 0.30, 0.30, 36.0 }, { 47.6, 65.8, 0.30, 0.30, 32.6 }, /* D.4-D.5 */
+	{ 46.9, 65.0, 0.30, 0.30, 38.7 }, { 46.8, 64.5, 0.30, 0.30, 37.4 }, /* D.6-D.7 */
+	{ 47.1, 64.6, 0.30, 0.30, 32.1 }, { 46.4, 63.0, 0.30, 0.30, 35.9 }, /* D.8-D.9 */
 };
 
 static void test_models(void **state)
@@ -135,6 +135,31 @@ static void test_early_double_talk(void **state)
 		assert_true(r.erle_dt >= 5.0);
 		assert_true(r.erle_after >= 31.0);
 		assert_true(r.near_gain_db > -0.2 && r.near_gain_db < 0.2);
+	}
+}
+
+/* a second, weaker reflection of the same path 35 ms after the first (ERL 31 dB, 25 dB under
+ * it; a far hybrid or a line's impedance step): it must be learnt, not taken for start-up's
+ * leftovers. Measured steady 46.6 / 47.1 / 46.7 dB (D.2, D.5, D.8); a leak on the partitions
+ * away from the strongest one (tried, notes.md) held it to 29-34 dB */
+static void test_second_reflection(void **state)
+{
+	static const struct {
+		int model;
+		double steady;
+	} m[] = { { 0, 46.6 }, { 3, 47.1 }, { 6, 46.7 } };
+
+	for (int i = 0; i < 3; i++) {
+		struct g168_case c;
+		struct g168_result r;
+
+		g168_case_default(&c, m[i].model, 512);
+		c.delay2 = 320;
+		c.erl2_db = 31;
+		assert_int_equal(g168_run(&r, &ec_ours_engine, &c), 0);
+		printf("%s and a reflection 25 dB under it 35 ms later: steady %.1f dB\n",
+		       g168_models[m[i].model].name, r.steady_erle);
+		assert_true(r.steady_erle >= m[i].steady - 1.0);
 	}
 }
 
@@ -455,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_double_talk),
 		cmocka_unit_test(test_early_double_talk),
 		cmocka_unit_test(test_located_helper),
+		cmocka_unit_test(test_second_reflection),
 		cmocka_unit_test(test_path_change),
 		cmocka_unit_test(test_nlp),
 		cmocka_unit_test(test_tone_disable),

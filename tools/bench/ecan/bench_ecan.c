@@ -184,6 +184,29 @@ static void css_table(int taps)
 	}
 }
 
+/* a second, weaker reflection of the same path 35 ms after the first, 25 dB under it */
+static void reflection_table(int taps)
+{
+	printf("\n== %d ms tail, a second reflection 35 ms later at ERL 31 dB (25 dB under the "
+	       "first), noise -55 dBm0 ==\n", taps / 8);
+	header("model");
+	for (int m = 0; m < G168_NMODELS; m += 3) {
+		printf("%-10s", g168_models[m].name);
+		for (int e = 0; e < NENG; e++) {
+			struct g168_case c;
+			struct g168_result r;
+
+			g168_case_default(&c, m, taps);
+			c.delay2 = c.delay + 280;
+			c.erl2_db = 31;
+			run_or_die(&r, engines[e], &c);
+			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
+			       r.erle_05_1);
+		}
+		printf("\n");
+	}
+}
+
 static void dt_table(int taps)
 {
 	static const double lv[] = { -12, 0, 6 };
@@ -377,6 +400,7 @@ int main(int argc, char **argv)
 	delays_table(512);
 	delays_table(1024);
 	css_table(512);
+	reflection_table(512);
 	dt_table(512);
 	change_table(512);
 	nlp_table(512);

@@ -4,10 +4,11 @@
  * experiments (bench-ecan runs the whole set and speexdsp beside it).
  *
  *   ecan_case [-t TAPS] [-n NOISE_DBM0] [-m MODEL|all] [-e DELAY_FROM_END|-d DELAY]
- *             [-s SECS] [-S SEED] [-D DT_DB START LEN] [-x] [-T]
+ *             [-s SECS] [-S SEED] [-D DT_DB START LEN] [-R DELAY2 ERL2_DB] [-x] [-T]
  *
  * -m all (the default) prints every model and a summary line: steady median / worst, t20
- * worst, 0.5-1 s worst. -x runs speexdsp instead; -T prints ERLE per 50 ms block (the
+ * worst, 0.5-1 s worst. -R adds a second reflection of the same model DELAY2 samples into the
+ * tail with its own ERL. -x runs speexdsp instead; -T prints ERLE per 50 ms block (the
  * harness's G168_TRACE).
  */
 #include <stdio.h>
@@ -29,7 +30,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: ecan_case [-t TAPS] [-n NOISE_DBM0] [-m 2..9|all] "
 			"[-e DELAY_FROM_END | -d DELAY] [-s SECS] [-S SEED] "
-			"[-D DT_DB START LEN] [-x] [-T]\n");
+			"[-D DT_DB START LEN] [-R DELAY2 ERL2_DB] [-x] [-T]\n");
 	exit(2);
 }
 
@@ -37,7 +38,8 @@ int main(int argc, char **argv)
 {
 	const struct g168_engine *eng = &ec_ours_engine;
 	int taps = 512, model = -1, delay = 40, from_end = -1;
-	double noise = -55, secs = 10, dt_db = -999, dt_start = 0, dt_len = 0;
+	double noise = -55, secs = 10, dt_db = -999, dt_start = 0, dt_len = 0, erl2 = 0;
+	int delay2 = 0;
 	uint32_t seed = 1;
 	double st[G168_NMODELS], t20w = 0, e05w = 1e9;
 	int nm = 0;
@@ -75,6 +77,9 @@ int main(int argc, char **argv)
 			dt_db = atof(v);
 			dt_start = atof(argv[++i]);
 			dt_len = atof(argv[++i]);
+		} else if (!strcmp(a, "-R") && i + 1 < argc) {
+			delay2 = atoi(v);
+			erl2 = atof(argv[++i]);
 		} else
 			usage();
 	}
@@ -91,6 +96,8 @@ int main(int argc, char **argv)
 		c.delay = from_end >= 0 ? taps - g168_models[m].len - from_end : delay;
 		if (c.delay < 0)
 			c.delay = 0;
+		c.delay2 = delay2;
+		c.erl2_db = erl2;
 		if (dt_db > -200) {
 			c.dt_db = dt_db;
 			c.dt_start = dt_start;

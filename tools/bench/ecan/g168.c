@@ -337,6 +337,18 @@ int g168_run(struct g168_result *r, const struct g168_engine *e, const struct g1
 			echo[i] = e2[i];
 		free(e2);
 	}
+	if (c->erl2_db > 0) {
+		double *e2 = malloc(n * sizeof(double));
+
+		if (!e2) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		g168_echo_path(e2, far, n, m, c->delay2, c->erl2_db);
+		for (int i = 0; i < n; i++)
+			echo[i] += e2[i];
+		free(e2);
+	}
 	for (int i = 0; i < n; i++)
 		ef += (double)far[i] * far[i];
 	for (int i = 0; i < n; i++) {

@@ -66,6 +66,8 @@ struct g168_case {
 	int nlp;
 	int model2;	  /* echo path change (G.168 test 4 style): this model ... */
 	double change_s;  /* ... from this time on (s; <= 0: no change) */
+	int delay2;	  /* a second reflection (the same model) this many samples in ... */
+	double erl2_db;	  /* ... with this ERL of its own (<= 0: none) */
 };
 
 struct g168_result {
