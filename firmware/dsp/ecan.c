@@ -781,7 +781,7 @@ static void block(struct ecan *ec)
 	 * filter's own figures (ERLE for its boost, the NLP's decisions) stay its own */
 	memcpy(eo, e, sizeof(eo));
 	if (ec->sh.blocks && !ec->far_hold) {
-		ecan_short_push(&ec->sh, ec->xin); /* the tail has been silent: no echo */
+		ecan_short_idle(&ec->sh, ec->xin); /* the tail has been silent: no echo */
 	} else if (ec->sh.blocks) {
 		int talk = px > FAR_ACTIVE * N;
 		float es[N], pes = 0;
@@ -791,6 +791,16 @@ static void block(struct ecan *ec)
 			pes += es[i] * es[i];
 		if (pes < pe)
 			memcpy(eo, es, sizeof(es));
+		/* the fast start's output when it holds less still (per 2 ms instead of per block:
+		 * ERLE 0.5-1 s +0.2-0.6 dB, but the early talker lost 0.04-0.07 dB more) */
+		if (ec->sh.fast.ok) {
+			float pf = 0;
+
+			for (int i = 0; i < N; i++)
+				pf += ec->sh.fast.e[i] * ec->sh.fast.e[i];
+			if (pf < pe && pf < pes)
+				memcpy(eo, ec->sh.fast.e, sizeof(es));
+		}
 		if (talk)
 			short_turn(ec, pe, pes);
 	}

@@ -62,6 +62,22 @@ struct ecan_tone {
  * 0.2 s into the call) */
 #define ECAN_SHORT_PRE 32
 
+/* the helper's fast start (ecan_short.c): a second filter over the same window during the first
+ * second, learning by a fast recursive least squares (fast Kalman, Falconer-Ljung) */
+struct ecan_fast {
+	int off;			   /* the window it runs on; -1: start again */
+	int age;			   /* samples its recursion has run on that window */
+	int zero;			   /* window samples from before its start (zero to it) */
+	int ok;				   /* e holds its output for this block */
+	float alpha;			   /* forward prediction error energy */
+	float a[ECAN_SHORT_TAPS + 4];	   /* forward predictor (a zero past its end) */
+	float b[ECAN_SHORT_TAPS];	   /* backward predictor */
+	float k[ECAN_SHORT_TAPS + 4];	   /* gain: inverse autocorrelation times the window (a zero
+					    * past its end) */
+	float h[ECAN_SHORT_TAPS];	   /* taps, as the helper's (h below) */
+	float e[ECAN_N];		   /* its output */
+};
+
 struct ecan_short {
 	int blocks;			    /* blocks of far-end speech left to run; 0: off */
 	int run;			    /* blocks of far-end speech it has run */
@@ -78,6 +94,7 @@ struct ecan_short {
 	float h[ECAN_SHORT_TAPS];	    /* taps, last first: h[k] meets x[n - off - S + 1 + k] */
 	float x[ECAN_SHORT_TAPS + ECAN_N]; /* the block's window on the reference, oldest first */
 	int16_t hist[ECAN_SHORT_HIST];	    /* the reference, oldest first, newest last */
+	struct ecan_fast fast;
 };
 
 struct ecan {
@@ -123,6 +140,8 @@ void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *d, const i
 		      float pe);
 /* Only keep the reference history (no echo to cancel). */
 void ecan_short_push(struct ecan_short *sh, const int16_t *x);
+/* The same while the fast start runs: its recursion goes on over the window. */
+void ecan_short_idle(struct ecan_short *sh, const int16_t *x);
 /* Move the window so that the echo's peak, peak samples late, falls near its start (the taps
  * it shares with the old window keep their values). Returns how far it moved (samples). */
 int ecan_short_move(struct ecan_short *sh, int peak);
