@@ -69,6 +69,7 @@ struct ecan_fast {
 	int age;			   /* samples its recursion has run on that window */
 	int zero;			   /* window samples from before its start (zero to it) */
 	int ok;				   /* e holds its output for this block */
+	int known;			   /* it took out most of the line in the last one */
 	float alpha;			   /* forward prediction error energy */
 	float a[ECAN_SHORT_TAPS + 4];	   /* forward predictor (a zero past its end) */
 	float b[ECAN_SHORT_TAPS];	   /* backward predictor */

@@ -31,9 +31,10 @@
  * partitioned filter up to 3.8 dB of steady ERLE through the hand-over. It starts again on
  * each new window, prewindowed (the samples before the start are zero to the recursion):
  * 0.5-1 s 11-12 dB under the oracle on D.2/D.4 when it learns from its first sample, so it
- * holds the helper's taps for its first FAST_AFTER samples. Its output is not taken while
- * Geigel's test holds (early double talk at 0 dB 0.2 s into a call: during 8.6 -> 7.8 dB,
- * the talker -0.04 -> -0.07 dB without that).
+ * holds the helper's taps for its first FAST_AFTER samples. While Geigel's test holds it
+ * neither learns nor is its output taken, unless its last block took out 10 dB of the line
+ * (fast_block(); without that test, the echo 5 ms away, early double talk at 0 dB: during
+ * 8.6 -> 7.8 dB, the talker -0.04 -> -0.07 dB).
  */
 #include <string.h>
 
@@ -77,14 +78,14 @@
 #define SHORT_HOLD 3 /* the block and 2 more (16 ms) of hangover after double talk */
 #endif
 #ifndef FAST_RUNS
-/* the fast start runs over the helper's first blocks of far-end speech (1 s; 63: 0.5-1 s
- * means 2-8 dB lower, 250 no better) */
+/* the fast start runs over the helper's first blocks of far-end speech (1 s; 63: nothing left
+ * of its gain, 0.5-1 s means 3.9-8.6 dB lower; 188 no better) */
 #define FAST_RUNS 125
 #endif
 #ifndef FAST_AFTER
 /* ... holds the helper's taps until its recursion has run more than this many samples on its
- * window (64: from its second block on; from its third: worst 0.5-1 s 0.8-1.1 dB lower at 64
- * ms with the echo 150 samples before the tail end and at 128 ms) */
+ * window (64: from its second block on; from its third: worst 0.5-1 s 0.8-1.1 dB lower with
+ * the echo 150 samples before the end of a 64 ms tail and 300 before that of a 128 ms one) */
 #define FAST_AFTER 64
 #endif
 #ifndef FAST_OFF
@@ -93,9 +94,12 @@
  * second 2,500 instructions per sample more (x86, callgrind) */
 #define FAST_OFF 64
 #endif
+#ifndef FAST_KNOWN
+#define FAST_KNOWN 0.1f /* see fast_block() (0.25: the same figures) */
+#endif
 #ifndef FAST_REG
 /* its regularisation (the recursion's start, R = FAST_REG x mean square x I): 0.1-0.3 alike,
- * 1-3 lost D.4 at 64 ms -e 150 (t20 0.35 -> 0.70 s) */
+ * 1: worst 0.5-1 s at 128 ms with the echo at the tail end 35.9 -> 32.6 dB */
 #define FAST_REG 0.1f
 #endif
 #define SHORT_ACTIVE (16.0f * 16.0f) /* mean square, about -60 dBm0: speech in the window */
@@ -265,11 +269,11 @@ int ecan_short_move(struct ecan_short *sh, int peak)
 
 /* The fast start over one block: its recursion, and its filter's output and steps once the
  * recursion has run FAST_AFTER samples on this window (till then it holds the helper's taps). */
-static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt)
+static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt, float pd)
 {
 	struct ecan_fast *f = &sh->fast;
 	const float *x = sh->x;
-	float z[S + N];
+	float z[S + N], pf = 0;
 	int good = 1, use;
 
 	f->ok = 0;
@@ -280,14 +284,22 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt)
 	use = f->age > FAST_AFTER;
 	if (!use)
 		memcpy(f->h, sh->h, sizeof(f->h));
-	/* while Geigel's test holds the helper, the output may hold a talker it took for echo */
-	f->ok = use && !sh->hold;
+	/* while Geigel's test holds the helper, it neither learns nor sends out its output (it
+	 * may hold a talker it took for echo), unless it took out more than 10 dB of the line in
+	 * its last block: then the line is mostly an echo it knows, as with KNOWN (D.8 returns
+	 * 2.3-3.3 kHz with little loss and the test fired on its echo: 128 ms, echo at the tail
+	 * end, t20 0.80 -> 0.35 s, 0.5-1 s 26.0 -> 36.8 dB; early double talk with the echo far
+	 * in, talkers -12..+6 dB from 0.2 or 0.4 s: during and the talker within 0.1 dB of it
+	 * held alone). The helper's own output did not do for it (notes.md: it then learnt an
+	 * early talker): this filter takes out far more in its first second. */
+	f->ok = use && (!sh->hold || f->known);
 	for (int i = 0; i < N; i++) {
 		good &= fast_step(f, z + i);
 		if (use) {
 			float e2 = din[i] - dot(f->h, x + i + 1);
 
 			f->e[i] = e2;
+			pf += e2 * e2;
 			if (adapt)
 				axpy(f->h, f->k, e2);
 		}
@@ -296,6 +308,7 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt)
 		f->off = -1;
 		f->ok = 0;
 	}
+	f->known = use && pf < FAST_KNOWN * pd;
 }
 
 void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const int16_t *xin,
@@ -338,7 +351,7 @@ void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const
 	if (learn)
 		sh->pavg += (sh->pavg ? SHORT_AVG : 1.0f) * (p0 - sh->pavg);
 	reg = SHORT_REG * sh->pavg + SHORT_DELTA;
-	fast_block(sh, din, mu > 0);
+	fast_block(sh, din, learn && (!sh->hold || sh->fast.known), pd);
 	/* e1, the error on the sample before with the taps as they are now, needs no second dot
 	 * product: the last step changed that sample's estimate by g0 |x_(n-1)|^2 + g1 c01 */
 	e1 = dprev - dot(h, x);
