@@ -26,7 +26,7 @@
  * both others. What held the start there was the AP filter's learning, not where the window
  * was: with an exact RLS over the located window (an oracle, O(S^2)), the 128 ms tail with
  * the echo at its end reached 20 dB by 0.25-0.35 s on every model and 44-48 dB over 0.5-1 s
- * on all but D.8 (29.6-30.6), where this helper took 0.40-0.80 s and 24-33 dB. Its own
+ * on all but D.8 (29.2-30.6), where this helper took 0.40-0.80 s and 24-36 dB. Its own
  * filter, not the helper's: taking over the helper's taps after the first second cost the
  * partitioned filter up to 3.8 dB of steady ERLE through the hand-over. It starts again on
  * each new window, prewindowed (the samples before the start are zero to the recursion):
