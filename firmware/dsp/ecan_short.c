@@ -21,14 +21,14 @@
  *
  * The fast start: when the window sits away from the tail's start (the echo 12 ms or more
  * away), a second filter over the same window learns by recursive least squares during the
- * first second, its gain R^-1 x from the fast Kalman recursion (forward and backward linear
- * predictors of the window, O(S) per sample), and its block goes out when it holds less than
- * both others. What held the start there was the AP filter's learning, not where the window
- * was: with an exact RLS over the located window (an oracle, O(S^2)), the 128 ms tail with
- * the echo at its end reached 20 dB by 0.25-0.35 s on every model and 44-48 dB over 0.5-1 s
- * on all but D.8 (29.2-30.6), where this helper took 0.40-0.80 s and 24-36 dB. Its own
- * filter, not the helper's: taking over the helper's taps after the first second cost the
- * partitioned filter up to 3.8 dB of steady ERLE through the hand-over. It starts again on
+ * first 2 s of far-end speech, its gain R^-1 x from the fast Kalman recursion (forward and
+ * backward linear predictors of the window, O(S) per sample), and its block goes out when it
+ * holds less than both others. What held the start there was the AP filter's learning, not
+ * where the window was: with an exact RLS over the located window (an oracle, O(S^2)), the
+ * 128 ms tail with the echo at its end reached 20 dB by 0.25-0.35 s on every model and 44-48
+ * dB over 0.5-1 s on all but D.8 (29.2-30.6), where this helper took 0.40-0.80 s and 24-36
+ * dB. Its own filter, not the helper's: taking over the helper's taps after the first second
+ * cost the partitioned filter up to 3.8 dB of steady ERLE through the hand-over. It starts again on
  * each new window, prewindowed (the samples before the start are zero to the recursion):
  * 0.5-1 s 11-12 dB under the oracle on D.2/D.4 when it learns from its first sample, so it
  * holds the helper's taps for its first FAST_AFTER samples. While Geigel's test holds it
@@ -78,9 +78,11 @@
 #define SHORT_HOLD 3 /* the block and 2 more (16 ms) of hangover after double talk */
 #endif
 #ifndef FAST_RUNS
-/* the fast start runs over the helper's first blocks of far-end speech (1 s; 63: nothing left
- * of its gain, 0.5-1 s means 3.9-8.6 dB lower; 188 no better) */
-#define FAST_RUNS 125
+/* the fast start runs over the helper's first blocks of far-end speech (2 s; 63: nothing left
+ * of its gain, 0.5-1 s means 3.9-8.6 dB lower; 125: the same on seed 1's talker, but other
+ * talkers' t20 with the echo at the end of a 128 ms tail 1.90 / 2.30 / 1.20 / 1.25 s (seeds 2,
+ * 3, 7, 8) where 250 gives 0.75 / 1.20 / 0.50 / 0.25; 375 no better) */
+#define FAST_RUNS 250
 #endif
 #ifndef FAST_AFTER
 /* ... holds the helper's taps until its recursion has run more than this many samples on its
