@@ -20,7 +20,7 @@
  * affine-projection filter runs beside it over the 20 ms of the tail where the echo is (early
  * the whitened cross-correlation in the smoothed gradient shows it, then the weights;
  * ecan_short.c), for at least one second of far-end speech and on while its output
- * holds less, with a fast start in its first second when the echo is far into the tail (a
+ * holds less, with a fast start in its first 2 s when the echo is far into the tail (a
  * second filter over its window, recursive least squares); the block's output is the smallest
  * of them. If it still holds less after 2 s of far-end speech, the partitioned filter takes
  * its taps. The linear output then goes through the NLP (ecan_nlp.c).

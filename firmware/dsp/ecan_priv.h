@@ -62,8 +62,8 @@ struct ecan_tone {
  * 0.2 s into the call) */
 #define ECAN_SHORT_PRE 32
 
-/* the helper's fast start (ecan_short.c): a second filter over the same window during the first
- * second, learning by a fast recursive least squares (fast Kalman, Falconer-Ljung) */
+/* the helper's fast start (ecan_short.c): a second filter over the same window during its first
+ * 2 s, learning by a fast recursive least squares (fast Kalman, Falconer-Ljung) */
 struct ecan_fast {
 	int off;			   /* the window it runs on; -1: start again */
 	int age;			   /* samples its recursion has run on that window */
