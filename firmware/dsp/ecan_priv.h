@@ -70,6 +70,7 @@ struct ecan_fast {
 	int zero;			   /* window samples from before its start (zero to it) */
 	int ok;				   /* e holds its output for this block */
 	int known;			   /* it took out most of the line in the last one */
+	int keep;			   /* it keeps its taps over a move (see fast_window()) */
 	float alpha;			   /* forward prediction error energy */
 	float a[ECAN_SHORT_TAPS + 4];	   /* forward predictor (a zero past its end) */
 	float b[ECAN_SHORT_TAPS];	   /* backward predictor */

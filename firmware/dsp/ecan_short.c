@@ -166,6 +166,23 @@ static void gain_back(float *restrict k, float *restrict b, const float *restric
 	}
 }
 
+/* The window moved d samples later: h[k] meets the delay off + S - 1 - k, keep the taps both
+ * windows hold */
+static void shift_taps(float *h, int d)
+{
+	if (d > 0) {
+		int keep = S - d > 0 ? S - d : 0;
+
+		memmove(h + d, h, keep * sizeof(float));
+		memset(h, 0, (S - keep) * sizeof(float));
+	} else {
+		int keep = S + d > 0 ? S + d : 0;
+
+		memmove(h, h - d, keep * sizeof(float));
+		memset(h + keep, 0, (S - keep) * sizeof(float));
+	}
+}
+
 /* One sample of the fast Kalman recursion (Falconer-Ljung): with R the window's autocorrelation
  * matrix summed over the samples so far (plus the regularisation), k = R^-1 x_n follows from the
  * forward and backward linear predictors of the window in O(S). xo: x_(n-1) = xo[0 .. S-1] and
@@ -203,6 +220,16 @@ static void fast_window(struct ecan_short *sh, float *z, const float *x)
 	struct ecan_fast *f = &sh->fast;
 
 	if (f->off != sh->off) {
+		int d = sh->off - f->off;
+
+		/* a move within the window (the weights' look, every 6 blocks, moves it a few
+		 * samples now and then) keeps the taps it learnt, as the helper's; only the
+		 * recursion starts again, its filter not stepping meanwhile (64 ms, echo 300
+		 * samples before the tail end: D.4's window moved 3 samples at 0.38 s, and
+		 * starting again from the helper's taps cost it t20 0.30 -> 0.70 s) */
+		f->keep = f->off >= 0 && f->age > FAST_AFTER && d < S && -d < S;
+		if (f->keep)
+			shift_taps(f->h, d);
 		memset(f->a, 0, sizeof(f->a));
 		memset(f->b, 0, sizeof(f->b));
 		memset(f->k, 0, sizeof(f->k));
@@ -253,18 +280,7 @@ int ecan_short_move(struct ecan_short *sh, int peak)
 	d = off - sh->off;
 	if (!d)
 		return 0;
-	/* h[k] meets the delay off + S - 1 - k: keep the taps both windows hold */
-	if (d > 0) {
-		int keep = S - d > 0 ? S - d : 0;
-
-		memmove(sh->h + d, sh->h, keep * sizeof(float));
-		memset(sh->h, 0, (S - keep) * sizeof(float));
-	} else {
-		int keep = S + d > 0 ? S + d : 0;
-
-		memmove(sh->h, sh->h - d, keep * sizeof(float));
-		memset(sh->h + keep, 0, (S - keep) * sizeof(float));
-	}
+	shift_taps(sh->h, d);
 	sh->off = off;
 	return d;
 }
@@ -284,7 +300,7 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt, flo
 	fast_window(sh, z, x);
 	f->age += N;
 	use = f->age > FAST_AFTER;
-	if (!use)
+	if (!use && !f->keep)
 		memcpy(f->h, sh->h, sizeof(f->h));
 	/* while Geigel's test holds the helper, it neither learns nor sends out its output (it
 	 * may hold a talker it took for echo), unless it took out more than 10 dB of the line in
@@ -294,15 +310,15 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt, flo
 	 * in, talkers -12..+6 dB from 0.2 or 0.4 s: during and the talker within 0.1 dB of it
 	 * held alone). The helper's own output did not do for it (notes.md: it then learnt an
 	 * early talker): this filter takes out far more in its first second. */
-	f->ok = use && (!sh->hold || f->known);
+	f->ok = (use || f->keep) && (!sh->hold || f->known);
 	for (int i = 0; i < N; i++) {
 		good &= fast_step(f, z + i);
-		if (use) {
+		if (use || f->keep) {
 			float e2 = din[i] - dot(f->h, x + i + 1);
 
 			f->e[i] = e2;
 			pf += e2 * e2;
-			if (adapt)
+			if (adapt && use)
 				axpy(f->h, f->k, e2);
 		}
 	}
@@ -310,7 +326,7 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt, flo
 		f->off = -1;
 		f->ok = 0;
 	}
-	f->known = use && pf < FAST_KNOWN * pd;
+	f->known = (use || f->keep) && pf < FAST_KNOWN * pd;
 }
 
 void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const int16_t *xin,
