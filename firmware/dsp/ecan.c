@@ -21,8 +21,9 @@
  * the whitened cross-correlation in the smoothed gradient shows it, then the weights;
  * ecan_short.c), for at least one second of far-end speech and on while its output
  * holds less; the block's output is the smaller of the two. If it still holds less after 2 s
- * of far-end speech, the partitioned filter takes its taps. The linear output then goes
- * through the NLP (ecan_nlp.c).
+ * of far-end speech, the partitioned filter takes its taps. Partitions far from the echo
+ * that hold next to nothing leak towards zero once ERLE passes 30 dB (leak()). The linear
+ * output then goes through the NLP (ecan_nlp.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -135,6 +136,26 @@
 #define HO_SMOOTH 0.1f /* the two outputs' powers: smoothing per block */
 #ifndef DC_LEAK
 #define DC_LEAK 0.1f /* 1/pi^2: see block() */
+#endif
+#ifndef LEAK
+#define LEAK 1e-2f /* leak per block of the partitions away from the echo (see leak()) */
+#endif
+#ifndef LEAK_SHARE
+/* ... holding under this share of the strongest one's energy: 1e-2 took a second reflection
+ * 25 dB under the first (steady 29-34 dB on such a line); 1e-4 D.7's at 31 dB (38.1) */
+#define LEAK_SHARE 3e-5f
+#endif
+#ifndef LEAK_AFTER
+#define LEAK_AFTER 3 /* ... more than 1 before or this many after the full set */
+#endif
+#ifndef LEAK_ERLE
+#define LEAK_ERLE 1e-3f /* ... once the filter takes out 30 dB */
+#endif
+#ifndef LEAK_V
+/* variance added per unit of the power leaked away (1e3 x LEAK^2 |W|^2 per block): what leaks
+ * may be a weak echo after all; it is learnt again sooner (second reflection 36 dB under the
+ * far end, worst 44.5 -> 45.0 dB) */
+#define LEAK_V 1e3f
 #endif
 #ifndef HAND_AT
 /* the partitioned filter takes the helper's taps after this many blocks of far-end speech (2 s)
@@ -459,6 +480,44 @@ static void full_select(struct ecan *ec, const float *nrm)
 	}
 }
 
+/* The partitions well away from the echo (more than one before or LEAK_AFTER after the full
+ * set) that hold next to nothing (under LEAK_SHARE of the strongest's energy, -45 dB) leak
+ * towards zero once the filter takes out 30 dB: what they hold is what start-up left, errors
+ * that cancel the echo partitions' on what the speech has shown, and they stay (their share of
+ * the step is small). Their variance grows by what leaks, so that a weak echo there is learnt
+ * again. A second reflection 25-40 dB under the first holds more than that and is left alone
+ * (with a share of 1e-2 it was leaked away: steady 29-34 dB on such a line). 64 ms -55 dBm0
+ * steady 47.0/46.4 -> 48.0/47.4, -80 65.1/63.0 -> 65.8/63.8, 128 ms 40.9/40.1 -> 42.0/40.3;
+ * speech seeds 1-8 summed -55 352.1/336.9 -> 357.2/340.7, -80 478.8/416.4 -> 481.3/417.7
+ * (seed 4 at -80: D.3 59.4 -> 54.2, its p5-p7 held 1e-6 of the echo's energy and that
+ * mattered at 59 dB). */
+static void leak(struct ecan *ec, const float *nrm)
+{
+	int lo = ec->parts, hi = 0;
+	float mx = 0;
+
+	if (ec->s_e > LEAK_ERLE * ec->s_d)
+		return;
+	for (int p = 0; p < ec->parts; p++)
+		mx = nrm[p] > mx ? nrm[p] : mx;
+	for (int i = 0; i < ec->nfull; i++) {
+		lo = ec->full[i] < lo ? ec->full[i] : lo;
+		hi = ec->full[i] > hi ? ec->full[i] : hi;
+	}
+	for (int p = 0; p < ec->parts; p++) {
+		float *wr = ec->wr + (size_t)p * NBP, *wi = ec->wi + (size_t)p * NBP;
+		float *pv = ec->pv + (size_t)p * NBP;
+
+		if ((p >= lo - 1 && p <= hi + LEAK_AFTER) || nrm[p] * nrm[p] > LEAK_SHARE * mx * mx)
+			continue;
+		for (int k = 0; k < NBP; k++) {
+			pv[k] += LEAK_V * LEAK * LEAK * (wr[k] * wr[k] + wi[k] * wi[k]);
+			wr[k] *= 1 - LEAK;
+			wi[k] *= 1 - LEAK;
+		}
+	}
+}
+
 /* One step of all partitions. Besides the Kalman step, the gradient conj(X_p) E is smoothed:
  * a near-end talker leaves it incoherent (it averages out), a wrong echo path (a new one after
  * a change) makes it coherent. Coherence well above the level noise leaves raises the variance
@@ -516,6 +575,7 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 	for (int p = 0; p < ec->parts; p++)
 		ec->pw[p] = tot > 0 ? (1 - PROP) + PROP * ec->parts * nrm[p] / tot : 1;
 	full_select(ec, nrm);
+	leak(ec, nrm);
 }
 
 static void predict(float *restrict pv, const float *restrict wr, const float *restrict wi,
