@@ -151,6 +151,11 @@
 #ifndef LEAK_ERLE
 #define LEAK_ERLE 1e-3f /* ... once the filter takes out 30 dB */
 #endif
+#ifndef LEAK_EVERY
+/* ... every this many blocks, LEAK_EVERY x LEAK at a time: the same figures as every block
+ * (within 0.2 dB), settled cost 889 / 1,227 -> 854 / 1,150 instructions per sample */
+#define LEAK_EVERY 8
+#endif
 #ifndef LEAK_V
 /* variance added per unit of the power leaked away (1e3 x LEAK^2 |W|^2 per block): what leaks
  * may be a weak echo after all; it is learnt again sooner (second reflection 36 dB under the
@@ -200,6 +205,7 @@ void ecan_reset(struct ecan *ec)
 		ec->pv[i] = V0;
 	memset(ec->sxx, 0, sizeof(ec->sxx));
 	memset(ec->see, 0, sizeof(ec->see));
+	ec->leak_in = 0;
 	ec->boost = 0;
 	ec->nfull = ec->parts < ECAN_FULL ? ec->parts : ECAN_FULL;
 	for (int i = 0; i < ECAN_FULL; i++)
@@ -496,8 +502,9 @@ static void leak(struct ecan *ec, const float *nrm)
 	int lo = ec->parts, hi = 0;
 	float mx = 0;
 
-	if (ec->s_e > LEAK_ERLE * ec->s_d)
+	if (ec->s_e > LEAK_ERLE * ec->s_d || ++ec->leak_in < LEAK_EVERY)
 		return;
+	ec->leak_in = 0;
 	for (int p = 0; p < ec->parts; p++)
 		mx = nrm[p] > mx ? nrm[p] : mx;
 	for (int i = 0; i < ec->nfull; i++) {
@@ -511,9 +518,9 @@ static void leak(struct ecan *ec, const float *nrm)
 		if ((p >= lo - 1 && p <= hi + LEAK_AFTER) || nrm[p] * nrm[p] > LEAK_SHARE * mx * mx)
 			continue;
 		for (int k = 0; k < NBP; k++) {
-			pv[k] += LEAK_V * LEAK * LEAK * (wr[k] * wr[k] + wi[k] * wi[k]);
-			wr[k] *= 1 - LEAK;
-			wi[k] *= 1 - LEAK;
+			pv[k] += LEAK_V * LEAK * LEAK * LEAK_EVERY * (wr[k] * wr[k] + wi[k] * wi[k]);
+			wr[k] *= 1 - LEAK * LEAK_EVERY;
+			wi[k] *= 1 - LEAK * LEAK_EVERY;
 		}
 	}
 }
