@@ -27,7 +27,7 @@
 
 /* A bound on ecan_size(taps) known at compile time, for static pools (ecan.c checks it):
  * the state's header, then 7 arrays of (taps / ECAN_BLOCK) spectra of ECAN_BINS_PAD floats. */
-#define ECAN_HDR_MAX 10752
+#define ECAN_HDR_MAX 11264
 #define ECAN_BINS_PAD ((ECAN_BLOCK + 1 + 3) & ~3)
 #define ECAN_SIZE(taps) (ECAN_HDR_MAX + 7u * ((taps) / ECAN_BLOCK) * ECAN_BINS_PAD * 4u)
 

@@ -120,6 +120,9 @@ struct ecan {
 	float *xr, *xi, *wr, *wi, *pv;
 	float *gr, *gi; /* smoothed gradient conj(X_p) E */
 	float sxx[ECAN_NBP], see[ECAN_NBP]; /* smoothed |X_0|^2, |E|^2 */
+	float mu[ECAN_NBP];  /* the step per bin (see ecan.c, step()) */
+	uint8_t coh[ECAN_NBP]; /* the last block's gradient was coherent in this bin */
+	int leak_in; /* blocks since the partitions away from the echo last leaked */
 	int boost; /* the gradient is coherent: the weights are wrong (a new echo path) */
 	/* the ECAN_FULL partitions of largest weight norm (by slot) and their covariances per
 	 * bin, pair (i, j < i) in slot order, in the coordinates scaled by the shares */
