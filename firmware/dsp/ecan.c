@@ -74,6 +74,36 @@
  * the step and of the expected residual; the rest is spread evenly */
 #define PROP 0.9f
 #endif
+#ifndef DEC_PARTS
+/* ... times the partitions over this many for those away from the echo (far_part()). While the
+ * expected residual R makes most of the gain's denominator a block takes about 2 VAR_DEC / P of
+ * a partition's V: at 128 ms (16 partitions) V fell half as fast as at 64 ms, the expected
+ * residual stayed 10-20 dB over the error's power for 2-6 s (64 ms: 3-8 dB) and the 14
+ * partitions without echo took the step's noise (each weight error 3-5 dB over 64 ms's, their
+ * sum most of the misalignment). Now as at 64 ms: 128 ms -55 dBm0 40.9/40.1 -> 44.2/43.5,
+ * -e 0 40.4/39.6 -> 44.5/43.5, -80 60.5/53.4 -> 60.9/58.9, -R 700 31 40.2/38.9 -> 43.7/41.3
+ * dB; speech seeds 1-8 summed (median/worst) 313.4/307.2 -> 339.8/331.3; 64 ms unchanged.
+ * 1.25 x that (DEC_PARTS 6.4: 44.9/44.2), or all partitions' VAR_DEC x 2, lose a weak
+ * reflection far in the tail (-R 900 31 worst 39.2 -> 32.8, -R 700 31 26.8) */
+#define DEC_PARTS 8
+#endif
+#ifndef FAR_GAP
+/* ... away: this many partitions beyond the helper's window (0: 44.6/44.0, but seed 2's D.6
+ * -2 dB and seed 3 worst 43.5 -> 41.5) */
+#define FAR_GAP 1
+#endif
+#ifndef FAR_AFTER
+/* ... once the echo has been found (the early look's 36 blocks of far-end speech and the first
+ * look of the weights after it): from the start, 128 ms -e 300 t20 0.35 -> 0.75 s */
+#define FAR_AFTER 42
+#endif
+#ifndef HO_KEEP
+/* the hand-over keeps the partitions away from the echo (as far_part()) holding this share:
+ * a reflection the hand-over zeroed was learnt again too slowly with the variance above
+ * (-R 700 31 worst 41.3 -> 27.4 dB without). Not those beside the window: at 64 ms -e 300
+ * D.3's partition before it held 0.5 of errors (47.4 -> 39.5 dB if kept) */
+#define HO_KEEP 0.5f
+#endif
 #ifndef FULL_DEC
 /* VAR_DEC of the partitions with a full covariance (see full_gain()): there it shrinks only in
  * the direction a block shows, not in all of them */
@@ -287,9 +317,10 @@ static void adapt_part(float *restrict wr, float *restrict wi, float *restrict p
 		       float *restrict gr, float *restrict gi, float *restrict coh,
 		       const float *restrict xr, const float *restrict xi,
 		       const float *restrict er, const float *restrict ei, const float *restrict g,
-		       const float *restrict vmin, const float *restrict nb, float pw, float q)
+		       const float *restrict vmin, const float *restrict nb, float pw, float q,
+		       float dec)
 {
-	const float mu = ECAN_MU, dec = VAR_DEC;
+	const float mu = ECAN_MU;
 
 	for (int k = 0; k < NBP; k++) {
 		float kg = pw * pv[k] * g[k], s = mu * kg;
@@ -460,6 +491,18 @@ static void full_select(struct ecan *ec, const float *nrm)
 	}
 }
 
+/* A partition away from the echo: it shares no samples with the helper's window (where the
+ * echo was found) widened by FAR_GAP partitions each side. Its variance falls faster on a long
+ * tail (DEC_PARTS). */
+static int far_part(const struct ecan *ec, int p)
+{
+	int a = ec->sh.off - FAR_GAP * N, b = ec->sh.off + ECAN_SHORT_TAPS + FAR_GAP * N;
+
+	if (ec->sh.run < FAR_AFTER)
+		return 0;
+	return (p + 1) * N <= a || p * N >= b;
+}
+
 /* One step of all partitions. Besides the Kalman step, the gradient conj(X_p) E is smoothed:
  * a near-end talker leaves it incoherent (it averages out), a wrong echo path (a new one after
  * a change) makes it coherent. Coherence well above the level noise leaves raises the variance
@@ -470,6 +513,7 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 {
 	float nrm[ECAN_TAPS_MAX / N], tot = 0, coh[NBP], vmin[NBP], nb[NBP], num = 0, den = 0;
 	const float bias = GRAD_SMOOTH / (2 - GRAD_SMOOTH); /* incoherent |mean|^2 / mean|.|^2 */
+	const float far_dec = VAR_DEC * ec->parts / DEC_PARTS;
 
 	for (int k = 0; k < NBP; k++) {
 		float e2 = er[k] * er[k] + ei[k] * ei[k];
@@ -492,7 +536,7 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 		else
 			adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo,
 				   ec->gi + wo, coh, ec->xr + xo, ec->xi + xo, er, ei, g, vmin, nb,
-				   ec->pw[p], ec->q);
+				   ec->pw[p], ec->q, far_part(ec, p) ? far_dec : VAR_DEC);
 	}
 	for (int i = 1; i < ec->nfull; i++)
 		for (int j = 0; j < i; j++) {
@@ -644,7 +688,8 @@ static void locate(struct ecan *ec)
 }
 
 /* The helper still holds less after HAND_AT blocks of far-end speech: the partitioned filter
- * starts again from its taps (nothing outside its window), its Kalman state as it is. What
+ * starts again from its taps (nothing outside its window but the partitions away from it that
+ * hold a clear share: a reflection, HO_KEEP), its Kalman state as it is. What
  * the partitioned filter learns while it converges leaves errors that cancel each other across
  * partitions and bins on what the speech has shown, and they stay (set to the true path, it
  * holds 64-71 dB at -80 dBm0 for 30 s; from zero 56-66); the helper's time-domain taps over the
@@ -656,10 +701,17 @@ static void hand_over(struct ecan *ec)
 	float t[2 * N];
 
 	for (int p = 0; p < ec->parts; p++) {
+		int keep = far_part(ec, p) && ec->pw[p] >= HO_KEEP;
+		float o[2 * N];
+
+		if (keep)
+			ecan_irfft(&ec->fft, o, ec->wr + (size_t)p * NBP, ec->wi + (size_t)p * NBP,
+				   0);
 		for (int i = 0; i < 2 * N; i++) {
 			int k = sh->off + ECAN_SHORT_TAPS - 1 - (p * N + i);
 
-			t[i] = i < N && k >= 0 && k < ECAN_SHORT_TAPS ? sh->h[k] : 0;
+			t[i] = i < N && k >= 0 && k < ECAN_SHORT_TAPS ? sh->h[k] :
+			       i < N && keep ? o[i] : 0;
 		}
 		ecan_rfft(&ec->fft, ec->wr + (size_t)p * NBP, ec->wi + (size_t)p * NBP, t);
 	}
