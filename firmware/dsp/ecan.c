@@ -98,10 +98,12 @@
 #define FAR_AFTER 42
 #endif
 #ifndef HO_KEEP
-/* the hand-over keeps the partitions away from the echo (as far_part()) holding this share:
- * a reflection the hand-over zeroed was learnt again too slowly with the variance above
- * (-R 700 31 worst 41.3 -> 27.4 dB without). Not those beside the window: at 64 ms -e 300
- * D.3's partition before it held 0.5 of errors (47.4 -> 39.5 dB if kept) */
+/* the hand-over keeps the partitions away from the echo (as far_part()) holding this share, and
+ * their neighbours (a dispersive reflection's tail): a reflection the hand-over zeroed was
+ * learnt again too slowly with the variance above (-R 700 31 worst 41.3 -> 27.4 dB without;
+ * without the neighbours -R 900 31 42.9 -> 39.2, seed 3 36.8 -> 27.4). Not those beside the
+ * window: at 64 ms -e 300 D.3's partition before it held 0.5 of errors (47.4 -> 39.5 dB if
+ * kept) */
 #define HO_KEEP 0.5f
 #endif
 #ifndef FULL_DEC
@@ -701,7 +703,9 @@ static void hand_over(struct ecan *ec)
 	float t[2 * N];
 
 	for (int p = 0; p < ec->parts; p++) {
-		int keep = far_part(ec, p) && ec->pw[p] >= HO_KEEP;
+		int keep = far_part(ec, p) && (ec->pw[p] >= HO_KEEP ||
+						(p > 0 && ec->pw[p - 1] >= HO_KEEP) ||
+						(p + 1 < ec->parts && ec->pw[p + 1] >= HO_KEEP));
 		float o[2 * N];
 
 		if (keep)
