@@ -97,14 +97,19 @@
  * look of the weights after it): from the start, 128 ms -e 300 t20 0.35 -> 0.75 s */
 #define FAR_AFTER 42
 #endif
-#ifndef HO_KEEP
-/* the hand-over keeps the partitions away from the echo (as far_part()) holding this share, and
- * their neighbours (a dispersive reflection's tail): a reflection the hand-over zeroed was
- * learnt again too slowly with the variance above (-R 700 31 worst 41.3 -> 27.4 dB without;
- * without the neighbours -R 900 31 42.9 -> 39.2, seed 3 36.8 -> 27.4). Not those beside the
- * window: at 64 ms -e 300 D.3's partition before it held 0.5 of errors (47.4 -> 39.5 dB if
- * kept) */
-#define HO_KEEP 0.5f
+#ifndef REFL_R
+/* a partition away from the echo holds a reflection when its share beyond the even part is
+ * this many times the median's of those partitions (or its neighbour's is: a dispersive
+ * reflection's tail); see reflection() */
+#define REFL_R 2.5f
+#endif
+#ifndef SHRINK
+/* after the hand-over, the taps of the partitions away from the echo and from reflections
+ * under this many times the rms of their taps (median over those partitions) ... */
+#define SHRINK 3.0f
+#endif
+#ifndef SHRINK_F
+#define SHRINK_F 0.9f /* ... are scaled by this each time their partition is constrained */
 #endif
 #ifndef FULL_DEC
 /* VAR_DEC of the partitions with a full covariance (see full_gain()): there it shrinks only in
@@ -223,6 +228,7 @@ void ecan_reset(struct ecan *ec)
 	memset(ec->out, 0, sizeof(ec->out));
 	memset(ec->xold, 0, sizeof(ec->xold));
 	memset(ec->phi, 0, sizeof(ec->phi));
+	memset(ec->trms, 0, sizeof(ec->trms));
 	memset(&ec->st, 0, sizeof(ec->st));
 	for (int p = 0; p < ECAN_TAPS_MAX / N; p++)
 		ec->pw[p] = 1;
@@ -572,13 +578,61 @@ static void predict(float *restrict pv, const float *restrict wr, const float *r
 		pv[i] += q * (wr[i] * wr[i] + wi[i] * wi[i] + W0);
 }
 
+/* the median of a[p] over the partitions away from the echo */
+static float far_median(const struct ecan *ec, const float *a)
+{
+	float v[ECAN_TAPS_MAX / N];
+	int n = 0;
+
+	for (int p = 0; p < ec->parts; p++) {
+		int i;
+
+		if (!far_part(ec, p))
+			continue;
+		for (i = n++; i > 0 && v[i - 1] > a[p]; i--)
+			v[i] = v[i - 1];
+		v[i] = a[p];
+	}
+	return n ? v[n / 2] : 0;
+}
+
+/* A partition away from the echo (far_part()) holding a clear share of the weights' norm, or
+ * beside one (a dispersive reflection's tail): a reflection, which the hand-over keeps and the
+ * shrink leaves alone. The share is taken against the median of the partitions away from the
+ * echo: by itself it does not tell a reflection 31-35 dB under the echo (0.4-0.7 at 128 ms at
+ * the hand-over) from the errors those partitions hold, 0.15-0.45 with a high voice. */
+static int reflection(const struct ecan *ec, int p)
+{
+	const float even = 1 - PROP;
+	float m = even + REFL_R * (far_median(ec, ec->pw) - even);
+
+	return ec->pw[p] >= m || (p > 0 && ec->pw[p - 1] >= m) ||
+	       (p + 1 < ec->parts && ec->pw[p + 1] >= m);
+}
+
+/* Zero the circular half of a partition (a linear convolution again). A partition away from the
+ * echo holds no echo but the noise the steps leave (or a reflection): once the hand-over has
+ * set them to zero, its taps under SHRINK times their usual rms shrink a little each time
+ * (SHRINK_F), the larger ones (a reflection learnt since) stay. */
 static void constrain(struct ecan *ec)
 {
-	size_t wo = (size_t)ec->constrain * NBP;
+	int p = ec->constrain;
+	size_t wo = (size_t)p * NBP;
 	float t[2 * N];
 
 	ecan_irfft(&ec->fft, t, ec->wr + wo, ec->wi + wo, 0);
 	memset(t + N, 0, N * sizeof(float));
+	if (far_part(ec, p)) {
+		float e = 0, tau;
+
+		for (int i = 0; i < N; i++)
+			e += t[i] * t[i];
+		ec->trms[p] = e / N;
+		tau = SHRINK * sqrtf(far_median(ec, ec->trms));
+		if (ec->sh.handed && !reflection(ec, p))
+			for (int i = 0; i < N; i++)
+				t[i] *= t[i] > tau || t[i] < -tau ? 1 : SHRINK_F;
+	}
 	ecan_rfft(&ec->fft, ec->wr + wo, ec->wi + wo, t);
 	if (++ec->constrain == ec->parts)
 		ec->constrain = 0;
@@ -691,7 +745,7 @@ static void locate(struct ecan *ec)
 
 /* The helper still holds less after HAND_AT blocks of far-end speech: the partitioned filter
  * starts again from its taps (nothing outside its window but the partitions away from it that
- * hold a clear share: a reflection, HO_KEEP), its Kalman state as it is. What
+ * hold a reflection: reflection()), its Kalman state as it is. What
  * the partitioned filter learns while it converges leaves errors that cancel each other across
  * partitions and bins on what the speech has shown, and they stay (set to the true path, it
  * holds 64-71 dB at -80 dBm0 for 30 s; from zero 56-66); the helper's time-domain taps over the
@@ -703,9 +757,7 @@ static void hand_over(struct ecan *ec)
 	float t[2 * N];
 
 	for (int p = 0; p < ec->parts; p++) {
-		int keep = far_part(ec, p) && (ec->pw[p] >= HO_KEEP ||
-						(p > 0 && ec->pw[p - 1] >= HO_KEEP) ||
-						(p + 1 < ec->parts && ec->pw[p + 1] >= HO_KEEP));
+		int keep = far_part(ec, p) && reflection(ec, p);
 		float o[2 * N];
 
 		if (keep)
