@@ -103,6 +103,12 @@
  * reflection's tail); see reflection() */
 #define REFL_R 2.5f
 #endif
+#ifndef REFL_AFTER
+/* ... and only after the echo (a reflection comes later than the first echo): before it, what
+ * start-up left (the weights show partition 0 before the tail has filled) looked like one, with
+ * the echo at the end of a 128 ms tail (seed 8: 37.3/35.6 dB, t20 8.10 s; now 44.5/42.9, 0.25) */
+#define REFL_AFTER 1
+#endif
 #ifndef SHRINK
 /* after the hand-over, the taps of the partitions away from the echo and from reflections
  * under this many times the rms of their taps (median over those partitions) ... */
@@ -606,6 +612,8 @@ static int reflection(const struct ecan *ec, int p)
 	const float even = 1 - PROP;
 	float m = even + REFL_R * (far_median(ec, ec->pw) - even);
 
+	if (REFL_AFTER && p * N < ec->sh.off)
+		return 0;
 	return ec->pw[p] >= m || (p > 0 && ec->pw[p - 1] >= m) ||
 	       (p + 1 < ec->parts && ec->pw[p + 1] >= m);
 }
