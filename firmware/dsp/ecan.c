@@ -100,6 +100,49 @@
  * the step and of the expected residual; the rest is spread evenly */
 #define PROP 0.9f
 #endif
+#ifndef DEC_PARTS
+/* ... times the partitions over this many for those away from the echo (far_part()). While the
+ * expected residual R makes most of the gain's denominator a block takes about 2 VAR_DEC / P of
+ * a partition's V: at 128 ms (16 partitions) V fell half as fast as at 64 ms, the expected
+ * residual stayed 10-20 dB over the error's power for 2-6 s (64 ms: 3-8 dB) and the 14
+ * partitions without echo took the step's noise (each weight error 3-5 dB over 64 ms's, their
+ * sum most of the misalignment). Now as at 64 ms: 128 ms -55 dBm0 40.9/40.1 -> 44.2/43.5,
+ * -e 0 40.4/39.6 -> 44.5/43.5, -80 60.5/53.4 -> 60.9/58.9, -R 700 31 40.2/38.9 -> 43.7/41.3
+ * dB; speech seeds 1-8 summed (median/worst) 313.4/307.2 -> 339.8/331.3; 64 ms unchanged.
+ * 1.25 x that (DEC_PARTS 6.4: 44.9/44.2), or all partitions' VAR_DEC x 2, lose a weak
+ * reflection far in the tail (-R 900 31 worst 39.2 -> 32.8, -R 700 31 26.8) */
+#define DEC_PARTS 8
+#endif
+#ifndef FAR_GAP
+/* ... away: this many partitions beyond the helper's window (0: 44.6/44.0, but seed 2's D.6
+ * -2 dB and seed 3 worst 43.5 -> 41.5) */
+#define FAR_GAP 1
+#endif
+#ifndef FAR_AFTER
+/* ... once the echo has been found (the early look's 36 blocks of far-end speech and the first
+ * look of the weights after it): from the start, 128 ms -e 300 t20 0.35 -> 0.75 s */
+#define FAR_AFTER 42
+#endif
+#ifndef REFL_R
+/* a partition away from the echo holds a reflection when its share beyond the even part is
+ * this many times the median's of those partitions (or its neighbour's is: a dispersive
+ * reflection's tail); see reflection() */
+#define REFL_R 2.5f
+#endif
+#ifndef REFL_AFTER
+/* ... and only after the echo (a reflection comes later than the first echo): before it, what
+ * start-up left (the weights show partition 0 before the tail has filled) looked like one, with
+ * the echo at the end of a 128 ms tail (seed 8: 37.3/35.6 dB, t20 8.10 s; now 44.5/42.9, 0.25) */
+#define REFL_AFTER 1
+#endif
+#ifndef SHRINK
+/* after the hand-over, the taps of the partitions away from the echo and from reflections
+ * under this many times the rms of their taps (median over those partitions) ... */
+#define SHRINK 3.0f
+#endif
+#ifndef SHRINK_F
+#define SHRINK_F 0.9f /* ... are scaled by this each time their partition is constrained */
+#endif
 #ifndef FULL_DEC
 /* VAR_DEC of the partitions with a full covariance (see full_gain()): there it shrinks only in
  * the direction a block shows, not in all of them */
@@ -244,6 +287,7 @@ void ecan_reset(struct ecan *ec)
 	memset(ec->out, 0, sizeof(ec->out));
 	memset(ec->xold, 0, sizeof(ec->xold));
 	memset(ec->phi, 0, sizeof(ec->phi));
+	memset(ec->trms, 0, sizeof(ec->trms));
 	memset(&ec->st, 0, sizeof(ec->st));
 	for (int p = 0; p < ECAN_TAPS_MAX / N; p++)
 		ec->pw[p] = 1;
@@ -341,9 +385,8 @@ static void adapt_part(float *restrict wr, float *restrict wi, float *restrict p
 		       const float *restrict xr, const float *restrict xi,
 		       const float *restrict er, const float *restrict ei, const float *restrict g,
 		       const float *restrict vmin, const float *restrict nb, const float *restrict mu,
-		       float pw, float q)
+		       float pw, float q, float dec)
 {
-	const float dec = VAR_DEC;
 
 	for (int k = 0; k < NBP; k++) {
 		float kg = pw * pv[k] * g[k], s = mu[k] * kg;
@@ -579,6 +622,18 @@ static void step(struct ecan *ec)
 	}
 }
 
+/* A partition away from the echo: it shares no samples with the helper's window (where the
+ * echo was found) widened by FAR_GAP partitions each side. Its variance falls faster on a long
+ * tail (DEC_PARTS). */
+static int far_part(const struct ecan *ec, int p)
+{
+	int a = ec->sh.off - FAR_GAP * N, b = ec->sh.off + ECAN_SHORT_TAPS + FAR_GAP * N;
+
+	if (ec->sh.run < FAR_AFTER)
+		return 0;
+	return (p + 1) * N <= a || p * N >= b;
+}
+
 /* One step of all partitions. Besides the Kalman step, the gradient conj(X_p) E is smoothed:
  * a near-end talker leaves it incoherent (it averages out), a wrong echo path (a new one after
  * a change) makes it coherent. Coherence well above the level noise leaves raises the variance
@@ -589,6 +644,7 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 {
 	float nrm[ECAN_TAPS_MAX / N], tot = 0, coh[NBP], vmin[NBP], nb[NBP], num = 0, den = 0;
 	const float bias = GRAD_SMOOTH / (2 - GRAD_SMOOTH); /* incoherent |mean|^2 / mean|.|^2 */
+	const float far_dec = VAR_DEC * ec->parts / DEC_PARTS;
 
 	for (int k = 0; k < NBP; k++) {
 		float e2 = er[k] * er[k] + ei[k] * ei[k];
@@ -611,7 +667,7 @@ static void adapt(struct ecan *ec, const float *er, const float *ei, const float
 		else
 			adapt_part(ec->wr + wo, ec->wi + wo, ec->pv + wo, ec->gr + wo,
 				   ec->gi + wo, coh, ec->xr + xo, ec->xi + xo, er, ei, g, vmin, nb,
-				   ec->mu, ec->pw[p], ec->q);
+				   ec->mu, ec->pw[p], ec->q, far_part(ec, p) ? far_dec : VAR_DEC);
 	}
 	for (int i = 1; i < ec->nfull; i++)
 		for (int j = 0; j < i; j++) {
@@ -649,13 +705,63 @@ static void predict(float *restrict pv, const float *restrict wr, const float *r
 		pv[i] += q * (wr[i] * wr[i] + wi[i] * wi[i] + W0);
 }
 
+/* the median of a[p] over the partitions away from the echo */
+static float far_median(const struct ecan *ec, const float *a)
+{
+	float v[ECAN_TAPS_MAX / N];
+	int n = 0;
+
+	for (int p = 0; p < ec->parts; p++) {
+		int i;
+
+		if (!far_part(ec, p))
+			continue;
+		for (i = n++; i > 0 && v[i - 1] > a[p]; i--)
+			v[i] = v[i - 1];
+		v[i] = a[p];
+	}
+	return n ? v[n / 2] : 0;
+}
+
+/* A partition away from the echo (far_part()) holding a clear share of the weights' norm, or
+ * beside one (a dispersive reflection's tail): a reflection, which the hand-over keeps and the
+ * shrink leaves alone. The share is taken against the median of the partitions away from the
+ * echo: by itself it does not tell a reflection 31-35 dB under the echo (0.4-0.7 at 128 ms at
+ * the hand-over) from the errors those partitions hold, 0.15-0.45 with a high voice. */
+static int reflection(const struct ecan *ec, int p)
+{
+	const float even = 1 - PROP;
+	float m = even + REFL_R * (far_median(ec, ec->pw) - even);
+
+	if (REFL_AFTER && p * N < ec->sh.off)
+		return 0;
+	return ec->pw[p] >= m || (p > 0 && ec->pw[p - 1] >= m) ||
+	       (p + 1 < ec->parts && ec->pw[p + 1] >= m);
+}
+
+/* Zero the circular half of a partition (a linear convolution again). A partition away from the
+ * echo holds no echo but the noise the steps leave (or a reflection): once the hand-over has
+ * set them to zero, its taps under SHRINK times their usual rms shrink a little each time
+ * (SHRINK_F), the larger ones (a reflection learnt since) stay. */
 static void constrain(struct ecan *ec)
 {
-	size_t wo = (size_t)ec->constrain * NBP;
+	int p = ec->constrain;
+	size_t wo = (size_t)p * NBP;
 	float t[2 * N];
 
 	ecan_irfft(&ec->fft, t, ec->wr + wo, ec->wi + wo, 0);
 	memset(t + N, 0, N * sizeof(float));
+	if (far_part(ec, p)) {
+		float e = 0, tau;
+
+		for (int i = 0; i < N; i++)
+			e += t[i] * t[i];
+		ec->trms[p] = e / N;
+		tau = SHRINK * sqrtf(far_median(ec, ec->trms));
+		if (ec->sh.handed && !reflection(ec, p))
+			for (int i = 0; i < N; i++)
+				t[i] *= t[i] > tau || t[i] < -tau ? 1 : SHRINK_F;
+	}
 	ecan_rfft(&ec->fft, ec->wr + wo, ec->wi + wo, t);
 	if (++ec->constrain == ec->parts)
 		ec->constrain = 0;
@@ -767,7 +873,8 @@ static void locate(struct ecan *ec)
 }
 
 /* The helper still holds less after HAND_AT blocks of far-end speech: the partitioned filter
- * starts again from its taps (nothing outside its window), its Kalman state as it is. What
+ * starts again from its taps (nothing outside its window but the partitions away from it that
+ * hold a reflection: reflection()), its Kalman state as it is. What
  * the partitioned filter learns while it converges leaves errors that cancel each other across
  * partitions and bins on what the speech has shown, and they stay (set to the true path, it
  * holds 64-71 dB at -80 dBm0 for 30 s; from zero 56-66); the helper's time-domain taps over the
@@ -779,10 +886,17 @@ static void hand_over(struct ecan *ec)
 	float t[2 * N];
 
 	for (int p = 0; p < ec->parts; p++) {
+		int keep = far_part(ec, p) && reflection(ec, p);
+		float o[2 * N];
+
+		if (keep)
+			ecan_irfft(&ec->fft, o, ec->wr + (size_t)p * NBP, ec->wi + (size_t)p * NBP,
+				   0);
 		for (int i = 0; i < 2 * N; i++) {
 			int k = sh->off + ECAN_SHORT_TAPS - 1 - (p * N + i);
 
-			t[i] = i < N && k >= 0 && k < ECAN_SHORT_TAPS ? sh->h[k] : 0;
+			t[i] = i < N && k >= 0 && k < ECAN_SHORT_TAPS ? sh->h[k] :
+			       i < N && keep ? o[i] : 0;
 		}
 		ecan_rfft(&ec->fft, ec->wr + (size_t)p * NBP, ec->wi + (size_t)p * NBP, t);
 	}

@@ -110,6 +110,7 @@ struct ecan {
 	float xold[ECAN_N];
 	float phi[ECAN_NBP]; /* near-end (noise, talker) power per bin, error units */
 	float pw[ECAN_TAPS_MAX / ECAN_N]; /* proportionate: share of the step per partition */
+	float trms[ECAN_TAPS_MAX / ECAN_N]; /* mean square of its taps when last constrained */
 	float s_x, s_d, s_e; /* smoothed block powers: reference, line in, line out */
 	float q;	     /* process noise relative to |W|^2 (Q, less once converged) */
 	struct ecan_stats st;
