@@ -51,6 +51,11 @@ static void header(const char *what)
 	printf("\n");
 }
 
+static void cell(const struct g168_result *r)
+{
+	printf(" | %8.1f %6.2f %6.2f %10.1f", r->steady_erle, r->t20, r->t30, r->erle_05_1);
+}
+
 /* all 8 models at one noise level and tail; model placed `delay_end` before the tail end when
  * >= 0, else at the default 5 ms */
 static void models_table(int taps, double noise, int delay_end)
@@ -75,8 +80,7 @@ static void models_table(int taps, double noise, int delay_end)
 			run_or_die(&r, engines[e], &c);
 			st[e][m] = r.steady_erle;
 			t20[e][m] = r.t20;
-			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
-			       r.erle_05_1);
+			cell(&r);
 		}
 		printf("\n");
 	}
@@ -157,16 +161,18 @@ static void delays_table(int taps)
 			g168_case_default(&c, 0, taps);
 			c.delay = d;
 			run_or_die(&r, engines[e], &c);
-			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
-			       r.erle_05_1);
+			cell(&r);
 		}
 		printf("\n");
 	}
 }
 
-static void css_table(int taps)
+/* D.2, D.5 and D.8 with a case changed from the default: the composite-source-like signal, or
+ * a second, weaker reflection of the same path (delay2 samples after the first, its own ERL) */
+static void variant_table(int taps, const char *what, enum g168_signal sig, int delay2,
+			  double erl2)
 {
-	printf("\n== %d ms tail, composite-source-like signal, noise -55 dBm0 ==\n", taps / 8);
+	printf("\n== %d ms tail, %s, noise -55 dBm0 ==\n", taps / 8, what);
 	header("model");
 	for (int m = 0; m < G168_NMODELS; m += 3) {
 		printf("%-10s", g168_models[m].name);
@@ -175,33 +181,11 @@ static void css_table(int taps)
 			struct g168_result r;
 
 			g168_case_default(&c, m, taps);
-			c.sig = G168_CSS;
+			c.sig = sig;
+			c.delay2 = c.delay + delay2;
+			c.erl2_db = erl2;
 			run_or_die(&r, engines[e], &c);
-			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
-			       r.erle_05_1);
-		}
-		printf("\n");
-	}
-}
-
-/* a second, weaker reflection of the same path 35 ms after the first, 25 dB under it */
-static void reflection_table(int taps)
-{
-	printf("\n== %d ms tail, a second reflection 35 ms later at ERL 31 dB (25 dB under the "
-	       "first), noise -55 dBm0 ==\n", taps / 8);
-	header("model");
-	for (int m = 0; m < G168_NMODELS; m += 3) {
-		printf("%-10s", g168_models[m].name);
-		for (int e = 0; e < NENG; e++) {
-			struct g168_case c;
-			struct g168_result r;
-
-			g168_case_default(&c, m, taps);
-			c.delay2 = c.delay + 280;
-			c.erl2_db = 31;
-			run_or_die(&r, engines[e], &c);
-			printf(" | %8.1f %6.2f %6.2f %10.1f", r.steady_erle, r.t20, r.t30,
-			       r.erle_05_1);
+			cell(&r);
 		}
 		printf("\n");
 	}
@@ -399,8 +383,9 @@ int main(int argc, char **argv)
 	talkers_table(512);
 	delays_table(512);
 	delays_table(1024);
-	css_table(512);
-	reflection_table(512);
+	variant_table(512, "composite-source-like signal", G168_CSS, 0, 0);
+	variant_table(512, "a second reflection 35 ms later at ERL 31 dB (25 dB under the first)",
+		      G168_SPEECH, 280, 31);
 	dt_table(512);
 	change_table(512);
 	nlp_table(512);
