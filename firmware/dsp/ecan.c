@@ -129,12 +129,6 @@
  * reflection's tail); see reflection() */
 #define REFL_R 2.5f
 #endif
-#ifndef REFL_AFTER
-/* ... and only after the echo (a reflection comes later than the first echo): before it, what
- * start-up left (the weights show partition 0 before the tail has filled) looked like one, with
- * the echo at the end of a 128 ms tail (seed 8: 37.3/35.6 dB, t20 8.10 s; now 44.5/42.9, 0.25) */
-#define REFL_AFTER 1
-#endif
 #ifndef SHRINK
 /* after the hand-over, the taps of the partitions away from the echo and from reflections
  * under this many times the rms of their taps (median over those partitions) ... */
@@ -387,7 +381,6 @@ static void adapt_part(float *restrict wr, float *restrict wi, float *restrict p
 		       const float *restrict vmin, const float *restrict nb, const float *restrict mu,
 		       float pw, float q, float dec)
 {
-
 	for (int k = 0; k < NBP; k++) {
 		float kg = pw * pv[k] * g[k], s = mu[k] * kg;
 		float x2 = xr[k] * xr[k] + xi[k] * xi[k];
@@ -723,7 +716,10 @@ static float far_median(const struct ecan *ec, const float *a)
 	return n ? v[n / 2] : 0;
 }
 
-/* A partition away from the echo (far_part()) holding a clear share of the weights' norm, or
+/* A partition away from the echo (far_part()) and after it (a reflection comes later than the
+ * first echo: before it, what start-up left, the weights showing partition 0 before the tail
+ * has filled, looked like one with the echo at the end of a 128 ms tail: seed 8 37.3/35.6 dB,
+ * t20 8.10 s; after it only, 44.5/42.9, 0.25 s) holding a clear share of the weights' norm, or
  * beside one (a dispersive reflection's tail): a reflection, which the hand-over keeps and the
  * shrink leaves alone. The share is taken against the median of the partitions away from the
  * echo: by itself it does not tell a reflection 31-35 dB under the echo (0.4-0.7 at 128 ms at
@@ -731,10 +727,11 @@ static float far_median(const struct ecan *ec, const float *a)
 static int reflection(const struct ecan *ec, int p)
 {
 	const float even = 1 - PROP;
-	float m = even + REFL_R * (far_median(ec, ec->pw) - even);
+	float m;
 
-	if (REFL_AFTER && p * N < ec->sh.off)
+	if (p * N < ec->sh.off)
 		return 0;
+	m = even + REFL_R * (far_median(ec, ec->pw) - even);
 	return ec->pw[p] >= m || (p > 0 && ec->pw[p - 1] >= m) ||
 	       (p + 1 < ec->parts && ec->pw[p + 1] >= m);
 }
@@ -1014,8 +1011,8 @@ static void block(struct ecan *ec)
 		pd += d * d;
 		pe += e[i] * e[i];
 	}
-	/* during the first second of far-end speech the start-up helper's output when it holds
-	 * less (both filters model the same echo; the near end is in both); the partitioned
+	/* while the start-up helpers run, the output of whichever holds least (all model the
+	 * same echo; the near end is in all of them); the partitioned
 	 * filter's own figures (ERLE for its boost, the NLP's decisions) stay its own */
 	memcpy(eo, e, sizeof(eo));
 	if (ec->sh.blocks && !ec->far_hold) {
@@ -1031,14 +1028,8 @@ static void block(struct ecan *ec)
 			memcpy(eo, es, sizeof(es));
 		/* the fast start's output when it holds less still (per 2 ms instead of per block:
 		 * ERLE 0.5-1 s +0.2-0.6 dB, but the early talker lost 0.04-0.07 dB more) */
-		if (ec->sh.fast.ok) {
-			float pf = 0;
-
-			for (int i = 0; i < N; i++)
-				pf += ec->sh.fast.e[i] * ec->sh.fast.e[i];
-			if (pf < pe && pf < pes)
-				memcpy(eo, ec->sh.fast.e, sizeof(es));
-		}
+		if (ec->sh.fast.ok && ec->sh.fast.pe < pe && ec->sh.fast.pe < pes)
+			memcpy(eo, ec->sh.fast.e, sizeof(eo));
 		if (talk)
 			short_turn(ec, pe, pes);
 	}

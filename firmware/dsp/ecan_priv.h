@@ -78,6 +78,7 @@ struct ecan_fast {
 					    * past its end) */
 	float h[ECAN_SHORT_TAPS];	   /* taps, as the helper's (h below) */
 	float e[ECAN_N];		   /* its output */
+	float pe;			   /* ... and that output's energy */
 };
 
 struct ecan_short {

@@ -243,12 +243,18 @@ static void fast_window(struct ecan_short *sh, float *z, const float *x)
 	f->zero = f->zero > N ? f->zero - N : 0;
 }
 
-static void window(const struct ecan_short *sh, float *x)
+/* the block's window: x[j] = reference at (block start - off - S + j), j < S + N; returns its
+ * energy */
+static float window(const struct ecan_short *sh, float *x)
 {
 	const int16_t *src = sh->hist + H - N - sh->off - S;
+	float px = 0;
 
-	for (int j = 0; j < S + N; j++)
+	for (int j = 0; j < S + N; j++) {
 		x[j] = src[j];
+		px += x[j] * x[j];
+	}
+	return px;
 }
 
 void ecan_short_idle(struct ecan_short *sh, const int16_t *xin)
@@ -291,10 +297,11 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt, flo
 {
 	struct ecan_fast *f = &sh->fast;
 	const float *x = sh->x;
-	float z[S + N], pf = 0;
+	float z[S + N];
 	int good = 1, use;
 
 	f->ok = 0;
+	f->pe = 0;
 	if (sh->run >= FAST_RUNS || sh->off < FAST_OFF)
 		return;
 	fast_window(sh, z, x);
@@ -317,7 +324,7 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt, flo
 			float e2 = din[i] - dot(f->h, x + i + 1);
 
 			f->e[i] = e2;
-			pf += e2 * e2;
+			f->pe += e2 * e2;
 			if (adapt && use)
 				axpy(f->h, f->k, e2);
 		}
@@ -326,23 +333,17 @@ static void fast_block(struct ecan_short *sh, const int16_t *din, int adapt, flo
 		f->off = -1;
 		f->ok = 0;
 	}
-	f->known = (use || f->keep) && pf < FAST_KNOWN * pd;
+	f->known = (use || f->keep) && f->pe < FAST_KNOWN * pd;
 }
 
 void ecan_short_block(struct ecan_short *sh, float *e, const int16_t *din, const int16_t *xin,
 		      float pe)
 {
-	float *x = sh->x, *h = sh->h, px = 0, pd = 0, mu, p0, p1, c01, dprev = sh->dlast, reg, e1;
+	float *x = sh->x, *h = sh->h, px, pd = 0, mu, p0, p1, c01, dprev = sh->dlast, reg, e1;
 	int learn;
-	const int16_t *src;
 
 	ecan_short_push(sh, xin);
-	/* the window: x[j] = reference at (block start - off - S + j), j < S + N */
-	src = sh->hist + H - N - sh->off - S;
-	for (int j = 0; j < S + N; j++) {
-		x[j] = src[j];
-		px += x[j] * x[j];
-	}
+	px = window(sh, x);
 	/* Geigel's test on power: the line holds more than the echo of the reference in the
 	 * window could (ERL >= 0 dB; G.168 hybrids have 6 dB and more): a near-end talker, the
 	 * filter is left alone for a while. On peaks it fired on a resonant hybrid's echo (D.8,
